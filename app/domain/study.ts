@@ -1,0 +1,78 @@
+import { z } from 'zod';
+
+/** Where the physical pixel size came from; PS3.3 C.7.6.2.1.1 (Pixel Spacing) vs C.8.11.4 (Imager Pixel Spacing). */
+export const SpacingSource = z.enum(['PixelSpacing', 'ImagerPixelSpacing', 'none']);
+export type SpacingSource = z.infer<typeof SpacingSource>;
+
+export const VoiWindow = z.object({
+  center: z.number(),
+  width: z.number(),
+  explanation: z.string().optional(),
+});
+export type VoiWindow = z.infer<typeof VoiWindow>;
+
+/** One image as the study list and the viewer know it; no pixels. */
+export const ImageSummary = z.object({
+  imageId: z.string(),
+  filePath: z.string(),
+  sopInstanceUid: z.string(),
+  seriesInstanceUid: z.string(),
+  studyInstanceUid: z.string(),
+  modality: z.string(),
+  viewPosition: z.string(),
+  rows: z.number().int(),
+  columns: z.number().int(),
+  frames: z.number().int(),
+});
+export type ImageSummary = z.infer<typeof ImageSummary>;
+
+export const StudySummary = z.object({
+  studyInstanceUid: z.string(),
+  patientName: z.string(),
+  patientId: z.string(),
+  studyDate: z.string(),
+  studyDescription: z.string(),
+  accessionNumber: z.string(),
+  modalities: z.array(z.string()),
+  images: z.array(ImageSummary),
+});
+export type StudySummary = z.infer<typeof StudySummary>;
+
+/** A file that could not be opened, with a reason a person can act on. */
+export const FileProblem = z.object({ filePath: z.string(), reason: z.string() });
+export type FileProblem = z.infer<typeof FileProblem>;
+
+export const OpenResult = z.object({
+  studies: z.array(StudySummary),
+  problems: z.array(FileProblem),
+  cancelled: z.boolean(),
+});
+export type OpenResult = z.infer<typeof OpenResult>;
+
+/**
+ * Stored pixel values of one frame plus everything the viewer needs to apply the
+ * Modality and VOI LUTs itself (PS3.3 C.11). `pixels` holds little-endian samples of `dtype`.
+ */
+export const ImagePixels = z.object({
+  imageId: z.string(),
+  rows: z.number().int(),
+  columns: z.number().int(),
+  dtype: z.enum(['uint8', 'int8', 'uint16', 'int16']),
+  pixels: z.instanceof(Uint8Array),
+  bitsStored: z.number().int(),
+  photometricInterpretation: z.string(),
+  rescaleSlope: z.number(),
+  rescaleIntercept: z.number(),
+  minPixelValue: z.number(),
+  maxPixelValue: z.number(),
+  windows: z.array(VoiWindow),
+  /** mm per pixel, [row spacing, column spacing], when known. */
+  pixelSpacing: z.tuple([z.number(), z.number()]).nullable(),
+  spacingSource: SpacingSource,
+  patientName: z.string(),
+  patientId: z.string(),
+  studyDate: z.string(),
+  viewPosition: z.string(),
+  modality: z.string(),
+});
+export type ImagePixels = z.infer<typeof ImagePixels>;

@@ -1,0 +1,32 @@
+// Channel names only (no schemas) so the preload can bundle them without zod.
+// contract.ts is checked against these lists at compile time.
+export const INVOKE_CHANNELS = [
+  'studies:openDialog',
+  'studies:openPaths',
+  'studies:openSamples',
+  'studies:list',
+  'image:load',
+  'report:get',
+  'report:save',
+  'report:sign',
+  'report:export',
+  'report:copy',
+  'models:list',
+  'models:importDialog',
+  'models:setActive',
+  'models:verify',
+  'draft:start',
+  'draft:cancel',
+] as const;
+export type InvokeChannel = (typeof INVOKE_CHANNELS)[number];
+
+export const EVENT_CHANNELS = ['draft:event', 'models:importProgress', 'menu:command'] as const;
+export type EventChannel = (typeof EVENT_CHANNELS)[number];
+
+export function isInvokeChannel(name: unknown): name is InvokeChannel {
+  return typeof name === 'string' && (INVOKE_CHANNELS as readonly string[]).includes(name);
+}
+
+export function isEventChannel(name: unknown): name is EventChannel {
+  return typeof name === 'string' && (EVENT_CHANNELS as readonly string[]).includes(name);
+}

@@ -1,0 +1,69 @@
+// The one typed API between renderer and main (GitButler-style): every channel's request and response schema.
+// Handlers in main validate requests with these schemas; the renderer's client is typed from them.
+import { z } from 'zod';
+import type { EventChannel, InvokeChannel } from './channels';
+import { ImagePixels, OpenResult, StudySummary } from '../domain/study';
+import { ReportRecord, ReportSections } from '../domain/report';
+import { DraftEvent, ImportProgress, ModelSummary } from '../domain/model';
+
+const StudyRef = z.object({ studyInstanceUid: z.string().min(1).max(128) });
+
+export const contract = {
+  'studies:openDialog': { request: z.object({ kind: z.enum(['files', 'folder']) }), response: OpenResult },
+  'studies:openPaths': { request: z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(10_000) }), response: OpenResult },
+  'studies:openSamples': { request: z.object({}), response: OpenResult },
+  'studies:list': { request: z.object({}), response: z.array(StudySummary) },
+  'image:load': { request: z.object({ imageId: z.string().min(1).max(4096) }), response: ImagePixels },
+  'report:get': { request: StudyRef, response: ReportRecord.nullable() },
+  'report:save': {
+    request: StudyRef.extend({ sections: ReportSections, baseRevision: z.number().int().nonnegative() }),
+    response: ReportRecord,
+  },
+  'report:sign': { request: StudyRef.extend({ signedBy: z.string().trim().min(1).max(200) }), response: ReportRecord },
+  'report:export': {
+    request: StudyRef,
+    response: z.object({ cancelled: z.boolean(), filePath: z.string().nullable() }),
+  },
+  'report:copy': { request: StudyRef, response: z.object({ text: z.string() }) },
+  'models:list': { request: z.object({}), response: z.array(ModelSummary) },
+  'models:importDialog': {
+    request: z.object({ dtype: z.enum(['fp32', 'fp16', 'int8', 'int4']) }),
+    response: z.object({ cancelled: z.boolean(), jobId: z.string().nullable(), model: ModelSummary.nullable() }),
+  },
+  'models:setActive': { request: z.object({ modelId: z.string().min(1).max(256) }), response: z.array(ModelSummary) },
+  'models:verify': { request: z.object({ modelId: z.string().min(1).max(256) }), response: ModelSummary },
+  'draft:start': {
+    request: StudyRef.extend({
+      imageId: z.string().min(1).max(4096),
+      task: z.enum(['report', 'detect']),
+      indication: z.string().max(2000).optional(),
+      detectLabel: z.string().max(100).optional(),
+    }),
+    response: z.object({ draftId: z.string() }),
+  },
+  'draft:cancel': { request: z.object({ draftId: z.string().min(1).max(128) }), response: z.object({ cancelled: z.boolean() }) },
+} as const satisfies Record<InvokeChannel, { request: z.ZodType; response: z.ZodType }>;
+
+export const events = {
+  'draft:event': DraftEvent,
+  'models:importProgress': ImportProgress,
+  'menu:command': z.object({ command: z.string() }),
+} as const satisfies Record<EventChannel, z.ZodType>;
+
+export type Contract = typeof contract;
+export type RequestOf<C extends InvokeChannel> = z.input<Contract[C]['request']>;
+export type ResponseOf<C extends InvokeChannel> = z.output<Contract[C]['response']>;
+export type EventOf<E extends EventChannel> = z.output<(typeof events)[E]>;
+
+/** What the preload exposes on `window.radraft`: a generic, channel-checked transport. */
+export interface RadraftBridge {
+  invoke<C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>>;
+  on<E extends EventChannel>(event: E, listener: (payload: EventOf<E>) => void): () => void;
+  /** Absolute path of a dropped file (Electron's webUtils.getPathForFile); '' when unknown. */
+  pathForFile(file: File): string;
+}
+
+/** Main-side implementation of every channel; requests arrive already validated. */
+export type Handlers = {
+  [C in InvokeChannel]: (request: z.output<Contract[C]['request']>) => Promise<ResponseOf<C>>;
+};

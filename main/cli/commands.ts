@@ -1,0 +1,15 @@
+// Registry of CLI subcommands; each lives in its own module under ./commands/.
+import type { CliCommand } from './command';
+import { inspectCommand } from './commands/inspect';
+import { renderCommand } from './commands/render';
+import { importModelCommand } from './commands/import-model';
+import { draftCommand } from './commands/draft';
+import { synthModelCommand } from './commands/synth-model';
+
+export const commands: Record<string, CliCommand> = {
+  inspect: inspectCommand,
+  render: renderCommand,
+  'import-model': importModelCommand,
+  draft: draftCommand,
+  'synth-model': synthModelCommand,
+};
