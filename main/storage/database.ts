@@ -1,0 +1,121 @@
+// The embedded database: one SQLite file in the user-data folder, WAL journal, schema versioned by migrations.
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { AppError } from '../ipc/errors';
+
+export type Db = Database.Database;
+
+export class StorageError extends AppError {
+  readonly code = 'storage' as const;
+  override name = 'StorageError';
+}
+
+interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+/** Append only: a released migration is never edited, a new one is added. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'reports and their revision history',
+    sql: `
+      CREATE TABLE reports (
+        study_instance_uid TEXT PRIMARY KEY,
+        record_version INTEGER NOT NULL,
+        sections_json TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('draft', 'final')),
+        signed_by TEXT,
+        signed_at TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        revision INTEGER NOT NULL,
+        provenance_json TEXT
+      );
+      CREATE TABLE report_history (
+        study_instance_uid TEXT NOT NULL,
+        revision INTEGER NOT NULL,
+        saved_at TEXT NOT NULL,
+        record_json TEXT NOT NULL,
+        PRIMARY KEY (study_instance_uid, revision)
+      );`,
+  },
+  {
+    version: 2,
+    description: 'study identifiers for export after restart; app settings',
+    sql: `
+      CREATE TABLE studies (
+        study_instance_uid TEXT PRIMARY KEY,
+        summary_json TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value_json TEXT NOT NULL
+      );`,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+export function openDatabase(filePath: string, now: () => Date = () => new Date()): Db {
+  let db: Db;
+  try {
+    mkdirSync(dirname(filePath), { recursive: true });
+    db = new Database(filePath, { timeout: 5000 });
+    // WAL + synchronous=FULL: every committed save is fsynced, so neither a killed process nor a power cut
+    // loses a save that report:save already acknowledged.
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+  } catch (error) {
+    throw storageError(`The report database at ${filePath} cannot be opened`, error);
+  }
+  try {
+    migrate(db, now);
+  } catch (error) {
+    db.close();
+    throw error instanceof StorageError ? error : storageError('The report database could not be upgraded', error);
+  }
+  return db;
+}
+
+function migrate(db: Db, now: () => Date): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    description TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+  )`);
+  const row = db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null };
+  const current = row.v ?? 0;
+  if (current > SCHEMA_VERSION) {
+    throw new StorageError(
+      `The report database was written by a newer Radraft (schema ${current}, this version knows ${SCHEMA_VERSION}). Update Radraft to open it; the file was left untouched.`,
+    );
+  }
+  const record = db.prepare('INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)');
+  for (const m of MIGRATIONS) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      record.run(m.version, m.description, now().toISOString());
+    })();
+  }
+}
+
+/** Wraps a SQLite failure with a message that says what to do about it. */
+export function storageError(what: string, error: unknown): StorageError {
+  const code = (error as { code?: string }).code ?? '';
+  const hint =
+    code === 'SQLITE_FULL' ? 'the disk is full; free some space'
+    : code === 'SQLITE_READONLY' || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_PERM' ? 'the file or folder is not writable; check its permissions'
+    : code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' ? 'another program holds the database; close it and retry'
+    : code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB' ? 'the file is damaged; restore it from a backup'
+    : code === 'SQLITE_IOERR' || code.startsWith('SQLITE_IOERR') ? 'the disk reported an I/O error'
+    : 'retry, and contact IT if it persists';
+  const detail = error instanceof Error ? error.message : String(error);
+  return new StorageError(`${what}: ${detail} (${hint}).`);
+}
