@@ -61,11 +61,12 @@ export const MIGRATIONS: readonly Migration[] = [
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
 
-export function openDatabase(filePath: string, now: () => Date = () => new Date()): Db {
+/** `busyTimeoutMs`: how long a write waits for another holder of the file's lock before failing. */
+export function openDatabase(filePath: string, now: () => Date = () => new Date(), busyTimeoutMs = 5000): Db {
   let db: Db;
   try {
     mkdirSync(dirname(filePath), { recursive: true });
-    db = new Database(filePath, { timeout: 5000 });
+    db = new Database(filePath, { timeout: busyTimeoutMs });
     // WAL + synchronous=FULL: every committed save is fsynced, so neither a killed process nor a power cut
     // loses a save that report:save already acknowledged.
     db.pragma('journal_mode = WAL');

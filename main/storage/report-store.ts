@@ -38,8 +38,8 @@ export class ReportStore {
     private readonly now: () => Date,
   ) {}
 
-  static open(filePath: string, now: () => Date = () => new Date()): ReportStore {
-    return new ReportStore(openDatabase(filePath, now), now);
+  static open(filePath: string, now: () => Date = () => new Date(), busyTimeoutMs?: number): ReportStore {
+    return new ReportStore(openDatabase(filePath, now, busyTimeoutMs), now);
   }
 
   get(studyInstanceUid: string): ReportRecord | null {

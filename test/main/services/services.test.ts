@@ -1,0 +1,94 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServices, type Services } from '../../../main/services';
+import { dispatch } from '../../../main/ipc/dispatch';
+import { toTransportError } from '../../../main/ipc/errors';
+import { decodeIpcError } from '../../../app/ipc/errors';
+import { emptySections } from '../../../app/domain/report';
+import { fakeDeps, SAMPLES_DIR, type FakeBoundary } from './fake-deps';
+
+const PA = 'siim_1.2.276.0.7230010.3.1.4.8323329.4904.1517875185.355709.dcm';
+let dir: string;
+let boundary: FakeBoundary;
+let services: Services;
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'radraft-services-'));
+  boundary = fakeDeps(dir);
+  services = await createServices(boundary.deps);
+});
+afterEach(async () => {
+  await services.dispose();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** The same path a renderer call takes: contract validation, handler, error encoding. */
+async function call(channel: string, payload: unknown): Promise<unknown> {
+  try {
+    return await dispatch(services.handlers, channel, payload);
+  } catch (error) {
+    throw toTransportError(error);
+  }
+}
+
+describe('createServices', () => {
+  it('opens the bundled samples', async () => {
+    const result = await services.handlers['studies:openSamples']({});
+    expect(result.problems).toEqual([]);
+    expect(result.studies).toHaveLength(4);
+    expect(await services.handlers['studies:list']({})).toHaveLength(4);
+  });
+
+  it('returns cancelled when a dialog is dismissed', async () => {
+    expect(await services.handlers['studies:openDialog']({ kind: 'files' })).toEqual({ studies: [], problems: [], cancelled: true });
+    expect(await services.handlers['studies:openDialog']({ kind: 'folder' })).toMatchObject({ cancelled: true });
+    boundary.next.folder = SAMPLES_DIR;
+    expect((await services.handlers['studies:openDialog']({ kind: 'folder' })).studies).toHaveLength(4);
+  });
+
+  it('autosaves, signs, exports and copies a report; the export survives a restart', async () => {
+    boundary.next.files = [join(SAMPLES_DIR, PA)];
+    const { studies } = await services.handlers['studies:openDialog']({ kind: 'files' });
+    const uid = studies[0].studyInstanceUid;
+    expect(await services.handlers['report:get']({ studyInstanceUid: uid })).toBeNull();
+    const saved = await services.handlers['report:save']({ studyInstanceUid: uid, baseRevision: 0, sections: { ...emptySections(), findings: 'Right apical pneumothorax.' } });
+    await services.handlers['report:sign']({ studyInstanceUid: uid, signedBy: 'Dr Ada' });
+    expect(saved.revision).toBe(1);
+
+    // A new process: the study identifiers come from the database, not from reopened files.
+    await services.dispose();
+    services = await createServices(boundary.deps);
+    boundary.next.save = join(dir, 'out.txt');
+    const exported = await services.handlers['report:export']({ studyInstanceUid: uid });
+    expect(exported).toEqual({ cancelled: false, filePath: join(dir, 'out.txt') });
+    const text = readFileSync(join(dir, 'out.txt'), 'utf8');
+    expect(text).toContain('Right apical pneumothorax.');
+    expect(text).toContain('Signed by:          Dr Ada');
+    expect(text).toContain(`Study Instance UID: ${uid}`);
+    expect(text).toContain('Study date:         ');
+    expect(boundary.saveRequests[0]).toMatch(/^report-.+\.txt$/);
+
+    const copied = await services.handlers['report:copy']({ studyInstanceUid: uid });
+    expect(boundary.clipboard).toEqual([copied.text]);
+    expect(copied.text).toContain('Right apical pneumothorax.');
+  });
+
+  it('export cancelled in the dialog writes nothing', async () => {
+    await services.handlers['report:save']({ studyInstanceUid: '1.2', baseRevision: 0, sections: emptySections() });
+    expect(await services.handlers['report:export']({ studyInstanceUid: '1.2' })).toEqual({ cancelled: true, filePath: null });
+  });
+
+  it('surfaces typed errors through the transport: bad payload, stale save, missing report', async () => {
+    await expect(call('report:save', { studyInstanceUid: '1.2' })).rejects.toSatisfy((e: unknown) => decodeIpcError(e).code === 'invalid-request');
+    await expect(call('fs:read', {})).rejects.toSatisfy((e: unknown) => decodeIpcError(e).code === 'invalid-request');
+    await call('report:save', { studyInstanceUid: '1.2', baseRevision: 0, sections: emptySections() });
+    const stale = await call('report:save', { studyInstanceUid: '1.2', baseRevision: 0, sections: emptySections() }).catch((e: unknown) => decodeIpcError(e));
+    expect(stale).toMatchObject({ code: 'conflict' });
+    const missing = await call('report:export', { studyInstanceUid: '9.9' }).catch((e: unknown) => decodeIpcError(e));
+    expect(missing).toMatchObject({ code: 'not-found' });
+    const image = await call('image:load', { imageId: 'radraft:nope' }).catch((e: unknown) => decodeIpcError(e));
+    expect(image).toMatchObject({ code: 'not-found' });
+  });
+});

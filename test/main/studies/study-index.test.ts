@@ -1,0 +1,106 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { StudyIndex, UnknownImageError } from '../../../main/studies/study-index';
+import { readImageHeader } from '../../../main/studies/header';
+import type { ImagePixels } from '../../../app/domain/study';
+
+const SAMPLES = join(__dirname, '../../../resources/samples');
+const PA = 'siim_1.2.276.0.7230010.3.1.4.8323329.4904.1517875185.355709.dcm';
+const AP = 'siim_1.2.276.0.7230010.3.1.4.8323329.10000.1517875220.938530.dcm';
+const MONO1 = 'pydicom966_dx_pa_mono1_12bit_j2k_lossless.dcm';
+
+let dir: string;
+const loads: string[] = [];
+const fakePixels = async (filePath: string, _frame: number, imageId: string): Promise<ImagePixels> => {
+  loads.push(filePath);
+  return { imageId } as ImagePixels;
+};
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'radraft-studies-'));
+  loads.length = 0;
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('readImageHeader', () => {
+  it('reads the identifiers the study list needs without the pixel data', async () => {
+    const h = await readImageHeader(join(SAMPLES, MONO1));
+    expect(h).toMatchObject({ modality: 'DX', viewPosition: 'PA', rows: 2128, columns: 2000, frames: 1, sopInstanceUid: '1.2.392.200046.100.2.1.97028794843.150131102105.1.1.1' });
+    expect(h.studyInstanceUid).toMatch(/^[\d.]+$/);
+  });
+
+  it('leaves the view blank when neither View Position nor Patient Position says PA/AP', async () => {
+    expect((await readImageHeader(join(SAMPLES, 'nih_dx_pa_00000002_implLE_8bit.dcm'))).viewPosition).toBe('');
+    expect((await readImageHeader(join(SAMPLES, AP))).viewPosition).toBe('AP');
+  });
+});
+
+describe('StudyIndex', () => {
+  it('opens a folder recursively and groups files by Study Instance UID, frontal PA first', async () => {
+    mkdirSync(join(dir, 'a/b'), { recursive: true });
+    copyFileSync(join(SAMPLES, PA), join(dir, 'a/pa.dcm'));
+    copyFileSync(join(SAMPLES, AP), join(dir, 'a/b/ap'));
+    writeFileSync(join(dir, 'a/notes.txt'), 'not an image');
+    const index = new StudyIndex({ readHeader: readImageHeader, loadPixels: fakePixels });
+    const result = await index.openPaths([dir]);
+    expect(result.cancelled).toBe(false);
+    expect(result.problems).toEqual([]); // notes.txt skipped by extension while walking
+    expect(result.studies).toHaveLength(2);
+    const views = result.studies.flatMap((s) => s.images.map((i) => i.viewPosition)).sort();
+    expect(views).toEqual(['AP', 'PA']);
+    for (const s of result.studies) expect(s.modalities).toEqual(['CR']);
+  });
+
+  it('puts two files of one study into one entry, PA before AP', async () => {
+    // Same study, two views: rewrite the AP file's Study Instance UID is too invasive, so reuse one file twice
+    // under different names; identical SOP UIDs from different files must both stay listed.
+    copyFileSync(join(SAMPLES, PA), join(dir, 'one.dcm'));
+    copyFileSync(join(SAMPLES, PA), join(dir, 'two.dcm'));
+    const index = new StudyIndex({ readHeader: readImageHeader, loadPixels: fakePixels });
+    const { studies } = await index.openPaths([join(dir, 'one.dcm'), join(dir, 'two.dcm')]);
+    expect(studies).toHaveLength(1);
+    expect(studies[0].images.map((i) => i.filePath)).toEqual([join(dir, 'one.dcm'), join(dir, 'two.dcm')]);
+    expect(new Set(studies[0].images.map((i) => i.imageId)).size).toBe(2);
+  });
+
+  it('lists each bad file with a reason and still opens the good ones', async () => {
+    const good = join(dir, 'good.dcm');
+    copyFileSync(join(SAMPLES, PA), good);
+    const text = join(dir, 'readme.dcm');
+    writeFileSync(text, 'Hello, this is not DICOM at all.\n'.repeat(20));
+    const truncated = join(dir, 'truncated.dcm');
+    writeFileSync(truncated, readFileSync(join(SAMPLES, PA)).subarray(0, 300));
+    const empty = join(dir, 'empty.dcm');
+    writeFileSync(empty, '');
+    const missing = join(dir, 'missing.dcm');
+    const index = new StudyIndex({ readHeader: readImageHeader, loadPixels: fakePixels });
+    const result = await index.openPaths([good, text, truncated, empty, missing]);
+    expect(result.studies).toHaveLength(1);
+    const reasons = Object.fromEntries(result.problems.map((p) => [p.filePath, p.reason]));
+    expect(Object.keys(reasons).sort()).toEqual([empty, missing, text, truncated].sort());
+    expect(reasons[text]).toMatch(/Not a DICOM file/);
+    expect(reasons[truncated]).toMatch(/truncated/);
+    expect(reasons[empty]).toMatch(/Not a DICOM file/);
+    expect(reasons[missing]).toMatch(/does not exist/);
+  });
+
+  it('loads pixels only for images it indexed', async () => {
+    const index = new StudyIndex({ readHeader: readImageHeader, loadPixels: fakePixels });
+    const { studies } = await index.openPaths([join(SAMPLES, PA)]);
+    const imageId = studies[0].images[0].imageId;
+    await expect(index.loadImage(imageId)).resolves.toMatchObject({ imageId });
+    expect(loads).toEqual([join(SAMPLES, PA)]);
+    await expect(index.loadImage('radraft:/etc/passwd')).rejects.toBeInstanceOf(UnknownImageError);
+  });
+
+  it('opening the same file twice keeps one image', async () => {
+    const index = new StudyIndex({ readHeader: readImageHeader, loadPixels: fakePixels });
+    await index.openPaths([join(SAMPLES, PA)]);
+    await index.openPaths([SAMPLES]);
+    const all = index.list();
+    expect(all).toHaveLength(4);
+    expect(all.reduce((n, s) => n + s.images.length, 0)).toBe(4);
+  });
+});
