@@ -1,10 +1,60 @@
+// `radraft import-model HF_DIR --out MODEL_DIR [--dtype fp32|fp16|int8|int4]`
+import { parseArgs } from 'node:util';
 import type { CliCommand } from '../command';
+import { UsageError } from '../command';
+import { importCheckpoint, type WeightDtype } from '../../../models/engine/index';
 
-// Placeholder until its issue lands.
+const DTYPES: WeightDtype[] = ['fp32', 'fp16', 'int8', 'int4'];
+const USAGE = 'usage: radraft import-model HF_DIR --out MODEL_DIR [--dtype fp32|fp16|int8|int4] [--name NAME]';
+
+async function quantizerFor(dtype: WeightDtype) {
+  if (dtype !== 'int8' && dtype !== 'int4') return undefined;
+  const { nbitsQuantizer } = await import('../../../models/onnx/nbits');
+  return nbitsQuantizer;
+}
+
 export const importModelCommand: CliCommand = {
-  summary: '(not yet available)',
-  async run() {
-    process.stderr.write('radraft import-model: not implemented yet\n');
-    return 2;
+  summary: 'import a Hugging Face PaliGemma 2 checkpoint folder as a radraft model',
+  async run(args) {
+    let parsed;
+    try {
+      parsed = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' }, dtype: { type: 'string', default: 'fp32' }, name: { type: 'string' } } });
+    } catch (error) {
+      throw new UsageError(`${(error as Error).message}\n${USAGE}`);
+    }
+    const [hfDir, ...extra] = parsed.positionals;
+    const out = parsed.values.out;
+    const dtype = parsed.values.dtype as WeightDtype;
+    if (!hfDir || extra.length || !out) {
+      process.stderr.write(`${USAGE}\n`);
+      return 2;
+    }
+    if (!DTYPES.includes(dtype)) {
+      process.stderr.write(`radraft import-model: --dtype must be one of ${DTYPES.join(', ')}\n`);
+      return 2;
+    }
+    const t0 = performance.now();
+    let last = -1;
+    try {
+      const manifest = importCheckpoint(hfDir, out, {
+        dtype,
+        name: parsed.values.name,
+        quantizer: await quantizerFor(dtype),
+        onProgress: (f) => {
+          const pct = Math.floor(f * 100);
+          if (pct >= last + 10 && process.stderr.isTTY) {
+            last = pct;
+            process.stderr.write(`\rimporting… ${pct}%`);
+          }
+        },
+      });
+      if (process.stderr.isTTY) process.stderr.write('\n');
+      const bytes = manifest.files.reduce((a, f) => a + f.bytes, 0);
+      process.stdout.write(`${out}: ${manifest.architecture} ${manifest.imageSize}px ${manifest.dtype}, ${manifest.files.length} files, ${(bytes / 2 ** 20).toFixed(1)} MiB, ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+      return 0;
+    } catch (error) {
+      process.stderr.write(`radraft import-model: ${(error as Error).message}\n`);
+      return 1;
+    }
   },
 };

@@ -1,0 +1,44 @@
+// Public API of the PaliGemma 2 engine. Everything outside models/engine, models/import, models/onnx imports from here.
+//
+// Loading and generating (in-process; blocks the calling thread while onnxruntime runs — use InferenceClient in apps):
+//   loadModel(modelDir: string, opts?: LoadOptions): Promise<Model>
+//     Reads MODEL_DIR/radraft-model.json, checks every listed file (missing → ModelFileMissingError, size/sha256
+//     mismatch or unloadable graph → ModelFileCorruptError, manifest problems → ManifestError, non-PaliGemma-2
+//     config → UnsupportedArchitectureError) and opens one onnxruntime session per graph, reused by every call.
+//     opts.verify: 'full' (sha256, default) | 'size'; opts.threads: onnxruntime intra-op threads.
+//   model.manifest: Manifest            image size, image_seq_length, special tokens, prompt templates, dtype…
+//   model.tokenizer: TextTokenizer      the model's tokenizer.json
+//   model.promptIds(prompt): number[]   <image>×N <bos> tokens(prompt) "\n"
+//   model.generate(req: GenerateRequest): Promise<GenerateResult>
+//     req.pixelValues: Float32Array NCHW 1×3×S×S in [-1, 1]; req.prompt (text) or req.inputIds (full ids);
+//     req.maxTokens (default manifest.maxNewTokens); req.signal (AbortSignal: stops before the next decode step,
+//     result.stopReason = 'aborted'); req.onToken(piece, { id, probability, top5: { ids, logits } }).
+//     Greedy to eos or maxTokens. Returns { ids (with eos when produced), text (special tokens skipped),
+//     steps: [{ top5Ids, top5Logits }], stopReason, promptTokens, timing: { load_ms, vision_ms, prefill_ms,
+//     decode_ms, tokens_per_s } }. PromptTooLongError when the prompt does not fit max_position_embeddings;
+//     InvalidInputError for wrong pixel count or <image> count.
+//   model.dispose(): Promise<void>
+//
+// Importing (CLI `radraft import-model`, app import):
+//   importCheckpoint(hfDir, outDir, { dtype: 'fp32'|'fp16'|'int8'|'int4', name?, onProgress? }): Manifest
+//   writeModelFolder(rawConfig, source: WeightSource, outDir, extras, opts): Manifest   (synth-model: random weights)
+//   expectedWeights(config): Map<canonical name, shape>   the weights a WeightSource must provide
+//   parsePaliGemmaConfig(json): PaliGemmaConfig
+//
+// In a worker (never blocks the caller): see ./client.ts — new InferenceClient(workerPath?) with
+//   load(modelDir, opts) → Promise<ModelInfo>, generate(req) → Promise<GenerateResult> (req.signal, req.onToken
+//   forwarded), dispose().
+export { PaliGemmaModel as Model, topK } from './model';
+export type { GenerateRequest, GenerateResult, GenerateTiming, LoadOptions, TokenInfo, TopK } from './model';
+export { InvalidInputError, ModelFileCorruptError, ModelFileMissingError, ModelLoadError, PromptTooLongError, UnsupportedArchitectureError } from './errors';
+export { ManifestError, MANIFEST_FILE, MANIFEST_VERSION, readManifest, type Manifest } from '../manifest';
+export { importCheckpoint, writeModelFolder, ImportError, type ModelExtras, type WriteModelOptions } from '../import/import-model';
+export { expectedWeights, CheckpointWeightSource, MissingWeightError, type WeightSource } from '../import/weights';
+export { parsePaliGemmaConfig, type PaliGemmaConfig } from '../config/paligemma';
+export type { WeightDtype, NBitsQuantizer, NBitsWeight } from '../onnx/paligemma';
+
+import { PaliGemmaModel, type LoadOptions } from './model';
+
+export function loadModel(modelDir: string, opts: LoadOptions = {}): Promise<PaliGemmaModel> {
+  return PaliGemmaModel.load(modelDir, opts);
+}

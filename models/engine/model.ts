@@ -1,0 +1,250 @@
+// The generation loop, kept as plain as llama2.c's: vision → embed + merge image features → prefill → greedy decode,
+// one onnxruntime session per graph, sessions created once per loaded model and reused for every draft.
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { parsePaliGemmaConfig } from '../config/paligemma';
+import { readManifest, sha256File, type Manifest } from '../manifest';
+import { TextTokenizer } from '../tokenizer/tokenizer';
+import { InvalidInputError, ModelFileCorruptError, ModelFileMissingError, ModelLoadError, PromptTooLongError } from './errors';
+
+export interface LoadOptions {
+  /** 'full' (default) hashes every file against the manifest; 'size' checks sizes only (fast, for big models). */
+  verify?: 'full' | 'size';
+  /** onnxruntime intra-op threads (default: onnxruntime's choice). */
+  threads?: number;
+}
+
+export interface TopK {
+  ids: number[];
+  logits: number[];
+}
+
+export interface TokenInfo {
+  id: number;
+  /** softmax probability of the chosen token under the raw logits. */
+  probability: number;
+  top5: TopK;
+}
+
+export interface GenerateRequest {
+  /** NCHW float32 [1, 3, S, S] in [-1, 1], S = manifest.imageSize. */
+  pixelValues: Float32Array;
+  /** Prompt text (e.g. "report en"); wrapped as <image>×N <bos> prompt \n and tokenized. */
+  prompt?: string;
+  /** Or the full pre-tokenized input (image tokens, bos, prompt, newline), as in golden cases.json. */
+  inputIds?: number[];
+  /** Default: manifest.maxNewTokens. */
+  maxTokens?: number;
+  signal?: AbortSignal;
+  /** Streams decoded text (UTF-8 safe: a piece may be empty while bytes of a character are pending). */
+  onToken?: (piece: string, info: TokenInfo) => void;
+}
+
+export interface GenerateTiming {
+  load_ms: number;
+  vision_ms: number;
+  prefill_ms: number;
+  decode_ms: number;
+  tokens_per_s: number;
+}
+
+export interface GenerateResult {
+  /** Generated ids, with the eos when produced. */
+  ids: number[];
+  /** Decoded text, special tokens skipped. */
+  text: string;
+  /** Per generated token: top-5 ids and their raw logits. */
+  steps: { top5Ids: number[]; top5Logits: number[] }[];
+  stopReason: 'eos' | 'max_tokens' | 'aborted';
+  promptTokens: number;
+  timing: GenerateTiming;
+}
+
+const now = (): number => performance.now();
+
+function verifyFiles(dir: string, manifest: Manifest, mode: 'full' | 'size'): void {
+  for (const f of manifest.files) {
+    const path = join(dir, f.path);
+    if (!existsSync(path)) throw new ModelFileMissingError(f.path, dir);
+    const size = statSync(path).size;
+    if (size !== f.bytes) throw new ModelFileCorruptError(f.path, dir, `${size} bytes, manifest says ${f.bytes}`);
+    if (mode === 'full' && sha256File(path) !== f.sha256) throw new ModelFileCorruptError(f.path, dir, 'sha256 does not match the manifest');
+  }
+}
+
+/** Index of the largest value (first one on ties, as torch.argmax) and the top 5. */
+export function topK(logits: Float32Array, k = 5): TopK {
+  const ids: number[] = [];
+  const vals: number[] = [];
+  for (let i = 0; i < logits.length; i++) {
+    const v = logits[i];
+    if (ids.length === k && v <= vals[k - 1]) continue;
+    let j = Math.min(ids.length, k - 1);
+    if (ids.length < k) {
+      ids.push(i);
+      vals.push(v);
+      j = ids.length - 1;
+    }
+    while (j > 0 && vals[j - 1] < v) {
+      ids[j] = ids[j - 1];
+      vals[j] = vals[j - 1];
+      j--;
+    }
+    ids[j] = i;
+    vals[j] = v;
+  }
+  return { ids, logits: vals };
+}
+
+function softmaxAt(logits: Float32Array, max: number, value: number): number {
+  let sum = 0;
+  for (let i = 0; i < logits.length; i++) sum += Math.exp(logits[i] - max);
+  return Math.exp(value - max) / sum;
+}
+
+export class PaliGemmaModel {
+  private constructor(
+    readonly dir: string,
+    readonly manifest: Manifest,
+    readonly tokenizer: TextTokenizer,
+    private readonly vision: ort.InferenceSession,
+    private readonly embed: ort.InferenceSession,
+    private readonly decoder: ort.InferenceSession,
+    readonly loadMs: number,
+  ) {}
+
+  static async load(dir: string, opts: LoadOptions = {}): Promise<PaliGemmaModel> {
+    const t0 = now();
+    const manifest = readManifest(dir);
+    if (manifest.layout !== 'radraft') throw new ModelLoadError(`model layout ${manifest.layout} is not supported by this loader`);
+    parsePaliGemmaConfig(manifest.sourceConfig);
+    verifyFiles(dir, manifest, opts.verify ?? 'full');
+    const tokenizer = TextTokenizer.fromFile(join(dir, manifest.tokenizer));
+    const so: ort.InferenceSession.SessionOptions = { executionProviders: ['cpu'], graphOptimizationLevel: 'all' };
+    if (opts.threads) so.intraOpNumThreads = opts.threads;
+    const open = async (file: string): Promise<ort.InferenceSession> => {
+      try {
+        return await ort.InferenceSession.create(join(dir, file), so);
+      } catch (error) {
+        throw new ModelFileCorruptError(file, dir, `onnxruntime cannot load it: ${(error as Error).message}`);
+      }
+    };
+    const vision = await open(manifest.graphs.vision);
+    const embed = await open(manifest.graphs.embed);
+    const decoder = await open(manifest.graphs.decoder);
+    return new PaliGemmaModel(dir, manifest, tokenizer, vision, embed, decoder, now() - t0);
+  }
+
+  /** Full input ids for a prompt: <image>×N <bos> prompt \n (transformers' PaliGemmaProcessor). */
+  promptIds(prompt: string): number[] {
+    const m = this.manifest;
+    return [...new Array<number>(m.imageSeqLength).fill(m.tokens.image), m.tokens.bos, ...this.tokenizer.encode(prompt), m.tokens.newline];
+  }
+
+  /** Image features [1, N, hidden] for pixel values. */
+  async encodeImage(pixelValues: Float32Array): Promise<ort.Tensor> {
+    const s = this.manifest.imageSize;
+    if (pixelValues.length !== 3 * s * s) {
+      throw new InvalidInputError(`pixel values have ${pixelValues.length} floats; this model expects 1×3×${s}×${s} = ${3 * s * s}`);
+    }
+    const out = await this.vision.run({ pixel_values: new ort.Tensor('float32', pixelValues, [1, 3, s, s]) });
+    return out.image_features;
+  }
+
+  private async embedIds(ids: number[]): Promise<Float32Array> {
+    const t = new ort.Tensor('int64', BigInt64Array.from(ids, (v) => BigInt(v)), [1, ids.length]);
+    const out = await this.embed.run({ input_ids: t });
+    return out.inputs_embeds.data as Float32Array;
+  }
+
+  async generate(req: GenerateRequest): Promise<GenerateResult> {
+    const m = this.manifest;
+    const d = m.decoder;
+    const ids = req.inputIds ?? (req.prompt !== undefined ? this.promptIds(req.prompt) : null);
+    if (!ids) throw new InvalidInputError('generate needs a prompt or inputIds');
+    if (ids.length >= m.maxSequenceLength) throw new PromptTooLongError(ids.length, m.maxSequenceLength);
+    const imagePositions: number[] = [];
+    ids.forEach((id, i) => id === m.tokens.image && imagePositions.push(i));
+    if (imagePositions.length !== m.imageSeqLength) {
+      throw new InvalidInputError(`the input has ${imagePositions.length} <image> tokens; this model expects ${m.imageSeqLength}`);
+    }
+    const maxTokens = Math.max(0, Math.min(req.maxTokens ?? m.maxNewTokens, m.maxSequenceLength - ids.length));
+
+    const t0 = now();
+    const features = (await this.encodeImage(req.pixelValues)).data as Float32Array;
+    const t1 = now();
+
+    const H = d.hiddenSize;
+    const embeds = await this.embedIds(ids);
+    imagePositions.forEach((pos, k) => embeds.set(features.subarray(k * H, (k + 1) * H), pos * H));
+    const feeds: Record<string, ort.Tensor> = {};
+    const empty = new Float32Array(0);
+    for (let i = 0; i < d.numLayers; i++) {
+      feeds[`past_key_values.${i}.key`] = new ort.Tensor('float32', empty, [1, d.numKvHeads, 0, d.headDim]);
+      feeds[`past_key_values.${i}.value`] = new ort.Tensor('float32', empty, [1, d.numKvHeads, 0, d.headDim]);
+    }
+    feeds.inputs_embeds = new ort.Tensor('float32', embeds, [1, ids.length, H]);
+    // Position ids start at 1 (transformers' PaliGemma: cache_position + 1).
+    feeds.position_ids = new ort.Tensor('int64', BigInt64Array.from(ids, (_, i) => BigInt(i + 1)), [1, ids.length]);
+
+    const generated: number[] = [];
+    const steps: GenerateResult['steps'] = [];
+    const stream = this.tokenizer.streamDecoder({ skipSpecial: true });
+    let stopReason: GenerateResult['stopReason'] = 'max_tokens';
+    let prefillMs = 0;
+    let position = ids.length;
+    const t2 = now();
+    for (let step = 0; step < maxTokens; step++) {
+      if (req.signal?.aborted) {
+        stopReason = 'aborted';
+        break;
+      }
+      const out = await this.decoder.run(feeds);
+      if (step === 0) prefillMs = now() - t2;
+      const logits = out.logits.data as Float32Array;
+      const top = topK(logits);
+      const id = top.ids[0];
+      generated.push(id);
+      steps.push({ top5Ids: top.ids, top5Logits: top.logits });
+      const piece = stream.push(id);
+      req.onToken?.(piece, { id, probability: softmaxAt(logits, top.logits[0], top.logits[0]), top5: top });
+      if (m.tokens.eos.includes(id)) {
+        stopReason = 'eos';
+        break;
+      }
+      for (let i = 0; i < d.numLayers; i++) {
+        feeds[`past_key_values.${i}.key`] = out[`present.${i}.key`];
+        feeds[`past_key_values.${i}.value`] = out[`present.${i}.value`];
+      }
+      position++;
+      feeds.inputs_embeds = new ort.Tensor('float32', await this.embedIds([id]), [1, 1, H]);
+      feeds.position_ids = new ort.Tensor('int64', BigInt64Array.of(BigInt(position)), [1, 1]);
+    }
+    const tail = stream.flush();
+    if (tail && req.onToken && generated.length) {
+      req.onToken(tail, { id: generated[generated.length - 1], probability: NaN, top5: { ids: [], logits: [] } });
+    }
+    const t3 = now();
+    const decodeMs = Math.max(0, t3 - t2 - prefillMs);
+    const decoded = Math.max(0, generated.length - 1);
+    return {
+      ids: generated,
+      text: this.tokenizer.decode(generated, { skipSpecial: true }),
+      steps,
+      stopReason,
+      promptTokens: ids.length,
+      timing: {
+        load_ms: this.loadMs,
+        vision_ms: t1 - t0,
+        prefill_ms: prefillMs,
+        decode_ms: decodeMs,
+        tokens_per_s: decoded > 0 && decodeMs > 0 ? (decoded * 1000) / decodeMs : 0,
+      },
+    };
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all([this.vision.release(), this.embed.release(), this.decoder.release()]);
+  }
+}

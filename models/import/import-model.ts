@@ -1,0 +1,170 @@
+// Checkpoint → model folder: three ONNX graphs, the tokenizer and preprocessor config, and a manifest with hashes.
+// Weights are streamed through the graph builder one tensor at a time (see WeightSource), and a graph whose weights
+// would not fit in a 2 GB protobuf is written with an external data file beside it.
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { parsePaliGemmaConfig, type PaliGemmaConfig } from '../config/paligemma';
+import { DEFAULT_PROMPT_TEMPLATES, MANIFEST_FILE, MANIFEST_FORMAT, MANIFEST_VERSION, describeFile, type Manifest } from '../manifest';
+import { InitializerSink, type GraphBuilder } from '../onnx/graph';
+import { PaliGemmaGraphBuilder, type NBitsQuantizer, type WeightDtype } from '../onnx/paligemma';
+import { CheckpointWeightSource, checkWeights, expectedWeights, type WeightSource } from './weights';
+import { TextTokenizer } from '../tokenizer/tokenizer';
+
+export class ImportError extends Error {
+  override name = 'ImportError';
+}
+
+export const GRAPH_FILES = { vision: 'vision_encoder.onnx', embed: 'embed_tokens.onnx', decoder: 'decoder.onnx' } as const;
+
+/** Protobuf messages cannot exceed 2 GiB; stay well below. */
+const INLINE_LIMIT_BYTES = 1.8 * 2 ** 30;
+
+export interface WriteModelOptions {
+  dtype: WeightDtype;
+  quantizer?: NBitsQuantizer;
+  /** Model name shown in the app (defaults to the folder name). */
+  name?: string;
+  onProgress?: (fraction: number, message: string) => void;
+}
+
+export interface ModelExtras {
+  /** Paths of tokenizer.json and (optional) preprocessor_config.json to copy. */
+  tokenizerPath: string;
+  preprocessorPath: string | null;
+  /** radraft_generation_defaults.json contents, when the checkpoint has one. */
+  generationDefaults?: Record<string, unknown>;
+}
+
+function bytesPerWeight(dtype: WeightDtype): number {
+  return dtype === 'fp32' ? 4 : dtype === 'fp16' ? 2 : dtype === 'int8' ? 1.1 : 0.6;
+}
+
+function estimateBytes(cfg: PaliGemmaConfig, dtype: WeightDtype, part: 'vision' | 'embed' | 'decoder'): number {
+  let n = 0;
+  for (const [name, shape] of expectedWeights(cfg)) {
+    const count = shape.reduce((a, d) => a * d, 1);
+    if (part === 'vision' && (name.startsWith('vision.') || name.startsWith('projector.'))) n += count;
+    if (part === 'decoder' && name.startsWith('text.')) n += count;
+    if (part === 'embed' && name === 'text.embed_tokens.weight') n += count;
+  }
+  return n * (part === 'embed' ? Math.max(2, Math.min(4, bytesPerWeight(dtype))) : bytesPerWeight(dtype));
+}
+
+function writeGraph(outDir: string, file: string, inlineOk: boolean, build: (sink: InitializerSink) => GraphBuilder, doc: string): string[] {
+  const dataFile = `${file}.data`;
+  const sink = new InitializerSink(inlineOk ? null : join(outDir, dataFile));
+  try {
+    const g = build(sink);
+    writeFileSync(join(outDir, file), g.encode(doc));
+  } finally {
+    sink.close();
+  }
+  return sink.usedExternal ? [file, dataFile] : [file];
+}
+
+/** Builds the graphs for `cfg` from `source` into `outDir` and writes the manifest. Shared by import and synth-model. */
+export function writeModelFolder(rawConfig: Record<string, unknown>, source: WeightSource, outDir: string, extras: ModelExtras, opts: WriteModelOptions): Manifest {
+  const cfg = parsePaliGemmaConfig(rawConfig);
+  checkWeights(source, cfg);
+  if ((opts.dtype === 'int8' || opts.dtype === 'int4') && !opts.quantizer) throw new ImportError(`--dtype ${opts.dtype} needs the int8/int4 quantizer`);
+  const tokenizer = TextTokenizer.fromFile(extras.tokenizerPath);
+  const newline = tokenizer.tokenId('\n') ?? tokenizer.encode('\n')[0];
+  if (newline === undefined) throw new ImportError('tokenizer.json has no token for "\\n"');
+  const imageId = tokenizer.tokenId('<image>');
+  if (imageId !== undefined && imageId !== cfg.imageTokenId) throw new ImportError(`tokenizer.json maps <image> to ${imageId} but config.json says image_token_index ${cfg.imageTokenId}`);
+
+  mkdirSync(outDir, { recursive: true });
+  const total = expectedWeights(cfg).size + 1;
+  let done = 0;
+  const builder = new PaliGemmaGraphBuilder(cfg, source, {
+    dtype: opts.dtype,
+    quantizer: opts.quantizer,
+    onWeight: (name) => {
+      done++;
+      opts.onProgress?.(Math.min(0.99, done / total), name);
+    },
+  });
+  const doc = `PaliGemma 2 (${opts.dtype}) built by radraft from ${cfg.text.numLayers}-layer Gemma 2 + SigLIP ${cfg.vision.imageSize}px`;
+  const files: string[] = [];
+  files.push(...writeGraph(outDir, GRAPH_FILES.vision, estimateBytes(cfg, opts.dtype, 'vision') < INLINE_LIMIT_BYTES, (s) => builder.buildVisionEncoder(s), doc));
+  files.push(...writeGraph(outDir, GRAPH_FILES.embed, estimateBytes(cfg, opts.dtype, 'embed') < INLINE_LIMIT_BYTES, (s) => builder.buildEmbedding(s), doc));
+  files.push(...writeGraph(outDir, GRAPH_FILES.decoder, estimateBytes(cfg, opts.dtype, 'decoder') < INLINE_LIMIT_BYTES, (s) => builder.buildDecoder(s), doc));
+  copyFileSync(extras.tokenizerPath, join(outDir, 'tokenizer.json'));
+  files.push('tokenizer.json');
+  if (extras.preprocessorPath) {
+    copyFileSync(extras.preprocessorPath, join(outDir, 'preprocessor_config.json'));
+    files.push('preprocessor_config.json');
+  }
+  const defaults = extras.generationDefaults ?? {};
+  const templates = { ...DEFAULT_PROMPT_TEMPLATES, ...((defaults.prompt_templates ?? defaults.promptTemplates ?? {}) as Record<string, string>) };
+  const eos = typeof defaults.eos_token_id === 'number' ? [defaults.eos_token_id] : Array.isArray(defaults.eos_token_id) ? (defaults.eos_token_id as number[]) : cfg.eosTokenIds;
+  const manifest: Manifest = {
+    format: MANIFEST_FORMAT,
+    version: MANIFEST_VERSION,
+    layout: 'radraft',
+    name: opts.name ?? basename(resolve(outDir)),
+    createdAt: new Date().toISOString(),
+    architecture: 'PaliGemmaForConditionalGeneration',
+    dtype: opts.dtype,
+    sourceConfig: rawConfig,
+    imageSize: cfg.vision.imageSize,
+    imageSeqLength: cfg.imageSeqLength,
+    maxSequenceLength: cfg.text.maxPositionEmbeddings,
+    tokens: {
+      bos: typeof defaults.bos_token_id === 'number' ? defaults.bos_token_id : cfg.bosTokenId,
+      eos,
+      pad: typeof defaults.pad_token_id === 'number' ? defaults.pad_token_id : cfg.padTokenId,
+      image: cfg.imageTokenId,
+      newline,
+    },
+    decoder: {
+      numLayers: cfg.text.numLayers,
+      numKvHeads: cfg.text.numKvHeads,
+      headDim: cfg.text.headDim,
+      hiddenSize: cfg.text.hiddenSize,
+      vocabSize: cfg.text.vocabSize,
+      slidingWindow: cfg.text.slidingWindow,
+      slidingLayers: cfg.text.slidingLayers,
+    },
+    promptTemplates: templates,
+    maxNewTokens: typeof defaults.max_new_tokens === 'number' ? defaults.max_new_tokens : 160,
+    graphs: { ...GRAPH_FILES },
+    tokenizer: 'tokenizer.json',
+    preprocessor: extras.preprocessorPath ? 'preprocessor_config.json' : null,
+    files: files.map((f) => describeFile(outDir, f)),
+    notes: opts.dtype === 'fp32' ? [] : [`weights stored as ${opts.dtype}; activations, norms, softmax and the KV cache stay float32`],
+  };
+  const tmp = join(outDir, `${MANIFEST_FILE}.tmp`);
+  writeFileSync(tmp, JSON.stringify(manifest, null, 2) + '\n');
+  renameSync(tmp, join(outDir, MANIFEST_FILE));
+  opts.onProgress?.(1, 'done');
+  return manifest;
+}
+
+function readJson(path: string): Record<string, unknown> {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  } catch (error) {
+    throw new ImportError(`cannot read ${path}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** `radraft import-model HF_DIR --out MODEL_DIR`: a Hugging Face PaliGemma 2 checkpoint folder → model folder. */
+export function importCheckpoint(hfDir: string, outDir: string, opts: WriteModelOptions): Manifest {
+  const configPath = join(hfDir, 'config.json');
+  if (!existsSync(configPath)) throw new ImportError(`${hfDir} has no config.json: point import-model at a Hugging Face checkpoint folder`);
+  const rawConfig = readJson(configPath);
+  parsePaliGemmaConfig(rawConfig);
+  const tokenizerPath = join(hfDir, 'tokenizer.json');
+  if (!existsSync(tokenizerPath)) throw new ImportError(`${hfDir} has no tokenizer.json (the fast tokenizer file is required)`);
+  const pre = join(hfDir, 'preprocessor_config.json');
+  const defaultsPath = join(hfDir, 'radraft_generation_defaults.json');
+  const source = new CheckpointWeightSource(hfDir);
+  if (resolve(hfDir) === resolve(outDir)) throw new ImportError('--out must be a different folder from the checkpoint');
+  if (existsSync(join(outDir, MANIFEST_FILE))) rmSync(join(outDir, MANIFEST_FILE));
+  return writeModelFolder(rawConfig, source, outDir, {
+    tokenizerPath,
+    preprocessorPath: existsSync(pre) ? pre : null,
+    generationDefaults: existsSync(defaultsPath) ? readJson(defaultsPath) : undefined,
+  }, opts);
+}

@@ -1,0 +1,369 @@
+// ONNX graphs for PaliGemma 2, one method per subgraph in the manner of onnxruntime-genai's model builder.
+// Semantics are those of transformers 5.x (PaliGemmaForConditionalGeneration with Gemma 2 and SigLIP):
+//  - vision: patch Conv + learned positions, pre-LN encoder layers (LayerNorm eps from config), gelu-tanh MLP,
+//    post-LN, no pooling head, then the linear projector. Output = projector output, unscaled (transformers divides
+//    by sqrt(hidden) and the text model multiplies it back, so the features reach the decoder unscaled).
+//  - embedding: Gather × sqrt(hidden) rounded to float32.
+//  - decoder: Gemma 2 layers; RMSNorm x·rsqrt(mean(x²)+eps)·(1+w) in float32; pre/post attention and feed-forward
+//    norms; grouped-query attention; scores × query_pre_attn_scalar^-0.5, then tanh soft-cap; half-split RoPE;
+//    lm_head tied to the embedding; no final-logit soft-cap; logits for the last position only.
+//    Attention has no mask: every query sees every key of (past ++ new). That is exactly transformers' behaviour for
+//    the two calls generation makes: the prefill (empty past, the whole prompt is one bidirectional prefix) and
+//    one-token decode steps (causal by construction). Sliding-window layers keep only the last window−1 keys in
+//    their `present` output, as transformers' DynamicSlidingWindowLayer does, so a decode step sees the last
+//    `sliding_window` keys including its own.
+import type { PaliGemmaConfig } from '../config/paligemma';
+import type { WeightSource } from '../import/weights';
+import { DataType, GraphBuilder, InitializerSink } from './graph';
+import { toFloat16Bytes, transpose2d } from './tensor-data';
+
+export type WeightDtype = 'fp32' | 'fp16' | 'int8' | 'int4';
+
+/** A [N, K] weight packed for com.microsoft MatMulNBits. */
+export interface NBitsWeight {
+  bits: 4 | 8;
+  blockSize: number;
+  /** uint8 [N, ceil(K / blockSize), blockSize * bits / 8]. */
+  packed: Uint8Array;
+  /** float32 [N, ceil(K / blockSize)]. */
+  scales: Float32Array;
+  /** Packed uint8 zero points, or undefined for the symmetric default (2^(bits−1)). */
+  zeroPoints?: Uint8Array;
+}
+
+/** Packs a float32 row-major [N, K] weight (out × in, as nn.Linear stores it). */
+export type NBitsQuantizer = (weight: Float32Array, n: number, k: number, bits: 4 | 8) => NBitsWeight;
+
+export interface BuildOptions {
+  dtype: WeightDtype;
+  /** Required for int8/int4. */
+  quantizer?: NBitsQuantizer;
+  /** Called after each weight is written (for progress reporting). */
+  onWeight?: (name: string) => void;
+}
+
+const BIG = Number.MAX_SAFE_INTEGER;
+
+function f32(x: number): number {
+  return Math.fround(x);
+}
+
+export class PaliGemmaGraphBuilder {
+  private g!: GraphBuilder;
+
+  constructor(
+    private readonly cfg: PaliGemmaConfig,
+    private readonly weights: WeightSource,
+    private readonly opts: BuildOptions,
+  ) {
+    if ((opts.dtype === 'int8' || opts.dtype === 'int4') && !opts.quantizer) throw new Error(`dtype ${opts.dtype} needs a quantizer`);
+  }
+
+  private read(name: string): Float32Array {
+    const data = this.weights.read(name);
+    this.opts.onWeight?.(name);
+    return data;
+  }
+
+  // ---- shared pieces ------------------------------------------------------------------------------------------
+
+  /** A float weight initializer stored in the import dtype (fp16 is widened by a Cast that onnxruntime folds). */
+  private makeFloatWeight(name: string, dims: number[], data: Float32Array, lowPrecision: boolean): string {
+    if (lowPrecision && this.opts.dtype !== 'fp32') {
+      const init = this.g.initializer(name, DataType.FLOAT16, dims, toFloat16Bytes(data));
+      return this.g.op('Cast', `${name}/Cast`, [init], { to: DataType.FLOAT });
+    }
+    return this.g.floatTensor(name, dims, data);
+  }
+
+  /** x @ W^T for an nn.Linear weight W [N, K]; `basename` like /model/layers.0/attn/q_proj. */
+  makeMatMul(basename: string, x: string, weightName: string, n: number, k: number, bias?: string): string {
+    const w = this.read(weightName);
+    const initName = basename.slice(1).replaceAll('/', '.') + '.weight';
+    let y: string;
+    if ((this.opts.dtype === 'int8' || this.opts.dtype === 'int4') && this.opts.quantizer) {
+      const q = this.opts.quantizer(w, n, k, this.opts.dtype === 'int8' ? 8 : 4);
+      const blocks = Math.ceil(k / q.blockSize);
+      const b = this.g.initializer(`${initName}.quant`, DataType.UINT8, [n, blocks, (q.blockSize * q.bits) / 8], q.packed);
+      const s = this.g.floatTensor(`${initName}.scales`, [n * blocks], q.scales);
+      const inputs = [x, b, s];
+      if (q.zeroPoints) inputs.push(this.g.initializer(`${initName}.zp`, DataType.UINT8, [q.zeroPoints.length], q.zeroPoints));
+      y = this.g.op('MatMulNBits', `${basename}/MatMulNBits`, inputs, { K: k, N: n, bits: q.bits, block_size: q.blockSize, accuracy_level: 4 }, { domain: 'com.microsoft' });
+    } else {
+      const wt = this.makeFloatWeight(initName, [k, n], transpose2d(w, n, k), true);
+      y = this.g.op('MatMul', `${basename}/MatMul`, [x, wt]);
+    }
+    if (bias) {
+      const bData = this.read(bias);
+      const b = this.g.floatTensor(initName.replace(/\.weight$/, '.bias'), [n], bData);
+      y = this.g.op('Add', `${basename}/Add`, [y, b]);
+    }
+    return y;
+  }
+
+  /** Gemma RMSNorm in float32: x · rsqrt(mean(x²) + eps) · (1 + w). */
+  makeRmsNorm(basename: string, x: string, weightName: string): string {
+    const w = this.read(weightName);
+    const onePlus = new Float32Array(w.length);
+    for (let i = 0; i < w.length; i++) onePlus[i] = f32(1 + w[i]);
+    const scale = this.g.floatTensor(basename.slice(1).replaceAll('/', '.') + '.weight', [w.length], onePlus);
+    const sq = this.g.op('Mul', `${basename}/Pow`, [x, x]);
+    const mean = this.g.op('ReduceMean', `${basename}/ReduceMean`, [sq], { axes: [-1], keepdims: 1 });
+    const eps = this.g.op('Add', `${basename}/Add`, [mean, this.g.constF32([f32(this.cfg.text.rmsNormEps)])]);
+    const root = this.g.op('Sqrt', `${basename}/Sqrt`, [eps]);
+    const inv = this.g.op('Reciprocal', `${basename}/Reciprocal`, [root]);
+    const normed = this.g.op('Mul', `${basename}/Mul`, [x, inv]);
+    return this.g.op('Mul', `${basename}/Mul_1`, [normed, scale]);
+  }
+
+  makeLayerNorm(basename: string, x: string, prefix: string, eps: number): string {
+    const dim = this.cfg.vision.hiddenSize;
+    const scale = this.g.floatTensor(`${prefix}.weight`, [dim], this.read(`${prefix}.weight`));
+    const bias = this.g.floatTensor(`${prefix}.bias`, [dim], this.read(`${prefix}.bias`));
+    return this.g.op('LayerNormalization', `${basename}/LayerNorm`, [x, scale, bias], { axis: -1, epsilon: { float: eps } });
+  }
+
+  /** gelu with the tanh approximation, as torch's gelu(approximate="tanh"). */
+  makeGeluTanh(basename: string, x: string): string {
+    const x2 = this.g.op('Mul', `${basename}/Mul`, [x, x]);
+    const x3 = this.g.op('Mul', `${basename}/Mul_1`, [x2, x]);
+    const c = this.g.op('Mul', `${basename}/Mul_2`, [x3, this.g.constF32([f32(0.044715)])]);
+    const inner = this.g.op('Add', `${basename}/Add`, [x, c]);
+    const scaled = this.g.op('Mul', `${basename}/Mul_3`, [inner, this.g.constF32([f32(Math.sqrt(2 / Math.PI))])]);
+    const t = this.g.op('Tanh', `${basename}/Tanh`, [scaled]);
+    const onePlus = this.g.op('Add', `${basename}/Add_1`, [t, this.g.constF32([1])]);
+    const half = this.g.op('Mul', `${basename}/Mul_4`, [x, this.g.constF32([0.5])]);
+    return this.g.op('Mul', `${basename}/Mul_5`, [half, onePlus]);
+  }
+
+  // ---- vision encoder -----------------------------------------------------------------------------------------
+
+  makeVisionEmbeddings(pixels: string): string {
+    const v = this.cfg.vision;
+    const base = '/vision/embeddings';
+    const w = this.makeFloatWeight('vision.embeddings.patch_embedding.weight', [v.hiddenSize, v.numChannels, v.patchSize, v.patchSize], this.read('vision.embeddings.patch_embedding.weight'), true);
+    const b = this.g.floatTensor('vision.embeddings.patch_embedding.bias', [v.hiddenSize], this.read('vision.embeddings.patch_embedding.bias'));
+    const conv = this.g.op('Conv', `${base}/patch_embedding/Conv`, [pixels, w, b], { kernel_shape: [v.patchSize, v.patchSize], strides: [v.patchSize, v.patchSize], pads: [0, 0, 0, 0] });
+    const flat = this.g.op('Reshape', `${base}/Reshape`, [conv, this.g.constI64([0, v.hiddenSize, -1])]);
+    const seq = this.g.op('Transpose', `${base}/Transpose`, [flat], { perm: [0, 2, 1] });
+    const pos = this.makeFloatWeight('vision.embeddings.position_embedding.weight', [v.numPatches, v.hiddenSize], this.read('vision.embeddings.position_embedding.weight'), true);
+    return this.g.op('Add', `${base}/Add`, [seq, pos]);
+  }
+
+  makeVisionAttention(i: number, x: string): string {
+    const v = this.cfg.vision;
+    const base = `/vision/layers.${i}/attn`;
+    const p = `vision.encoder.layers.${i}.self_attn`;
+    const headDim = v.hiddenSize / v.numHeads;
+    const heads = (name: string): string => {
+      const y = this.makeMatMul(`${base}/${name}`, x, `${p}.${name}.weight`, v.hiddenSize, v.hiddenSize, `${p}.${name}.bias`);
+      const r = this.g.op('Reshape', `${base}/${name}/Reshape`, [y, this.g.constI64([0, 0, v.numHeads, headDim])]);
+      return this.g.op('Transpose', `${base}/${name}/Transpose`, [r], { perm: [0, 2, 1, 3] });
+    };
+    const q = heads('q_proj');
+    const k = heads('k_proj');
+    const val = heads('v_proj');
+    const kt = this.g.op('Transpose', `${base}/k_proj/Transpose_1`, [k], { perm: [0, 1, 3, 2] });
+    const scores = this.g.op('MatMul', `${base}/MatMul`, [q, kt]);
+    const scaled = this.g.op('Mul', `${base}/Mul`, [scores, this.g.constF32([f32(headDim ** -0.5)])]);
+    const probs = this.g.op('Softmax', `${base}/Softmax`, [scaled], { axis: -1 });
+    const ctx = this.g.op('MatMul', `${base}/MatMul_1`, [probs, val]);
+    const t = this.g.op('Transpose', `${base}/Transpose`, [ctx], { perm: [0, 2, 1, 3] });
+    const merged = this.g.op('Reshape', `${base}/Reshape`, [t, this.g.constI64([0, 0, v.hiddenSize])]);
+    return this.makeMatMul(`${base}/out_proj`, merged, `${p}.out_proj.weight`, v.hiddenSize, v.hiddenSize, `${p}.out_proj.bias`);
+  }
+
+  makeVisionMlp(i: number, x: string): string {
+    const v = this.cfg.vision;
+    const base = `/vision/layers.${i}/mlp`;
+    const p = `vision.encoder.layers.${i}.mlp`;
+    const h = this.makeMatMul(`${base}/fc1`, x, `${p}.fc1.weight`, v.intermediateSize, v.hiddenSize, `${p}.fc1.bias`);
+    const a = this.makeGeluTanh(`${base}/act`, h);
+    return this.makeMatMul(`${base}/fc2`, a, `${p}.fc2.weight`, v.hiddenSize, v.intermediateSize, `${p}.fc2.bias`);
+  }
+
+  makeVisionLayer(i: number, x: string): string {
+    const eps = this.cfg.vision.layerNormEps;
+    const p = `vision.encoder.layers.${i}`;
+    const n1 = this.makeLayerNorm(`/vision/layers.${i}/layer_norm1`, x, `${p}.layer_norm1`, eps);
+    const a = this.makeVisionAttention(i, n1);
+    const r1 = this.g.op('Add', `/vision/layers.${i}/residual_add/Add`, [x, a]);
+    const n2 = this.makeLayerNorm(`/vision/layers.${i}/layer_norm2`, r1, `${p}.layer_norm2`, eps);
+    const m = this.makeVisionMlp(i, n2);
+    return this.g.op('Add', `/vision/layers.${i}/residual_add/Add_1`, [r1, m]);
+  }
+
+  /** pixel_values [B, 3, S, S] → image_features [B, image_seq_length, text hidden]. */
+  buildVisionEncoder(sink: InitializerSink): GraphBuilder {
+    const v = this.cfg.vision;
+    this.g = new GraphBuilder('paligemma2_vision_encoder', sink);
+    const pixels = this.g.input('pixel_values', DataType.FLOAT, ['batch', v.numChannels, v.imageSize, v.imageSize]);
+    let h = this.makeVisionEmbeddings(pixels);
+    for (let i = 0; i < v.numLayers; i++) h = this.makeVisionLayer(i, h);
+    h = this.makeLayerNorm('/vision/post_layernorm', h, 'vision.post_layernorm', v.layerNormEps);
+    const feats = this.makeMatMul('/multi_modal_projector/linear', h, 'projector.weight', this.cfg.text.hiddenSize, v.hiddenSize, 'projector.bias');
+    this.g.op('Identity', '/multi_modal_projector/Identity', [feats], {}, { output: 'image_features' });
+    this.g.output('image_features', DataType.FLOAT, ['batch', v.numPatches, this.cfg.text.hiddenSize]);
+    return this.g;
+  }
+
+  // ---- token embedding ------------------------------------------------------------------------------------------
+
+  /** input_ids [B, S] → inputs_embeds [B, S, hidden] = embed(ids) × sqrt(hidden) (normaliser rounded to float32). */
+  buildEmbedding(sink: InitializerSink): GraphBuilder {
+    const t = this.cfg.text;
+    this.g = new GraphBuilder('paligemma2_embed_tokens', sink);
+    const ids = this.g.input('input_ids', DataType.INT64, ['batch', 'sequence_length']);
+    const w = this.read('text.embed_tokens.weight');
+    let rows: string;
+    let gathered: string;
+    if (this.opts.dtype === 'fp32') {
+      rows = this.g.floatTensor('model.embed_tokens.weight', [t.vocabSize, t.hiddenSize], w);
+      gathered = this.g.op('Gather', '/model/embed_tokens/Gather', [rows, ids], { axis: 0 });
+    } else {
+      // Low-precision imports keep the table in fp16 and widen only the gathered rows.
+      rows = this.g.initializer('model.embed_tokens.weight', DataType.FLOAT16, [t.vocabSize, t.hiddenSize], toFloat16Bytes(w));
+      const g16 = this.g.op('Gather', '/model/embed_tokens/Gather', [rows, ids], { axis: 0 });
+      gathered = this.g.op('Cast', '/model/embed_tokens/Cast', [g16], { to: DataType.FLOAT });
+    }
+    this.g.op('Mul', '/model/embed_tokens/Mul', [gathered, this.g.constF32([f32(Math.sqrt(t.hiddenSize))])], {}, { output: 'inputs_embeds' });
+    this.g.output('inputs_embeds', DataType.FLOAT, ['batch', 'sequence_length', t.hiddenSize]);
+    return this.g;
+  }
+
+  // ---- decoder ----------------------------------------------------------------------------------------------------
+
+  /** cos/sin [B, 1, S, head_dim] for position_ids, half-split layout (cat(freqs, freqs)). */
+  makeRotaryEmbedding(positionIds: string): { cos: string; sin: string } {
+    const t = this.cfg.text;
+    const half = t.headDim / 2;
+    // inv_freq as transformers computes it in float32: 1 / (theta ** (arange(0, dim, 2) / dim)).
+    const inv = new Float32Array(half);
+    for (let i = 0; i < half; i++) inv[i] = f32(1 / f32(Math.pow(f32(t.ropeTheta), f32(f32(2 * i) / t.headDim))));
+    const invName = this.g.floatTensor('model.rotary_emb.inv_freq', [half], inv);
+    const base = '/model/rotary_emb';
+    const pos = this.g.op('Cast', `${base}/Cast`, [positionIds], { to: DataType.FLOAT });
+    const pos3 = this.g.op('Unsqueeze', `${base}/Unsqueeze`, [pos, this.g.constI64([-1])]);
+    const freqs = this.g.op('Mul', `${base}/Mul`, [pos3, invName]);
+    const emb = this.g.op('Concat', `${base}/Concat`, [freqs, freqs], { axis: -1 });
+    const emb4 = this.g.op('Unsqueeze', `${base}/Unsqueeze_1`, [emb, this.g.constI64([1])]);
+    return { cos: this.g.op('Cos', `${base}/Cos`, [emb4]), sin: this.g.op('Sin', `${base}/Sin`, [emb4]) };
+  }
+
+  makeApplyRope(basename: string, x: string, rope: { cos: string; sin: string }): string {
+    const half = this.cfg.text.headDim / 2;
+    const x1 = this.g.op('Slice', `${basename}/Slice`, [x, this.g.constI64([0]), this.g.constI64([half]), this.g.constI64([3])]);
+    const x2 = this.g.op('Slice', `${basename}/Slice_1`, [x, this.g.constI64([half]), this.g.constI64([BIG]), this.g.constI64([3])]);
+    const neg = this.g.op('Neg', `${basename}/Neg`, [x2]);
+    const rot = this.g.op('Concat', `${basename}/Concat`, [neg, x1], { axis: 3 });
+    const a = this.g.op('Mul', `${basename}/Mul`, [x, rope.cos]);
+    const b = this.g.op('Mul', `${basename}/Mul_1`, [rot, rope.sin]);
+    return this.g.op('Add', `${basename}/Add`, [a, b]);
+  }
+
+  makeAttention(i: number, x: string, rope: { cos: string; sin: string }): string {
+    const t = this.cfg.text;
+    const base = `/model/layers.${i}/attn`;
+    const p = `text.layers.${i}.self_attn`;
+    const proj = (name: string, nHeads: number): string => {
+      const y = this.makeMatMul(`${base}/${name}`, x, `${p}.${name}.weight`, nHeads * t.headDim, t.hiddenSize);
+      const r = this.g.op('Reshape', `${base}/${name}/Reshape`, [y, this.g.constI64([0, 0, nHeads, t.headDim])]);
+      return this.g.op('Transpose', `${base}/${name}/Transpose`, [r], { perm: [0, 2, 1, 3] });
+    };
+    const q = this.makeApplyRope(`${base}/q_rotary`, proj('q_proj', t.numHeads), rope);
+    const k = this.makeApplyRope(`${base}/k_rotary`, proj('k_proj', t.numKvHeads), rope);
+    const v = proj('v_proj', t.numKvHeads);
+    const kAll = this.g.op('Concat', `${base}/k_cache/Concat`, [`past_key_values.${i}.key`, k], { axis: 2 });
+    const vAll = this.g.op('Concat', `${base}/v_cache/Concat`, [`past_key_values.${i}.value`, v], { axis: 2 });
+    if (t.slidingLayers[i]) {
+      const keep = -(t.slidingWindow - 1);
+      this.g.op('Slice', `${base}/k_cache/Slice`, [kAll, this.g.constI64([keep]), this.g.constI64([BIG]), this.g.constI64([2])], {}, { output: `present.${i}.key` });
+      this.g.op('Slice', `${base}/v_cache/Slice`, [vAll, this.g.constI64([keep]), this.g.constI64([BIG]), this.g.constI64([2])], {}, { output: `present.${i}.value` });
+    } else {
+      this.g.op('Identity', `${base}/k_cache/Identity`, [kAll], {}, { output: `present.${i}.key` });
+      this.g.op('Identity', `${base}/v_cache/Identity`, [vAll], {}, { output: `present.${i}.value` });
+    }
+    // Grouped-query attention without repeating K/V: query heads h = kv·groups + j share kv head kv, so
+    // [B, H, S, D] → [B, KV, groups·S, D] lines each group up with its key head.
+    const qg = this.g.op('Reshape', `${base}/q_group/Reshape`, [q, this.g.constI64([0, t.numKvHeads, -1, t.headDim])]);
+    const kt = this.g.op('Transpose', `${base}/k_cache/Transpose`, [kAll], { perm: [0, 1, 3, 2] });
+    const scores = this.g.op('MatMul', `${base}/MatMul`, [qg, kt]);
+    let s = this.g.op('Mul', `${base}/Mul`, [scores, this.g.constF32([f32(t.queryPreAttnScalar ** -0.5)])]);
+    if (t.attnLogitSoftcap !== null) {
+      const cap = this.g.constF32([f32(t.attnLogitSoftcap)]);
+      const d = this.g.op('Div', `${base}/softcap/Div`, [s, cap]);
+      const th = this.g.op('Tanh', `${base}/softcap/Tanh`, [d]);
+      s = this.g.op('Mul', `${base}/softcap/Mul`, [th, cap]);
+    }
+    const probs = this.g.op('Softmax', `${base}/Softmax`, [s], { axis: -1 });
+    const ctx = this.g.op('MatMul', `${base}/MatMul_1`, [probs, vAll]);
+    const heads = this.g.op('Reshape', `${base}/ctx/Reshape`, [ctx, this.g.constI64([0, t.numHeads, -1, t.headDim])]);
+    const tr = this.g.op('Transpose', `${base}/ctx/Transpose`, [heads], { perm: [0, 2, 1, 3] });
+    const merged = this.g.op('Reshape', `${base}/ctx/Reshape_1`, [tr, this.g.constI64([0, 0, t.numHeads * t.headDim])]);
+    return this.makeMatMul(`${base}/o_proj`, merged, `${p}.o_proj.weight`, t.hiddenSize, t.numHeads * t.headDim);
+  }
+
+  makeMlp(i: number, x: string): string {
+    const t = this.cfg.text;
+    const base = `/model/layers.${i}/mlp`;
+    const p = `text.layers.${i}.mlp`;
+    const gate = this.makeMatMul(`${base}/gate_proj`, x, `${p}.gate_proj.weight`, t.intermediateSize, t.hiddenSize);
+    const up = this.makeMatMul(`${base}/up_proj`, x, `${p}.up_proj.weight`, t.intermediateSize, t.hiddenSize);
+    const act = this.makeGeluTanh(`${base}/act_fn`, gate);
+    const prod = this.g.op('Mul', `${base}/Mul`, [act, up]);
+    return this.makeMatMul(`${base}/down_proj`, prod, `${p}.down_proj.weight`, t.hiddenSize, t.intermediateSize);
+  }
+
+  makeLayer(i: number, x: string, rope: { cos: string; sin: string }): string {
+    const base = `/model/layers.${i}`;
+    const p = `text.layers.${i}`;
+    const n1 = this.makeRmsNorm(`${base}/input_layernorm`, x, `${p}.input_layernorm.weight`);
+    const a = this.makeAttention(i, n1, rope);
+    const a2 = this.makeRmsNorm(`${base}/post_attention_layernorm`, a, `${p}.post_attention_layernorm.weight`);
+    const r1 = this.g.op('Add', `${base}/residual_add/Add`, [x, a2]);
+    const n2 = this.makeRmsNorm(`${base}/pre_feedforward_layernorm`, r1, `${p}.pre_feedforward_layernorm.weight`);
+    const m = this.makeMlp(i, n2);
+    const m2 = this.makeRmsNorm(`${base}/post_feedforward_layernorm`, m, `${p}.post_feedforward_layernorm.weight`);
+    return this.g.op('Add', `${base}/residual_add/Add_1`, [r1, m2]);
+  }
+
+  /** Tied lm_head on the last position: logits [B, 1, vocab]. */
+  makeLmHead(x: string): string {
+    const t = this.cfg.text;
+    const name = this.weights.shape('text.lm_head.weight') ? 'text.lm_head.weight' : 'text.embed_tokens.weight';
+    if (this.opts.dtype === 'int8' || this.opts.dtype === 'int4') {
+      return this.makeMatMul('/lm_head', x, name, t.vocabSize, t.hiddenSize);
+    }
+    // Gemm with transB reads the [vocab, hidden] table as stored: no transposed copy of the largest weight.
+    const w = this.makeFloatWeight('lm_head.weight', [t.vocabSize, t.hiddenSize], this.read(name), true);
+    const flat = this.g.op('Reshape', '/lm_head/Reshape', [x, this.g.constI64([-1, t.hiddenSize])]);
+    const y = this.g.op('Gemm', '/lm_head/Gemm', [flat, w], { transB: 1 });
+    return this.g.op('Reshape', '/lm_head/Reshape_1', [y, this.g.constI64([-1, 1, t.vocabSize])]);
+  }
+
+  /**
+   * inputs_embeds [B, S, hidden], position_ids [B, S] (from 1), past_key_values.{i}.{key,value} [B, kv, P, D]
+   * → logits [B, 1, vocab] (last position), present.{i}.{key,value}.
+   */
+  buildDecoder(sink: InitializerSink): GraphBuilder {
+    const t = this.cfg.text;
+    this.g = new GraphBuilder('paligemma2_decoder', sink);
+    const embeds = this.g.input('inputs_embeds', DataType.FLOAT, ['batch', 'sequence_length', t.hiddenSize]);
+    const pos = this.g.input('position_ids', DataType.INT64, ['batch', 'sequence_length']);
+    for (let i = 0; i < t.numLayers; i++) {
+      for (const kv of ['key', 'value']) this.g.input(`past_key_values.${i}.${kv}`, DataType.FLOAT, ['batch', t.numKvHeads, `past_sequence_length_${i}`, t.headDim]);
+    }
+    const rope = this.makeRotaryEmbedding(pos);
+    let h = embeds;
+    for (let i = 0; i < t.numLayers; i++) h = this.makeLayer(i, h, rope);
+    const last = this.g.op('Slice', '/model/last_token/Slice', [h, this.g.constI64([-1]), this.g.constI64([BIG]), this.g.constI64([1])]);
+    const normed = this.makeRmsNorm('/model/norm', last, 'text.norm.weight');
+    const logits = this.makeLmHead(normed);
+    this.g.op('Identity', '/lm_head/Identity', [logits], {}, { output: 'logits' });
+    this.g.output('logits', DataType.FLOAT, ['batch', 1, t.vocabSize]);
+    for (let i = 0; i < t.numLayers; i++) {
+      for (const kv of ['key', 'value']) this.g.output(`present.${i}.${kv}`, DataType.FLOAT, ['batch', t.numKvHeads, `present_sequence_length_${i}`, t.headDim]);
+    }
+    return this.g;
+  }
+}
