@@ -1,0 +1,91 @@
+// Typed client over the preload's `window.radraft`: the renderer's only way to reach main. Types come from the one
+// contract (app/ipc/contract.ts); only `import type` here so zod stays out of the renderer bundle.
+import type { EventChannel, InvokeChannel } from '../../../app/ipc/channels';
+import type { EventOf, RadraftBridge, RequestOf, ResponseOf } from '../../../app/ipc/contract';
+import { decodeIpcError, type IpcErrorCode } from '../../../app/ipc/errors';
+
+declare global {
+  interface Window {
+    radraft?: RadraftBridge;
+  }
+}
+
+/** A request to main failed; `message` is meant for the person at the screen. */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly channel: InvokeChannel,
+    readonly code: IpcErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class BridgeMissingError extends Error {
+  override name = 'BridgeMissingError';
+  constructor() {
+    super('Radraft’s connection to the application is missing. Start Radraft from its launcher, not in a web browser.');
+  }
+}
+
+function bridge(): RadraftBridge {
+  const b = window.radraft;
+  if (!b) throw new BridgeMissingError();
+  return b;
+}
+
+/** Electron prefixes remote errors ("Error invoking remote method 'x': Error: …"); people need only the reason. */
+export function cleanRemoteMessage(message: string): string {
+  return message.replace(/^Error invoking remote method '[^']*':\s*/, '').replace(/^(?:[A-Za-z]*Error:\s*)+/, '');
+}
+
+/** Main encodes {code, message} into the error it throws (app/ipc/errors.ts); both transports carry it the same. */
+export function toApiError(channel: InvokeChannel, err: unknown): ApiError {
+  const info = decodeIpcError(err);
+  return new ApiError(channel, info.code, cleanRemoteMessage(info.message));
+}
+
+export async function invoke<C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> {
+  try {
+    return await bridge().invoke(channel, request);
+  } catch (err) {
+    if (err instanceof BridgeMissingError) throw err;
+    throw toApiError(channel, err);
+  }
+}
+
+export function on<E extends EventChannel>(event: E, listener: (payload: EventOf<E>) => void): () => void {
+  return bridge().on(event, listener);
+}
+
+export function hasBridge(): boolean {
+  return window.radraft !== undefined;
+}
+
+/** Absolute path of a dropped file, or '' when the platform does not tell. */
+export function pathForFile(file: File): string {
+  return bridge().pathForFile(file);
+}
+
+/** Convenience wrappers, one per channel the UI uses. */
+export const api = {
+  openDialog: (kind: 'files' | 'folder') => invoke('studies:openDialog', { kind }),
+  openPaths: (paths: string[]) => invoke('studies:openPaths', { paths }),
+  openSamples: () => invoke('studies:openSamples', {}),
+  listStudies: () => invoke('studies:list', {}),
+  loadImage: (imageId: string) => invoke('image:load', { imageId }),
+  getReport: (studyInstanceUid: string) => invoke('report:get', { studyInstanceUid }),
+  saveReport: (request: RequestOf<'report:save'>) => invoke('report:save', request),
+  signReport: (studyInstanceUid: string, signedBy: string) => invoke('report:sign', { studyInstanceUid, signedBy }),
+  exportReport: (studyInstanceUid: string) => invoke('report:export', { studyInstanceUid }),
+  copyReport: (studyInstanceUid: string) => invoke('report:copy', { studyInstanceUid }),
+  listModels: () => invoke('models:list', {}),
+  importModel: (dtype: RequestOf<'models:importDialog'>['dtype']) => invoke('models:importDialog', { dtype }),
+  setActiveModel: (modelId: string) => invoke('models:setActive', { modelId }),
+  verifyModel: (modelId: string) => invoke('models:verify', { modelId }),
+  startDraft: (request: RequestOf<'draft:start'>) => invoke('draft:start', request),
+  cancelDraft: (draftId: string) => invoke('draft:cancel', { draftId }),
+};
+
+export type { ResponseOf, RequestOf, EventOf };

@@ -1,0 +1,141 @@
+// The editor's copy of one report and its autosave: every edit is saved within a second (debounced), one save in
+// flight at a time, a failure is shown and retried, never dropped.
+import type { ReportRecord, ReportSections } from '../../../../app/domain/report';
+import { emptySections, type SectionName } from '../report/sections';
+
+export type SaveState = 'saved' | 'pending' | 'saving' | 'failed';
+
+export interface SaveRequest {
+  studyInstanceUid: string;
+  sections: ReportSections;
+  baseRevision: number;
+}
+
+export interface AutosaveOptions {
+  save: (request: SaveRequest) => Promise<ReportRecord>;
+  /** Quiet time after the last keystroke before saving; ≤ 1 s so a crash loses at most a second. */
+  debounceMs?: number;
+  retryMs?: number;
+}
+
+export class ReportSession {
+  readonly studyInstanceUid: string;
+  sections = $state<ReportSections>(emptySections());
+  record = $state<ReportRecord | null>(null);
+  saveState = $state<SaveState>('saved');
+  saveError = $state<string | null>(null);
+  lastSavedAt = $state<Date | null>(null);
+
+  #save: AutosaveOptions['save'];
+  #debounceMs: number;
+  #retryMs: number;
+  #timer: ReturnType<typeof setTimeout> | null = null;
+  #inFlight: Promise<void> | null = null;
+  #again = false;
+  #revision = 0;
+  #closed = false;
+
+  constructor(studyInstanceUid: string, record: ReportRecord | null, options: AutosaveOptions) {
+    this.studyInstanceUid = studyInstanceUid;
+    this.#save = options.save;
+    this.#debounceMs = options.debounceMs ?? 600;
+    this.#retryMs = options.retryMs ?? 3000;
+    if (record) {
+      this.#adopt(record);
+      this.sections = { ...record.sections };
+    }
+  }
+
+  get isFinal(): boolean {
+    return this.record?.status === 'final';
+  }
+
+  get hasUnsaved(): boolean {
+    return this.saveState !== 'saved';
+  }
+
+  #adopt(record: ReportRecord): void {
+    this.record = record;
+    this.#revision = record.revision;
+  }
+
+  /** Replaces one section's text and schedules a save. */
+  edit(name: SectionName, text: string): void {
+    if (this.sections[name] === text) return;
+    this.sections[name] = text;
+    this.schedule();
+  }
+
+  /** Replaces several sections at once (a model draft, for instance). */
+  editMany(patch: Partial<ReportSections>): void {
+    this.sections = { ...this.sections, ...patch };
+    this.schedule();
+  }
+
+  /** Applies a record main returned (signing) without saving again. */
+  replaceRecord(record: ReportRecord): void {
+    this.#adopt(record);
+    this.sections = { ...record.sections };
+  }
+
+  schedule(delay = this.#debounceMs): void {
+    if (this.#closed) return;
+    if (this.saveState !== 'failed') this.saveState = 'pending';
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      void this.flush();
+    }, delay);
+  }
+
+  /** Saves now (if anything is unsaved) and resolves when the text on screen is stored or the save failed. */
+  flush(): Promise<void> {
+    if (this.#timer) {
+      clearTimeout(this.#timer);
+      this.#timer = null;
+    }
+    if (this.#inFlight) {
+      // The running loop picks up the newer text before it ends.
+      this.#again = true;
+      return this.#inFlight;
+    }
+    const loop = async () => {
+      do {
+        this.#again = false;
+        if (this.saveState === 'saved') break;
+        await this.#runSave();
+      } while (this.#again && this.saveState !== 'failed');
+    };
+    this.#inFlight = loop().finally(() => {
+      this.#inFlight = null;
+    });
+    return this.#inFlight;
+  }
+
+  async #runSave(): Promise<void> {
+    const snapshot = $state.snapshot(this.sections) as ReportSections;
+    this.saveState = 'saving';
+    try {
+      const record = await this.#save({ studyInstanceUid: this.studyInstanceUid, sections: snapshot, baseRevision: this.#revision });
+      this.#adopt(record);
+      this.saveError = null;
+      this.lastSavedAt = new Date();
+      // Typing during the save leaves newer text on screen: save again.
+      const unchanged = (Object.keys(snapshot) as SectionName[]).every((k) => snapshot[k] === this.sections[k]);
+      this.saveState = unchanged ? 'saved' : 'pending';
+      if (!unchanged) this.#again = true;
+    } catch (err) {
+      this.saveState = 'failed';
+      this.saveError = err instanceof Error ? err.message : String(err);
+      // Keep trying in the background; the indicator stays red until a save succeeds.
+      if (!this.#closed) this.schedule(this.#retryMs);
+    }
+  }
+
+  /** Stops timers; call after a last flush when the study is closed. */
+  close(): void {
+    this.#closed = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+  }
+}

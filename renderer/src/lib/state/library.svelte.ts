@@ -1,0 +1,86 @@
+// The studies the user has opened (kept by main) and which one is on screen.
+import type { FileProblem, ImageSummary, OpenResult, StudySummary } from '../../../../app/domain/study';
+import { api } from '../api';
+import { errorText, toasts } from './toasts.svelte';
+
+/** The image a reader looks at first: a frontal view (PA, then AP), else the first image. */
+export function preferredImage(study: StudySummary): ImageSummary | undefined {
+  const byView = (view: string) => study.images.find((i) => i.viewPosition.toUpperCase() === view);
+  return byView('PA') ?? byView('AP') ?? study.images[0];
+}
+
+export function formatDicomDate(da: string): string {
+  const m = /^(\d{4})(\d{2})(\d{2})$/.exec(da.trim());
+  return m ? `${m[1]}-${m[2]}-${m[3]}` : da.trim() || '—';
+}
+
+/** PS3.5 6.2 PN: family^given^middle^prefix^suffix → "Family, Given Middle". */
+export function formatPersonName(pn: string): string {
+  const alphabetic = pn.split('=')[0] ?? '';
+  const [family = '', given = '', middle = '', prefix = '', suffix = ''] = alphabetic.split('^').map((s) => s.trim());
+  const rest = [prefix, given, middle].filter(Boolean).join(' ');
+  const name = [family, rest].filter(Boolean).join(', ');
+  return [name, suffix].filter(Boolean).join(' ') || 'Anonymous';
+}
+
+class Library {
+  studies = $state<StudySummary[]>([]);
+  problems = $state<FileProblem[]>([]);
+  busy = $state(false);
+  selectedStudyUid = $state<string | null>(null);
+  selectedImageId = $state<string | null>(null);
+
+  get selectedStudy(): StudySummary | undefined {
+    return this.studies.find((s) => s.studyInstanceUid === this.selectedStudyUid);
+  }
+
+  get selectedImage(): ImageSummary | undefined {
+    return this.selectedStudy?.images.find((i) => i.imageId === this.selectedImageId);
+  }
+
+  async refresh(): Promise<void> {
+    try {
+      this.studies = await api.listStudies();
+    } catch (err) {
+      toasts.push('error', 'Could not list the open studies', errorText(err));
+    }
+  }
+
+  async #open(what: string, run: () => Promise<OpenResult>): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      const result = await run();
+      if (result.cancelled) return;
+      this.problems = result.problems;
+      await this.refresh();
+      const first = result.studies[0];
+      if (first) this.select(first.studyInstanceUid);
+      const images = result.studies.reduce((n, s) => n + s.images.length, 0);
+      if (images > 0) toasts.push('ok', `Opened ${images} image${images === 1 ? '' : 's'} in ${result.studies.length} stud${result.studies.length === 1 ? 'y' : 'ies'}`);
+      else if (result.problems.length === 0) toasts.push('info', `No DICOM images found in ${what}`);
+    } catch (err) {
+      toasts.push('error', `Could not open ${what}`, errorText(err));
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  openFiles = () => this.#open('the files', () => api.openDialog('files'));
+  openFolder = () => this.#open('the folder', () => api.openDialog('folder'));
+  openSamples = () => this.#open('the samples', () => api.openSamples());
+  openPaths = (paths: string[]) => this.#open('the dropped files', () => api.openPaths(paths));
+
+  select(studyInstanceUid: string, imageId?: string): void {
+    const study = this.studies.find((s) => s.studyInstanceUid === studyInstanceUid);
+    if (!study) return;
+    this.selectedStudyUid = studyInstanceUid;
+    this.selectedImageId = imageId ?? preferredImage(study)?.imageId ?? null;
+  }
+
+  dismissProblems(): void {
+    this.problems = [];
+  }
+}
+
+export const library = new Library();
