@@ -48,58 +48,85 @@ function checkArguments(length: number, K: number, N: number, bits: number, bloc
   if (length !== K * N) throw new QuantizeError(`weight has ${length} values but K×N = ${K}×${N} = ${K * N}`);
 }
 
+interface Packing {
+  K: number;
+  bits: NBits;
+  blockSize: number;
+  nBlocks: number;
+  blobSize: number;
+  zpRowBytes: number;
+  b: Uint8Array;
+  scales: Float32Array;
+  zeroPoints: Uint8Array;
+}
+
+/** Quantizes one block of output column n: `count` weights read from w[start], w[start + stride], … */
+function packBlock(p: Packing, w: Float32Array, start: number, stride: number, count: number, n: number, blk: number): void {
+  const qmax = (1 << p.bits) - 1;
+  let lo = 0;
+  let hi = 0;
+  for (let i = 0, at = start; i < count; i++, at += stride) {
+    const v = w[at];
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  const scale = Math.fround((hi - lo) / qmax);
+  const zp = scale === 0 ? 0 : Math.min(qmax, Math.max(0, Math.round(-lo / scale)));
+  const reciprocal = scale === 0 ? 0 : Math.fround(1 / scale);
+  p.scales[n * p.nBlocks + blk] = scale;
+  const base = (n * p.nBlocks + blk) * p.blobSize;
+  if (p.bits === 8) {
+    p.zeroPoints[n * p.zpRowBytes + blk] = zp;
+    for (let i = 0, at = start; i < count; i++, at += stride) {
+      p.b[base + i] = Math.min(qmax, Math.max(0, Math.round(w[at] * reciprocal) + zp));
+    }
+    // Padding past K holds the zero point, which dequantizes to exactly 0.
+    p.b.fill(zp, base + count, base + p.blockSize);
+  } else {
+    p.zeroPoints[n * p.zpRowBytes + (blk >> 1)] |= blk & 1 ? zp << 4 : zp;
+    for (let i = 0, at = start; i < p.blockSize; i += 2, at += 2 * stride) {
+      const q0 = i < count ? Math.min(qmax, Math.max(0, Math.round(w[at] * reciprocal) + zp)) : zp;
+      const q1 = i + 1 < count ? Math.min(qmax, Math.max(0, Math.round(w[at + stride] * reciprocal) + zp)) : zp;
+      p.b[base + (i >> 1)] = q0 | (q1 << 4);
+    }
+  }
+}
+
 /**
  * Quantizes a weight matrix for MatMulNBits. `layout` says how `w` is stored: 'KN' is the MatMul right-hand side
  * (y = x · W, row-major [K, N]); 'NK' is nn.Linear's weight (y = x · Wᵀ, row-major [N, K]). Both are read in place,
- * block by block, without a transposed copy, so a 2.4 GB tied embedding needs no second buffer.
+ * in an order that keeps each block's cache lines hot, without a transposed copy (a 2.4 GB tied embedding needs no
+ * second buffer).
  */
 function quantize(w: Float32Array, K: number, N: number, bits: NBits, blockSize: number, layout: 'KN' | 'NK'): MatMulNBitsWeights {
   checkArguments(w.length, K, N, bits, blockSize);
   const nBlocks = Math.ceil(K / blockSize);
   const blobSize = (blockSize * bits) / 8;
-  const qmax = (1 << bits) - 1;
   const zpRowBytes = Math.ceil((nBlocks * bits) / 8);
-  const b = new Uint8Array(N * nBlocks * blobSize);
-  const scales = new Float32Array(N * nBlocks);
-  const zeroPoints = new Uint8Array(N * zpRowBytes);
-  const lo = new Float32Array(N);
-  const hi = new Float32Array(N);
-  const reciprocal = new Float32Array(N);
-  const zp = new Uint8Array(N);
-  // Strides of (k, n) in `w`.
-  const sk = layout === 'KN' ? N : 1;
-  const sn = layout === 'KN' ? 1 : K;
-
+  const p: Packing = {
+    K,
+    bits,
+    blockSize,
+    nBlocks,
+    blobSize,
+    zpRowBytes,
+    b: new Uint8Array(N * nBlocks * blobSize),
+    scales: new Float32Array(N * nBlocks),
+    zeroPoints: new Uint8Array(N * zpRowBytes),
+  };
   for (let blk = 0; blk < nBlocks; blk++) {
     const k0 = blk * blockSize;
-    const k1 = Math.min(K, k0 + blockSize);
-    lo.fill(0);
-    hi.fill(0);
-    // For the [K, N] layout the inner loop over n walks memory contiguously.
-    for (let k = k0; k < k1; k++) {
-      for (let n = 0; n < N; n++) {
-        const v = w[k * sk + n * sn];
-        if (v < lo[n]) lo[n] = v;
-        if (v > hi[n]) hi[n] = v;
-      }
+    const count = Math.min(K, k0 + blockSize) - k0;
+    if (layout === 'KN') {
+      // Neighbouring columns share the block's rows: walking n innermost reuses the same cache lines.
+      for (let n = 0; n < N; n++) packBlock(p, w, k0 * N + n, N, count, n, blk);
     }
+  }
+  if (layout === 'NK') {
     for (let n = 0; n < N; n++) {
-      const scale = Math.fround((hi[n] - lo[n]) / qmax);
-      const z = scale === 0 ? 0 : Math.min(qmax, Math.max(0, Math.round(-lo[n] / scale)));
-      scales[n * nBlocks + blk] = scale;
-      reciprocal[n] = scale === 0 ? 0 : Math.fround(1 / scale);
-      zp[n] = z;
-      if (bits === 8) zeroPoints[n * zpRowBytes + blk] = z;
-      else zeroPoints[n * zpRowBytes + (blk >> 1)] |= blk & 1 ? z << 4 : z;
-    }
-    for (let k = k0; k < k0 + blockSize; k++) {
-      const inBlock = k - k0;
-      for (let n = 0; n < N; n++) {
-        // Padding past K holds the zero point, which dequantizes to exactly 0.
-        const q = k < k1 ? Math.min(qmax, Math.max(0, Math.round(w[k * sk + n * sn] * reciprocal[n]) + zp[n])) : zp[n];
-        const base = (n * nBlocks + blk) * blobSize;
-        if (bits === 8) b[base + inBlock] = q;
-        else b[base + (inBlock >> 1)] |= inBlock & 1 ? q << 4 : q;
+      for (let blk = 0; blk < nBlocks; blk++) {
+        const k0 = blk * blockSize;
+        packBlock(p, w, n * K + k0, 1, Math.min(K, k0 + blockSize) - k0, n, blk);
       }
     }
   }
@@ -110,12 +137,12 @@ function quantize(w: Float32Array, K: number, N: number, bits: NBits, blockSize:
     blockSize,
     nBlocks,
     blobSize,
-    b,
+    b: p.b,
     bShape: [N, nBlocks, blobSize],
-    scales,
+    scales: p.scales,
     scalesShape: [N, nBlocks],
-    zeroPoints,
-    zeroPointsShape: [zeroPoints.length],
+    zeroPoints: p.zeroPoints,
+    zeroPointsShape: [p.zeroPoints.length],
   };
 }
 
