@@ -1,23 +1,24 @@
-// Typed engine errors: each says what is wrong and what the user can do about it.
+// Typed engine errors: each says what is wrong and what the user can do about it. Constructors take the final
+// message so that the worker client can rebuild them by name; the static helpers build the standard messages.
 
 export class ModelFileMissingError extends Error {
   override name = 'ModelFileMissingError';
-  constructor(readonly file: string, modelDir: string) {
-    super(`model file ${file} is missing from ${modelDir}: re-import the model (radraft import-model) or restore the folder`);
+  static of(file: string, modelDir: string): ModelFileMissingError {
+    return new ModelFileMissingError(`model file ${file} is missing from ${modelDir}: re-import the model (radraft import-model) or restore the folder`);
   }
 }
 
 export class ModelFileCorruptError extends Error {
   override name = 'ModelFileCorruptError';
-  constructor(readonly file: string, modelDir: string, detail: string) {
-    super(`model file ${file} in ${modelDir} is corrupt (${detail}): re-import the model (radraft import-model) or restore the folder`);
+  static of(file: string, modelDir: string, detail: string): ModelFileCorruptError {
+    return new ModelFileCorruptError(`model file ${file} in ${modelDir} is corrupt (${detail}): re-import the model (radraft import-model) or restore the folder`);
   }
 }
 
 export class PromptTooLongError extends Error {
   override name = 'PromptTooLongError';
-  constructor(readonly promptTokens: number, readonly maxTokens: number) {
-    super(`the prompt is ${promptTokens} tokens but the model's context holds ${maxTokens}: shorten the prompt (e.g. the indication)`);
+  static of(promptTokens: number, contextTokens: number): PromptTooLongError {
+    return new PromptTooLongError(`the prompt is ${promptTokens} tokens but the model's context holds ${contextTokens}: shorten the prompt (e.g. the indication)`);
   }
 }
 

@@ -42,3 +42,5 @@ import { PaliGemmaModel, type LoadOptions } from './model';
 export function loadModel(modelDir: string, opts: LoadOptions = {}): Promise<PaliGemmaModel> {
   return PaliGemmaModel.load(modelDir, opts);
 }
+
+export { InferenceClient, InferenceWorkerError, InferenceWorkerExitedError, defaultWorkerPath, type InferenceClientOptions, type ModelInfo } from './client';

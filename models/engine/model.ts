@@ -66,10 +66,10 @@ const now = (): number => performance.now();
 function verifyFiles(dir: string, manifest: Manifest, mode: 'full' | 'size'): void {
   for (const f of manifest.files) {
     const path = join(dir, f.path);
-    if (!existsSync(path)) throw new ModelFileMissingError(f.path, dir);
+    if (!existsSync(path)) throw ModelFileMissingError.of(f.path, dir);
     const size = statSync(path).size;
-    if (size !== f.bytes) throw new ModelFileCorruptError(f.path, dir, `${size} bytes, manifest says ${f.bytes}`);
-    if (mode === 'full' && sha256File(path) !== f.sha256) throw new ModelFileCorruptError(f.path, dir, 'sha256 does not match the manifest');
+    if (size !== f.bytes) throw ModelFileCorruptError.of(f.path, dir, `${size} bytes, manifest says ${f.bytes}`);
+    if (mode === 'full' && sha256File(path) !== f.sha256) throw ModelFileCorruptError.of(f.path, dir, 'sha256 does not match the manifest');
   }
 }
 
@@ -127,7 +127,7 @@ export class PaliGemmaModel {
       try {
         return await ort.InferenceSession.create(join(dir, file), so);
       } catch (error) {
-        throw new ModelFileCorruptError(file, dir, `onnxruntime cannot load it: ${(error as Error).message}`);
+        throw ModelFileCorruptError.of(file, dir, `onnxruntime cannot load it: ${(error as Error).message}`);
       }
     };
     const vision = await open(manifest.graphs.vision);
@@ -163,7 +163,7 @@ export class PaliGemmaModel {
     const d = m.decoder;
     const ids = req.inputIds ?? (req.prompt !== undefined ? this.promptIds(req.prompt) : null);
     if (!ids) throw new InvalidInputError('generate needs a prompt or inputIds');
-    if (ids.length >= m.maxSequenceLength) throw new PromptTooLongError(ids.length, m.maxSequenceLength);
+    if (ids.length >= m.maxSequenceLength) throw PromptTooLongError.of(ids.length, m.maxSequenceLength);
     const imagePositions: number[] = [];
     ids.forEach((id, i) => id === m.tokens.image && imagePositions.push(i));
     if (imagePositions.length !== m.imageSeqLength) {

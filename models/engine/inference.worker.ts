@@ -1,0 +1,59 @@
+// Worker thread that owns the loaded model, so that onnxruntime never runs on the caller's thread.
+// Bundled to dist/workers/inference.worker.cjs; driven by InferenceClient (./client.ts).
+import { parentPort } from 'node:worker_threads';
+import { PaliGemmaModel } from './model';
+import type { FromWorker, ToWorker } from './protocol';
+
+const port = parentPort;
+if (!port) throw new Error('inference.worker must run in a worker thread');
+
+let model: PaliGemmaModel | null = null;
+// One request at a time, in arrival order.
+let queue: Promise<void> = Promise.resolve();
+
+function send(msg: FromWorker): void {
+  port!.postMessage(msg);
+}
+
+function wireError(id: number, error: unknown): void {
+  const e = error instanceof Error ? error : new Error(String(error));
+  send({ type: 'error', id, error: { name: e.name, message: e.message } });
+}
+
+async function handle(msg: ToWorker): Promise<void> {
+  switch (msg.type) {
+    case 'load': {
+      if (model) await model.dispose();
+      model = null;
+      model = await PaliGemmaModel.load(msg.modelDir, msg.opts);
+      send({ type: 'loaded', id: msg.id, info: { modelDir: msg.modelDir, manifest: model.manifest, loadMs: model.loadMs } });
+      return;
+    }
+    case 'generate': {
+      if (!model) throw new Error('no model is loaded: call load(modelDir) first');
+      const { abortFlag, ...req } = msg.req;
+      const controller = new AbortController();
+      if (Atomics.load(abortFlag, 0) === 1) controller.abort();
+      const result = await model.generate({
+        ...req,
+        signal: controller.signal,
+        onToken: (piece, info) => {
+          send({ type: 'token', id: msg.id, piece, info });
+          if (Atomics.load(abortFlag, 0) === 1) controller.abort();
+        },
+      });
+      send({ type: 'result', id: msg.id, result });
+      return;
+    }
+    case 'unload': {
+      if (model) await model.dispose();
+      model = null;
+      send({ type: 'unloaded', id: msg.id });
+      return;
+    }
+  }
+}
+
+port.on('message', (msg: ToWorker) => {
+  queue = queue.then(() => handle(msg).catch((error: unknown) => wireError(msg.id, error)));
+});

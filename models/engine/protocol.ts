@@ -1,0 +1,35 @@
+// Messages between InferenceClient and inference.worker.ts. Plain data only (structured clone).
+import type { Manifest } from '../manifest';
+import type { GenerateResult, LoadOptions, TokenInfo } from './model';
+
+export interface WireGenerateRequest {
+  pixelValues: Float32Array;
+  prompt?: string;
+  inputIds?: number[];
+  maxTokens?: number;
+  /** Int32Array over a SharedArrayBuffer: the client stores 1 to abort. Read by the worker after every step. */
+  abortFlag: Int32Array;
+}
+
+export type ToWorker =
+  | { type: 'load'; id: number; modelDir: string; opts: LoadOptions }
+  | { type: 'generate'; id: number; req: WireGenerateRequest }
+  | { type: 'unload'; id: number };
+
+export interface WireError {
+  name: string;
+  message: string;
+}
+
+export interface ModelInfo {
+  modelDir: string;
+  manifest: Manifest;
+  loadMs: number;
+}
+
+export type FromWorker =
+  | { type: 'loaded'; id: number; info: ModelInfo }
+  | { type: 'token'; id: number; piece: string; info: TokenInfo }
+  | { type: 'result'; id: number; result: GenerateResult }
+  | { type: 'unloaded'; id: number }
+  | { type: 'error'; id: number; error: WireError };
