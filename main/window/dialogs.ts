@@ -1,0 +1,28 @@
+// Native dialogs for ServiceDeps.dialogs; everything else in main sees only paths.
+import { dialog, type BrowserWindow } from 'electron';
+import { join } from 'node:path';
+
+export function nativeDialogs(window: () => BrowserWindow | null, documentsDir: string) {
+  const parent = (): BrowserWindow | undefined => window() ?? undefined;
+  const show = async (options: Electron.OpenDialogOptions): Promise<string[]> => {
+    const w = parent();
+    const result = w ? await dialog.showOpenDialog(w, options) : await dialog.showOpenDialog(options);
+    return result.canceled ? [] : result.filePaths;
+  };
+  return {
+    openFiles: () => show({ title: 'Open DICOM files', properties: ['openFile', 'multiSelections'], filters: [{ name: 'DICOM', extensions: ['dcm', 'dicom', 'dic', '*'] }] }),
+    openFolder: async () => (await show({ title: 'Open a folder of DICOM files', properties: ['openDirectory'] }))[0] ?? null,
+    openModelFolder: async () => (await show({ title: 'Import a PaliGemma 2 model folder', properties: ['openDirectory'] }))[0] ?? null,
+    saveFile: async (defaultName: string) => {
+      const options: Electron.SaveDialogOptions = {
+        title: 'Export report as text',
+        defaultPath: join(documentsDir, defaultName),
+        filters: [{ name: 'Text', extensions: ['txt'] }],
+        properties: ['showOverwriteConfirmation', 'createDirectory'],
+      };
+      const w = parent();
+      const result = w ? await dialog.showSaveDialog(w, options) : await dialog.showSaveDialog(options);
+      return result.canceled || !result.filePath ? null : result.filePath;
+    },
+  };
+}
