@@ -11,6 +11,18 @@ export const VoiWindow = z.object({
 });
 export type VoiWindow = z.infer<typeof VoiWindow>;
 
+/** A LUT from a Modality LUT Sequence or VOI LUT Sequence item (PS3.3 C.11.1.1 LUT Descriptor + LUT Data). */
+export const LutTable = z.object({
+  /** Input value mapped to the first entry; inputs outside the table clamp to its ends. */
+  firstMapped: z.number(),
+  bitsPerEntry: z.number().int(),
+  data: z.array(z.number()),
+  explanation: z.string().optional(),
+  /** Modality LUT Type (0028,3004), e.g. 'HU' or 'OD'. */
+  lutType: z.string().optional(),
+});
+export type LutTable = z.infer<typeof LutTable>;
+
 /** One image as the study list and the viewer know it; no pixels. */
 export const ImageSummary = z.object({
   imageId: z.string(),
@@ -74,5 +86,13 @@ export const ImagePixels = z.object({
   studyDate: z.string(),
   viewPosition: z.string(),
   modality: z.string(),
+  /** VOI LUT Function (0028,1056): LINEAR (default), LINEAR_EXACT or SIGMOID (PS3.3 C.11.2.1.3). */
+  voiLutFunction: z.string().optional(),
+  /** Modality LUT Sequence (0028,3000) item, replacing slope/intercept when present. */
+  modalityLut: LutTable.optional(),
+  /** VOI LUT Sequence (0028,3010) items, used when there is no window. */
+  voiLuts: z.array(LutTable).optional(),
+  /** Number of frames in the image; `pixels` holds one of them. */
+  frames: z.number().int().optional(),
 });
 export type ImagePixels = z.infer<typeof ImagePixels>;

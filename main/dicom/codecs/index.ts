@@ -1,0 +1,127 @@
+// One entry point per compressed encoding (PS3.5 A.4.1–A.4.11); each returns interleaved samples.
+import openjpegFactory from '@cornerstonejs/codec-openjpeg/decodewasmjs';
+import charlsFactory from '@cornerstonejs/codec-charls/decodewasmjs';
+import libjpegTurboFactory from '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs';
+import openjphFactory from '@cornerstonejs/codec-openjph';
+import { Decoder as LosslessJpegDecoder } from 'jpeg-lossless-decoder-js';
+import type { PixelEncoding } from '../transfer-syntax';
+import { readJpegFrameHeader } from './jpeg-markers';
+import { decodeJpeg12 } from './jpeg12';
+import { extractJ2kCodestream } from './j2k-markers';
+import { CodecFailure, UnsupportedCodestream } from './failures';
+import { runWasmDecoder, type WasmResult } from './wasm';
+
+export { CodecFailure, UnsupportedCodestream };
+
+export type SampleArray = Uint8Array | Int8Array | Uint16Array | Int16Array;
+
+export interface CodecOutput {
+  samples: SampleArray;
+  width: number;
+  height: number;
+  components: number;
+  /** Set when the codec changed the colour space (e.g. YCbCr → RGB in libjpeg, inverse MCT in JPEG 2000). */
+  photometricInterpretation?: string;
+}
+
+export interface ExpectedFrame {
+  rows: number;
+  columns: number;
+  samplesPerPixel: number;
+  bitsAllocated: number;
+  photometricInterpretation: string;
+}
+
+function wasmSamples(r: WasmResult, signed: boolean): SampleArray {
+  const { width, height, componentCount, bitsPerSample } = r.info;
+  const n = width * height * componentCount;
+  if (n === 0) throw new CodecFailure('the codec decoded no pixels', r.messages);
+  const bytesPer = bitsPerSample <= 8 ? 1 : 2;
+  if (r.bytes.length < n * bytesPer) throw new CodecFailure(`the codec returned ${r.bytes.length} bytes for ${n} samples`, r.messages);
+  if (bytesPer === 1) return signed ? new Int8Array(r.bytes.buffer, r.bytes.byteOffset, n) : r.bytes.subarray(0, n);
+  const buf = r.bytes.byteOffset % 2 === 0 ? r.bytes : r.bytes.slice();
+  return signed ? new Int16Array(buf.buffer, buf.byteOffset, n) : new Uint16Array(buf.buffer, buf.byteOffset, n);
+}
+
+function planarToInterleaved<T extends SampleArray>(planar: T, pixels: number, components: number): T {
+  const out = planar.slice() as T;
+  for (let c = 0; c < components; c++) for (let p = 0; p < pixels; p++) out[p * components + c] = planar[c * pixels + p];
+  return out;
+}
+
+/** OpenJPEG's message lines that mean the image is wrong, even when it returns pixels. */
+const j2kFailureLine = /^\[ERROR\]|\[WARNING\].*(too short|truncat|premature)/i;
+
+async function decodeJpeg2000(frame: Uint8Array, expected: ExpectedFrame, htj2k: boolean): Promise<CodecOutput> {
+  const codestream = extractJ2kCodestream(frame);
+  const r = htj2k
+    ? await runWasmDecoder('openjph', openjphFactory, (m) => m.HTJ2KDecoder, codestream)
+    : await runWasmDecoder('openjpeg', openjpegFactory, (m) => m.J2KDecoder, codestream);
+  // OpenJPEG reports failures only through its message callback and an empty frame, never by throwing.
+  const failure = r.messages.find((m) => j2kFailureLine.test(m));
+  if (failure) throw new CodecFailure(failure.replace(/^\[(ERROR|WARNING)\]\s*/, '').trim(), r.messages);
+  const samples = wasmSamples(r, r.info.isSigned === true);
+  let photometricInterpretation: string | undefined;
+  if (r.info.componentCount === 3 && /^YBR_(RCT|ICT)$/.test(expected.photometricInterpretation)) photometricInterpretation = 'RGB';
+  return { samples, width: r.info.width, height: r.info.height, components: r.info.componentCount, photometricInterpretation };
+}
+
+async function decodeJpegLs(frame: Uint8Array): Promise<CodecOutput> {
+  const r = await runWasmDecoder('charls', charlsFactory, (m) => m.JpegLSDecoder, frame);
+  let samples = wasmSamples(r, false);
+  const { width, height, componentCount } = r.info;
+  // CharLS leaves non-interleaved (ILV_NONE) colour data plane by plane.
+  if (componentCount > 1 && r.interleaveMode === 0) samples = planarToInterleaved(samples, width * height, componentCount);
+  return { samples, width, height, components: componentCount };
+}
+
+async function decodeJpegBaseline(frame: Uint8Array, expected: ExpectedFrame): Promise<CodecOutput> {
+  const r = await runWasmDecoder('libjpeg-turbo', libjpegTurboFactory, (m) => m.JPEGDecoder, frame);
+  const samples = wasmSamples(r, false);
+  const warning = r.messages.find((m) => /corrupt|premature|bogus|invalid/i.test(m));
+  if (warning) throw new CodecFailure(warning.trim(), r.messages);
+  let photometricInterpretation: string | undefined;
+  if (r.info.componentCount === 3 && expected.photometricInterpretation.startsWith('YBR')) photometricInterpretation = 'RGB';
+  return { samples, width: r.info.width, height: r.info.height, components: r.info.componentCount, photometricInterpretation };
+}
+
+function decodeJpegLossless(frame: Uint8Array): CodecOutput {
+  const header = readJpegFrameHeader(frame);
+  if (!header) throw new CodecFailure('no JPEG frame header (SOF) found');
+  let out: ArrayLike<number> & { buffer: ArrayBufferLike };
+  try {
+    // The decoder reads from offset 0 of the ArrayBuffer it is given; `frame` may be a view into the whole file.
+    const copy = new Uint8Array(frame);
+    out = new LosslessJpegDecoder().decode(copy.buffer, 0, copy.byteLength);
+  } catch (e) {
+    throw new CodecFailure(e instanceof Error ? e.message : String(e));
+  }
+  const n = header.width * header.height * header.components;
+  if (!out || out.length < n) throw new CodecFailure(`the JPEG lossless decoder returned ${out?.length ?? 0} samples for ${n}`);
+  const samples = out instanceof Uint16Array ? out.subarray(0, n) : out instanceof Uint8Array ? out.subarray(0, n) : Uint16Array.from(out).subarray(0, n);
+  return { samples, width: header.width, height: header.height, components: header.components };
+}
+
+export async function decodeCompressedFrame(encoding: PixelEncoding, frame: Uint8Array, expected: ExpectedFrame): Promise<CodecOutput> {
+  switch (encoding) {
+    case 'jpeg2000':
+      return decodeJpeg2000(frame, expected, false);
+    case 'htj2k':
+      return decodeJpeg2000(frame, expected, true);
+    case 'jpeg-ls':
+      return decodeJpegLs(frame);
+    case 'jpeg-lossless':
+      return decodeJpegLossless(frame);
+    case 'jpeg-baseline':
+    case 'jpeg-extended': {
+      const header = readJpegFrameHeader(frame);
+      if (!header) throw new CodecFailure('no JPEG frame header (SOF) found');
+      if (header.sof === 0xc3 || header.sof === 0xc7 || header.sof === 0xcb || header.sof === 0xcf) return decodeJpegLossless(frame);
+      if (header.precision <= 8) return decodeJpegBaseline(frame, expected);
+      if (header.precision === 12 && (header.sof === 0xc1 || header.sof === 0xc0)) return decodeJpeg12(frame);
+      throw new UnsupportedCodestream(`JPEG with ${header.precision}-bit samples and SOF marker FF${header.sof.toString(16).toUpperCase()}`);
+    }
+    default:
+      throw new UnsupportedCodestream(`no codec for ${encoding}`);
+  }
+}

@@ -1,0 +1,88 @@
+// Runs one frame through a cornerstone WASM decoder, capturing the codec's own diagnostics instead of letting it
+// print to the console, and turning its C++ exceptions (thrown as bare numbers) into messages.
+import { CodecFailure } from './failures';
+import type { EmscriptenCodecFactory, EmscriptenCodecModule, WasmDecoderClass, WasmFrameInfo } from './wasm-types';
+
+interface LoadedCodec {
+  module: EmscriptenCodecModule;
+  log: string[];
+}
+
+const loaded = new Map<string, Promise<LoadedCodec>>();
+const MAX_LOG_LINES = 200;
+
+export function loadCodec(name: string, factory: EmscriptenCodecFactory): Promise<LoadedCodec> {
+  let codec = loaded.get(name);
+  if (!codec) {
+    const log: string[] = [];
+    const push = (text: string) => {
+      if (log.length < MAX_LOG_LINES) log.push(text);
+    };
+    codec = factory({ print: push, printErr: push }).then((module) => ({ module, log }));
+    loaded.set(name, codec);
+    codec.catch(() => loaded.delete(name));
+  }
+  return codec;
+}
+
+export interface WasmResult {
+  info: WasmFrameInfo;
+  /** Decoded samples copied out of the WASM heap. */
+  bytes: Uint8Array;
+  messages: string[];
+  interleaveMode?: number;
+  nearLossless?: number;
+}
+
+function describeWasmThrow(module: EmscriptenCodecModule, thrown: unknown): string {
+  if (typeof thrown === 'number' && module.getExceptionMessage) {
+    try {
+      const m = module.getExceptionMessage(thrown);
+      return Array.isArray(m) ? m.filter(Boolean).join(': ') : m;
+    } catch {
+      return `codec exception ${thrown}`;
+    }
+  }
+  if (typeof thrown === 'number') return `codec exception ${thrown}`;
+  return thrown instanceof Error ? thrown.message : String(thrown);
+}
+
+/**
+ * Decodes `input` with a fresh decoder instance. A WASM abort (RuntimeError) leaves the module unusable, so the
+ * module is dropped and re-instantiated on the next call.
+ */
+export async function runWasmDecoder(
+  name: string,
+  factory: EmscriptenCodecFactory,
+  pick: (m: EmscriptenCodecModule) => WasmDecoderClass | undefined,
+  input: Uint8Array,
+): Promise<WasmResult> {
+  const codec = await loadCodec(name, factory);
+  const Decoder = pick(codec.module);
+  if (!Decoder) throw new CodecFailure(`${name} decoder class missing from the codec module`);
+  codec.log.length = 0;
+  let decoder: InstanceType<WasmDecoderClass> | undefined;
+  try {
+    decoder = new Decoder();
+    decoder.getEncodedBuffer(input.length).set(input);
+    decoder.decode();
+    const info = { ...decoder.getFrameInfo() };
+    const bytes = decoder.getDecodedBuffer().slice();
+    const interleaveMode = decoder.getInterleaveMode?.();
+    const nearLossless = decoder.getNearLossless?.();
+    return { info, bytes, messages: [...codec.log], interleaveMode, nearLossless };
+  } catch (e) {
+    if (e instanceof WebAssembly.RuntimeError) {
+      loaded.delete(name);
+      decoder = undefined;
+    }
+    throw new CodecFailure(describeWasmThrow(codec.module, e), [...codec.log]);
+  } finally {
+    try {
+      decoder?.delete();
+    } catch {
+      // A decoder whose module aborted cannot be deleted; the module itself has been dropped.
+      loaded.delete(name);
+    }
+  }
+}

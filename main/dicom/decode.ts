@@ -1,0 +1,193 @@
+// decodeFile: one frame of stored pixel values (before any LUT) plus the header. Transfer syntaxes per PS3.5
+// Annex A; Image Pixel module semantics per PS3.3 C.7.6.3.
+import type { DataSet } from 'dicom-parser';
+import { CodecFailure, UnsupportedCodestream, decodeCompressedFrame, type SampleArray } from './codecs';
+import { RleDecodeError, decodeRle } from './codecs/rle';
+import { expandYbr422, ybr422FrameBytes } from './colour';
+import {
+  CorruptCodestreamError,
+  DicomError,
+  MalformedDicomError,
+  NoPixelDataError,
+  UnsupportedSyntaxError,
+  describeThrown,
+} from './errors';
+import { encapsulatedFrame, nativeFrame } from './frames';
+import { headerFromDataSet, readFileBytes } from './header';
+import { PIXEL_DATA_TAG, parseDicomBytes } from './parse';
+import { cellsToStored, dtypeFor, dtypeOfArray, interleavePlanes, minMax, nativeFrameBytes, type PixelLayout } from './pixels';
+import { findTransferSyntax } from './transfer-syntax';
+import type { DecodedImage, DicomHeader, StoredArray } from './types';
+
+/** Largest frame we agree to allocate (samples); a CXR is ~4–20 M, a damaged header can claim billions. */
+const MAX_SAMPLES = 512 * 1024 * 1024 / 2;
+
+function layoutOf(h: DicomHeader): PixelLayout {
+  return {
+    rows: h.rows,
+    columns: h.columns,
+    samplesPerPixel: h.samplesPerPixel,
+    bitsAllocated: h.bitsAllocated,
+    bitsStored: h.bitsStored,
+    highBit: h.highBit,
+    pixelRepresentation: h.pixelRepresentation,
+    planarConfiguration: h.planarConfiguration,
+  };
+}
+
+/** Rejects headers the Image Pixel module (PS3.3 C.7.6.3) does not allow, before any allocation. */
+function checkImagePixelModule(h: DicomHeader, dataSet: DataSet): void {
+  const f = h.filePath;
+  if (!dataSet.elements[PIXEL_DATA_TAG]) {
+    if (dataSet.elements.x7fe00008 || dataSet.elements.x7fe00009) throw new UnsupportedSyntaxError(f, 'floating-point pixel data are not supported');
+    const what = h.modality ? `a ${h.modality} object` : 'this object';
+    throw new NoPixelDataError(f, `no pixel data: ${what} holds no image`);
+  }
+  if (h.rows <= 0 || h.columns <= 0) throw new MalformedDicomError(f, 'the image size (Rows/Columns) is missing');
+  if (![1, 8, 16, 32].includes(h.bitsAllocated)) throw new UnsupportedSyntaxError(f, `Bits Allocated ${h.bitsAllocated || 'missing'} is not supported`);
+  if (h.bitsStored < 1 || h.bitsStored > h.bitsAllocated) throw new MalformedDicomError(f, `Bits Stored ${h.bitsStored} does not fit Bits Allocated ${h.bitsAllocated}`);
+  if (h.samplesPerPixel !== 1 && h.samplesPerPixel !== 3) throw new UnsupportedSyntaxError(f, `${h.samplesPerPixel} samples per pixel are not supported`);
+  if (h.rows * h.columns * h.samplesPerPixel > MAX_SAMPLES) throw new MalformedDicomError(f, `the image size ${h.columns}×${h.rows} is implausible`);
+}
+
+/** Codec samples (any integer type) → the stored dtype, keeping BitsStored bits and sign-extending (PS3.5 8.1.1). */
+function samplesToStored(samples: SampleArray, h: DicomHeader): StoredArray {
+  const signed = h.pixelRepresentation === 1;
+  const ba = h.bitsAllocated <= 8 ? 8 : 16;
+  const dtype = dtypeFor(ba, signed);
+  const bs = Math.min(h.bitsStored, ba);
+  const n = samples.length;
+  const out: StoredArray =
+    dtype === 'uint8' ? new Uint8Array(n) : dtype === 'int8' ? new Int8Array(n) : dtype === 'uint16' ? new Uint16Array(n) : new Int16Array(n);
+  const mask = (1 << bs) - 1;
+  const up = 32 - bs;
+  if (signed) for (let i = 0; i < n; i++) out[i] = ((samples[i] & mask) << up) >> up;
+  else for (let i = 0; i < n; i++) out[i] = samples[i] & mask;
+  return out;
+}
+
+function swapBytePairs(bytes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(bytes.length);
+  for (let i = 0; i + 1 < bytes.length; i += 2) {
+    out[i] = bytes[i + 1];
+    out[i + 1] = bytes[i];
+  }
+  return out;
+}
+
+interface FrameResult {
+  pixels: StoredArray;
+  photometricInterpretation: string;
+}
+
+function decodeNative(h: DicomHeader, dataSet: DataSet, frame: number, littleEndian: boolean): FrameResult {
+  const element = dataSet.elements[PIXEL_DATA_TAG];
+  const layout = layoutOf(h);
+  if (h.photometricInterpretation === 'YBR_FULL_422' && h.samplesPerPixel === 3 && h.bitsAllocated === 8) {
+    const bytes = nativeFrame(h.filePath, dataSet, element, frame, ybr422FrameBytes(h.rows, h.columns));
+    return { pixels: expandYbr422(bytes, h.rows, h.columns), photometricInterpretation: 'YBR_FULL' };
+  }
+  let bytes = nativeFrame(h.filePath, dataSet, element, frame, nativeFrameBytes(layout));
+  // PS3.5 7.3 / A.3: in Explicit VR Big Endian, 8-bit data in an OW element are byte-swapped words.
+  if (!littleEndian && h.bitsAllocated === 8 && element.vr === 'OW') bytes = swapBytePairs(bytes);
+  let pixels = cellsToStored(bytes, littleEndian, layout);
+  if (h.samplesPerPixel > 1 && h.planarConfiguration === 1) pixels = interleavePlanes(pixels, h.rows * h.columns, h.samplesPerPixel);
+  return { pixels, photometricInterpretation: h.photometricInterpretation };
+}
+
+async function decodeEncapsulated(h: DicomHeader, dataSet: DataSet, frame: number, encoding: ReturnType<typeof encodingOf>): Promise<FrameResult> {
+  const f = h.filePath;
+  const element = dataSet.elements[PIXEL_DATA_TAG];
+  const bytes = encapsulatedFrame(f, dataSet, element, frame, h.frames, encoding);
+  const layout = layoutOf(h);
+  if (encoding === 'encapsulated-native') {
+    const need = nativeFrameBytes(layout);
+    if (bytes.length < need) throw new CorruptCodestreamError(f, `frame ${frame + 1} holds ${bytes.length} bytes, ${need} expected`);
+    return decodeNativeBytes(bytes, h, layout);
+  }
+  if (encoding === 'rle') {
+    try {
+      // RLE segments are always colour-by-plane internally; decodeRle interleaves them (PS3.5 G.2).
+      const cells = decodeRle(bytes, layout);
+      return { pixels: cellsToStored(cells, true, { ...layout, planarConfiguration: 0 }), photometricInterpretation: h.photometricInterpretation };
+    } catch (e) {
+      if (e instanceof RleDecodeError) throw new CorruptCodestreamError(f, `the RLE data are damaged (${e.message})`, { cause: e });
+      throw e;
+    }
+  }
+  if (h.bitsAllocated > 16 || h.bitsAllocated === 1) throw new UnsupportedSyntaxError(f, `${h.bitsAllocated}-bit data in ${h.transferSyntaxName} are not supported`);
+  try {
+    const out = await decodeCompressedFrame(encoding, bytes, {
+      rows: h.rows,
+      columns: h.columns,
+      samplesPerPixel: h.samplesPerPixel,
+      bitsAllocated: h.bitsAllocated,
+      photometricInterpretation: h.photometricInterpretation,
+    });
+    if (out.width !== h.columns || out.height !== h.rows || out.components !== h.samplesPerPixel) {
+      throw new CorruptCodestreamError(
+        f,
+        `the codestream holds a ${out.width}×${out.height}×${out.components} image but the header says ${h.columns}×${h.rows}×${h.samplesPerPixel}`,
+      );
+    }
+    return { pixels: samplesToStored(out.samples, h), photometricInterpretation: out.photometricInterpretation ?? h.photometricInterpretation };
+  } catch (e) {
+    if (e instanceof DicomError) throw e;
+    if (e instanceof UnsupportedCodestream) throw new UnsupportedSyntaxError(f, e.message, { cause: e });
+    const why = e instanceof CodecFailure ? e.message : describeThrown(e);
+    throw new CorruptCodestreamError(f, `the ${h.transferSyntaxName} pixel data cannot be decoded (${why})`, { cause: e });
+  }
+}
+
+function decodeNativeBytes(bytes: Uint8Array, h: DicomHeader, layout: PixelLayout): FrameResult {
+  let pixels = cellsToStored(bytes, true, layout);
+  if (h.samplesPerPixel > 1 && h.planarConfiguration === 1) pixels = interleavePlanes(pixels, h.rows * h.columns, h.samplesPerPixel);
+  return { pixels, photometricInterpretation: h.photometricInterpretation };
+}
+
+function encodingOf(h: DicomHeader) {
+  const ts = findTransferSyntax(h.transferSyntaxUid);
+  if (!ts) throw new UnsupportedSyntaxError(h.filePath, `the transfer syntax ${h.transferSyntaxName} (${h.transferSyntaxUid}) is not supported`);
+  return ts.encoding;
+}
+
+/** Decodes one frame of an already-read file. `filePath` is used only to name the file in errors. */
+export async function decodeBytes(filePath: string, bytes: Uint8Array, frame = 0): Promise<DecodedImage> {
+  const parsed = parseDicomBytes(filePath, bytes);
+  const header = headerFromDataSet(filePath, parsed);
+  checkImagePixelModule(header, parsed.dataSet);
+  if (!Number.isInteger(frame) || frame < 0 || frame >= header.frames) {
+    throw new RangeError(`${filePath}: frame ${frame} requested, the image has ${header.frames} frame(s)`);
+  }
+  const encoding = encodingOf(header);
+  const ts = findTransferSyntax(header.transferSyntaxUid);
+  const element = parsed.dataSet.elements[PIXEL_DATA_TAG];
+  let result: FrameResult;
+  if (encoding === 'native' || encoding === 'deflate') {
+    if (element.encapsulatedPixelData) {
+      throw new MalformedDicomError(filePath, `the pixel data are encapsulated (compressed) but the transfer syntax is ${header.transferSyntaxName}`);
+    }
+    result = decodeNative(header, parsed.dataSet, frame, ts?.littleEndian ?? true);
+  } else {
+    result = await decodeEncapsulated(header, parsed.dataSet, frame, encoding);
+  }
+  const { min, max } = minMax(result.pixels);
+  return {
+    header,
+    frame,
+    rows: header.rows,
+    columns: header.columns,
+    samplesPerPixel: header.samplesPerPixel,
+    photometricInterpretation: result.photometricInterpretation,
+    dtype: dtypeOfArray(result.pixels),
+    pixels: result.pixels,
+    minValue: min,
+    maxValue: max,
+  };
+}
+
+/** Reads and decodes frame `frame` (0-based) of a DICOM file. Throws DicomError subclasses on bad input. */
+export async function decodeFile(filePath: string, frame = 0): Promise<DecodedImage> {
+  const bytes = await readFileBytes(filePath);
+  return decodeBytes(filePath, bytes, frame);
+}

@@ -1,0 +1,69 @@
+// Typed failures of the DICOM engine. Every error names the file and says, in words a clinician or
+// hospital IT person can act on, why the file cannot be shown. Messages never contain patient data.
+import { basename } from 'node:path';
+
+export type DicomErrorKind =
+  | 'not-dicom'
+  | 'truncated'
+  | 'malformed'
+  | 'no-pixel-data'
+  | 'unsupported-syntax'
+  | 'corrupt-codestream';
+
+export abstract class DicomError extends Error {
+  abstract readonly kind: DicomErrorKind;
+  /** Full path of the file that failed. */
+  readonly filePath: string;
+  /** The reason alone, without the file name. */
+  readonly reason: string;
+
+  constructor(filePath: string, reason: string, options?: { cause?: unknown }) {
+    super(`${basename(filePath)}: ${reason}`, options);
+    this.filePath = filePath;
+    this.reason = reason;
+  }
+}
+
+/** Neither a DICOM Part 10 file (PS3.10 7.1: preamble + "DICM") nor a recognisable raw data set. */
+export class NotDicomError extends DicomError {
+  override name = 'NotDicomError';
+  readonly kind = 'not-dicom' as const;
+}
+
+/** The file ends before the data set or the pixel data it announces. */
+export class TruncatedError extends DicomError {
+  override name = 'TruncatedError';
+  readonly kind = 'truncated' as const;
+}
+
+/** The data set violates PS3.5 encoding rules badly enough that it cannot be read. */
+export class MalformedDicomError extends DicomError {
+  override name = 'MalformedDicomError';
+  readonly kind = 'malformed' as const;
+}
+
+/** A valid DICOM object without an image (structured report, RT plan, waveform, …). */
+export class NoPixelDataError extends DicomError {
+  override name = 'NoPixelDataError';
+  readonly kind = 'no-pixel-data' as const;
+}
+
+/** A transfer syntax or pixel layout this engine does not decode. */
+export class UnsupportedSyntaxError extends DicomError {
+  override name = 'UnsupportedSyntaxError';
+  readonly kind = 'unsupported-syntax' as const;
+}
+
+/** The compressed frame is damaged: the codec failed or produced a result inconsistent with the header. */
+export class CorruptCodestreamError extends DicomError {
+  override name = 'CorruptCodestreamError';
+  readonly kind = 'corrupt-codestream' as const;
+}
+
+/** Turns whatever a third-party library threw (often a bare string) into text for a `cause`. */
+export function describeThrown(thrown: unknown): string {
+  if (thrown instanceof Error) return thrown.message;
+  if (typeof thrown === 'string') return thrown;
+  if (thrown && typeof thrown === 'object' && 'exception' in thrown) return describeThrown((thrown as { exception: unknown }).exception);
+  return String(thrown);
+}

@@ -1,0 +1,16 @@
+// Public surface of the DICOM engine (Node side; no Electron).
+export { readHeader } from './header';
+export { decodeFile, decodeBytes } from './decode';
+export { toImagePixels } from './image-pixels';
+export {
+  DicomError,
+  NotDicomError,
+  TruncatedError,
+  MalformedDicomError,
+  NoPixelDataError,
+  UnsupportedSyntaxError,
+  CorruptCodestreamError,
+  type DicomErrorKind,
+} from './errors';
+export type { DicomHeader, DecodedImage, StoredArray, StoredDtype } from './types';
+export { findTransferSyntax, transferSyntaxName, type TransferSyntax } from './transfer-syntax';

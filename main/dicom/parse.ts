@@ -1,0 +1,155 @@
+// Bytes → dicom-parser DataSet, covering the shapes real archives hold: Part 10 files (PS3.10 7.1), File Meta
+// without a Transfer Syntax UID, raw data sets without preamble/meta (old ACR-NEMA style exports), and
+// Deflated Explicit VR Little Endian (PS3.5 A.5). Everything dicom-parser throws becomes a typed DicomError.
+import { parseDicom, readPart10Header, type DataSet, type ParseDicomOptions } from 'dicom-parser';
+import { inflateRawSync } from 'node:zlib';
+import { DicomError, MalformedDicomError, NotDicomError, TruncatedError, describeThrown } from './errors';
+import { DEFLATED_EXPLICIT_VR_LE, EXPLICIT_VR_BE, EXPLICIT_VR_LE, IMPLICIT_VR_LE } from './transfer-syntax';
+
+export const PIXEL_DATA_TAG = 'x7fe00010';
+
+export interface ParsedDicom {
+  dataSet: DataSet;
+  transferSyntaxUid: string;
+  /** False for raw data sets or File Meta without (0002,0010): the syntax was inferred from the bytes. */
+  transferSyntaxFromMeta: boolean;
+  hasFileMeta: boolean;
+}
+
+export interface ParseOptions {
+  /** Stop at the Pixel Data element header (fast header read). */
+  untilPixelData?: boolean;
+}
+
+/** Inflated data set size guard against deflate bombs: far beyond any radiograph. */
+const MAX_INFLATED_BYTES = 1 << 30;
+
+const VR_CODES = new Set([
+  'AE', 'AS', 'AT', 'CS', 'DA', 'DS', 'DT', 'FL', 'FD', 'IS', 'LO', 'LT', 'OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'PN', 'SH', 'SL', 'SQ',
+  'SS', 'ST', 'SV', 'TM', 'UC', 'UI', 'UL', 'UN', 'UR', 'US', 'UT', 'UV',
+]);
+
+function hasPart10Prefix(bytes: Uint8Array): boolean {
+  return bytes.length >= 132 && bytes[128] === 0x44 && bytes[129] === 0x49 && bytes[130] === 0x43 && bytes[131] === 0x4d;
+}
+
+/**
+ * Infers the transfer syntax of a data set that starts at `bytes[0]` (no File Meta), from its first element:
+ * a two-letter VR after the tag means explicit VR (PS3.5 7.1.2), the byte order of the group number gives the
+ * endianness; otherwise implicit VR LE (PS3.5 A.1), the only syntax allowed without meta, if the length is plausible.
+ */
+export function guessRawSyntax(bytes: Uint8Array): string | null {
+  if (bytes.length < 8) return null;
+  const groupLE = bytes[0] | (bytes[1] << 8);
+  const groupBE = (bytes[0] << 8) | bytes[1];
+  const vr = String.fromCharCode(bytes[4], bytes[5]);
+  const plausibleGroup = (g: number) => g % 2 === 0 && g >= 0x0002 && g <= 0x7fe0;
+  if (VR_CODES.has(vr)) {
+    if (plausibleGroup(groupLE)) return EXPLICIT_VR_LE;
+    if (plausibleGroup(groupBE)) return EXPLICIT_VR_BE;
+  }
+  if (groupLE === 0x0000 || plausibleGroup(groupLE)) {
+    const length = (bytes[4] | (bytes[5] << 8) | (bytes[6] << 16) | (bytes[7] << 24)) >>> 0;
+    if (length === 0xffffffff || length <= bytes.length - 8) return IMPLICIT_VR_LE;
+  }
+  return null;
+}
+
+function inflater(filePath: string) {
+  return (arr: Uint8Array, position: number): Uint8Array => {
+    let inflated: Buffer;
+    try {
+      inflated = inflateRawSync(arr.subarray(position), { maxOutputLength: MAX_INFLATED_BYTES });
+    } catch (e) {
+      const why = describeThrown(e);
+      if (/unexpected end/i.test(why)) throw new TruncatedError(filePath, 'the deflated data set ends early (file truncated)', { cause: e });
+      throw new MalformedDicomError(filePath, `the deflated data set cannot be inflated (${why})`, { cause: e });
+    }
+    const full = Buffer.allocUnsafe(position + inflated.length);
+    full.set(arr.subarray(0, position), 0);
+    full.set(inflated, position);
+    return full;
+  };
+}
+
+function translate(filePath: string, thrown: unknown): DicomError {
+  if (thrown instanceof DicomError) return thrown;
+  if (thrown && typeof thrown === 'object' && 'exception' in thrown) {
+    const inner = (thrown as { exception: unknown }).exception;
+    if (inner instanceof DicomError) return inner;
+  }
+  const why = describeThrown(thrown);
+  if (/past end|overread|overrun|greater than or equal|not found at offset|cannot seek/i.test(why)) {
+    return new TruncatedError(filePath, 'the file ends before the data it announces (truncated or damaged)', { cause: thrown });
+  }
+  return new MalformedDicomError(filePath, `the data set cannot be read (${why})`, { cause: thrown });
+}
+
+function runParser(filePath: string, bytes: Uint8Array, transferSyntaxUid: string | undefined, opts: ParseOptions): DataSet {
+  // dicom-parser's typings declare the inflater as returning void; it actually uses the returned array.
+  const options = {
+    untilTag: opts.untilPixelData ? PIXEL_DATA_TAG : undefined,
+    TransferSyntaxUID: transferSyntaxUid,
+    inflater: inflater(filePath),
+  } as unknown as ParseDicomOptions;
+  try {
+    return parseDicom(bytes, options);
+  } catch (e) {
+    throw translate(filePath, e);
+  }
+}
+
+function metaTransferSyntax(meta: DataSet): string | undefined {
+  const el = meta.elements.x00020010;
+  if (!el || el.length === 0) return undefined;
+  return meta.string('x00020010')?.replace(/\0/g, '').trim() || undefined;
+}
+
+/** Parses a whole DICOM file (or its first bytes with `untilPixelData`). */
+export function parseDicomBytes(filePath: string, input: Uint8Array, opts: ParseOptions = {}): ParsedDicom {
+  // dicom-parser allocates with Buffer methods when handed a Buffer; a Buffer view costs no copy.
+  let bytes: Uint8Array = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  if (!hasPart10Prefix(bytes)) {
+    // File Meta written without the 128-byte preamble: re-prefix it so the normal Part 10 path applies.
+    if (bytes.length >= 8 && bytes[0] === 0x02 && bytes[1] === 0x00 && VR_CODES.has(String.fromCharCode(bytes[4], bytes[5]))) {
+      const prefixed = Buffer.alloc(bytes.length + 132);
+      prefixed.write('DICM', 128, 'latin1');
+      prefixed.set(bytes, 132);
+      bytes = prefixed;
+    } else {
+      const guessed = guessRawSyntax(bytes);
+      if (!guessed) throw new NotDicomError(filePath, 'not a DICOM file (no "DICM" marker and no recognisable data set)');
+      let dataSet: DataSet;
+      try {
+        dataSet = runParser(filePath, bytes, guessed, opts);
+      } catch (e) {
+        if (e instanceof MalformedDicomError || e instanceof TruncatedError) {
+          throw new NotDicomError(filePath, 'not a DICOM file (no "DICM" marker and the bytes do not parse as a data set)', { cause: e });
+        }
+        throw e;
+      }
+      if (Object.keys(dataSet.elements).length < 2) throw new NotDicomError(filePath, 'not a DICOM file (no "DICM" marker)');
+      return { dataSet, transferSyntaxUid: guessed, transferSyntaxFromMeta: false, hasFileMeta: false };
+    }
+  }
+
+  let meta: DataSet;
+  try {
+    meta = readPart10Header(bytes);
+  } catch (e) {
+    throw translate(filePath, e);
+  }
+  const declared = metaTransferSyntax(meta);
+  if (declared) {
+    const dataSet = runParser(filePath, bytes, undefined, opts);
+    return { dataSet, transferSyntaxUid: declared, transferSyntaxFromMeta: true, hasFileMeta: true };
+  }
+  // File Meta lacks (0002,0010) (PS3.10 7.1 requires it): infer the syntax from the data set that follows.
+  const position = (meta as DataSet & { position?: number }).position ?? 132;
+  const rest = bytes.subarray(position);
+  const guessed = guessRawSyntax(rest);
+  if (!guessed) throw new MalformedDicomError(filePath, 'the File Meta has no Transfer Syntax UID and the data set encoding cannot be inferred');
+  if (guessed === DEFLATED_EXPLICIT_VR_LE) throw new MalformedDicomError(filePath, 'cannot infer a deflated transfer syntax');
+  const dataSet = runParser(filePath, rest, guessed, opts);
+  return { dataSet, transferSyntaxUid: guessed, transferSyntaxFromMeta: false, hasFileMeta: true };
+}
