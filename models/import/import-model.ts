@@ -7,6 +7,7 @@ import { parsePaliGemmaConfig, type PaliGemmaConfig } from '../config/paligemma'
 import { DEFAULT_PROMPT_TEMPLATES, MANIFEST_FILE, MANIFEST_FORMAT, MANIFEST_VERSION, describeFile, type Manifest } from '../manifest';
 import { InitializerSink, type GraphBuilder } from '../onnx/graph';
 import { PaliGemmaGraphBuilder, type NBitsQuantizer, type WeightDtype } from '../onnx/paligemma';
+import { linearNBitsQuantizer } from '../onnx/quantize';
 import { CheckpointWeightSource, checkWeights, expectedWeights, type WeightSource } from './weights';
 import { TextTokenizer } from '../tokenizer/tokenizer';
 
@@ -19,8 +20,12 @@ export const GRAPH_FILES = { vision: 'vision_encoder.onnx', embed: 'embed_tokens
 /** Protobuf messages cannot exceed 2 GiB; stay well below. */
 const INLINE_LIMIT_BYTES = 1.8 * 2 ** 30;
 
+/** MatMulNBits block size for int8/int4 imports (onnxruntime-genai's CPU default for int4). */
+export const NBITS_BLOCK_SIZE = 32;
+
 export interface WriteModelOptions {
   dtype: WeightDtype;
+  /** int8/int4 packing; default: models/onnx/quantize.ts with NBITS_BLOCK_SIZE. */
   quantizer?: NBitsQuantizer;
   /** Model name shown in the app (defaults to the folder name). */
   name?: string;
@@ -66,7 +71,6 @@ function writeGraph(outDir: string, file: string, inlineOk: boolean, build: (sin
 export function writeModelFolder(rawConfig: Record<string, unknown>, source: WeightSource, outDir: string, extras: ModelExtras, opts: WriteModelOptions): Manifest {
   const cfg = parsePaliGemmaConfig(rawConfig);
   checkWeights(source, cfg);
-  if ((opts.dtype === 'int8' || opts.dtype === 'int4') && !opts.quantizer) throw new ImportError(`--dtype ${opts.dtype} needs the int8/int4 quantizer`);
   const tokenizer = TextTokenizer.fromFile(extras.tokenizerPath);
   const newline = tokenizer.tokenId('\n') ?? tokenizer.encode('\n')[0];
   if (newline === undefined) throw new ImportError('tokenizer.json has no token for "\\n"');
@@ -78,7 +82,7 @@ export function writeModelFolder(rawConfig: Record<string, unknown>, source: Wei
   let done = 0;
   const builder = new PaliGemmaGraphBuilder(cfg, source, {
     dtype: opts.dtype,
-    quantizer: opts.quantizer,
+    quantizer: opts.quantizer ?? linearNBitsQuantizer(NBITS_BLOCK_SIZE),
     onWeight: (name) => {
       done++;
       opts.onProgress?.(Math.min(0.99, done / total), name);

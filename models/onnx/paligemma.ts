@@ -14,7 +14,7 @@
 //    `sliding_window` keys including its own.
 import type { PaliGemmaConfig } from '../config/paligemma';
 import type { WeightSource } from '../import/weights';
-import { DataType, GraphBuilder, InitializerSink } from './graph';
+import { DataType, GraphBuilder, type InitializerSink } from './graph';
 import { toFloat16Bytes, transpose2d } from './tensor-data';
 
 export type WeightDtype = 'fp32' | 'fp16' | 'int8' | 'int4';

@@ -7,12 +7,6 @@ import { importCheckpoint, type WeightDtype } from '../../../models/engine/index
 const DTYPES: WeightDtype[] = ['fp32', 'fp16', 'int8', 'int4'];
 const USAGE = 'usage: radraft import-model HF_DIR --out MODEL_DIR [--dtype fp32|fp16|int8|int4] [--name NAME]';
 
-async function quantizerFor(dtype: WeightDtype) {
-  if (dtype !== 'int8' && dtype !== 'int4') return undefined;
-  const { nbitsQuantizer } = await import('../../../models/onnx/nbits');
-  return nbitsQuantizer;
-}
-
 export const importModelCommand: CliCommand = {
   summary: 'import a Hugging Face PaliGemma 2 checkpoint folder as a radraft model',
   async run(args) {
@@ -39,7 +33,6 @@ export const importModelCommand: CliCommand = {
       const manifest = importCheckpoint(hfDir, out, {
         dtype,
         name: parsed.values.name,
-        quantizer: await quantizerFor(dtype),
         onProgress: (f) => {
           const pct = Math.floor(f * 100);
           if (pct >= last + 10 && process.stderr.isTTY) {

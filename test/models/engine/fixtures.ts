@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { importCheckpoint, type WeightDtype } from '../../../models/engine/index';
-import { nbitsQuantizer } from '../../../models/onnx/nbits';
 
 export const FIXTURES = join(__dirname, '../../fixtures/models');
 export const IMAGE_TOKEN = 2152;
@@ -72,7 +71,7 @@ export function tempDir(prefix: string): { dir: string; cleanup: () => void } {
 /** Imports a fixture checkpoint into a fresh temp folder. */
 export function importFixture(name: string, dtype: WeightDtype = 'fp32'): { dir: string; cleanup: () => void } {
   const t = tempDir(`${name}-${dtype}`);
-  importCheckpoint(join(FIXTURES, name), t.dir, { dtype, quantizer: nbitsQuantizer });
+  importCheckpoint(join(FIXTURES, name), t.dir, { dtype });
   return t;
 }
 
