@@ -113,7 +113,8 @@ export class ReportSession {
   }
 
   async #runSave(): Promise<void> {
-    const snapshot = $state.snapshot(this.sections) as ReportSections;
+    // Sections are flat strings: a spread is a full copy (and works the same in server-compiled tests).
+    const snapshot: ReportSections = { ...this.sections };
     this.saveState = 'saving';
     try {
       const record = await this.#save({ studyInstanceUid: this.studyInstanceUid, sections: snapshot, baseRevision: this.#revision });
