@@ -14,3 +14,4 @@ export {
 } from './errors';
 export type { DicomHeader, DecodedImage, StoredArray, StoredDtype } from './types';
 export { findTransferSyntax, transferSyntaxName, type TransferSyntax } from './transfer-syntax';
+export { renderModelView, type ModelView } from './model-view';

@@ -4,7 +4,7 @@
 import { parseDicom, readPart10Header, type DataSet, type ParseDicomOptions } from 'dicom-parser';
 import { inflateRawSync } from 'node:zlib';
 import { DicomError, MalformedDicomError, NotDicomError, TruncatedError, describeThrown } from './errors';
-import { DEFLATED_EXPLICIT_VR_LE, EXPLICIT_VR_BE, EXPLICIT_VR_LE, IMPLICIT_VR_LE } from './transfer-syntax';
+import { EXPLICIT_VR_BE, EXPLICIT_VR_LE, IMPLICIT_VR_LE } from './transfer-syntax';
 
 export const PIXEL_DATA_TAG = 'x7fe00010';
 
@@ -34,25 +34,29 @@ function hasPart10Prefix(bytes: Uint8Array): boolean {
 }
 
 /**
- * Infers the transfer syntax of a data set that starts at `bytes[0]` (no File Meta), from its first element:
- * a two-letter VR after the tag means explicit VR (PS3.5 7.1.2), the byte order of the group number gives the
- * endianness; otherwise implicit VR LE (PS3.5 A.1), the only syntax allowed without meta, if the length is plausible.
+ * Candidate transfer syntaxes for a data set that starts at `bytes[0]` (no File Meta), most likely first, judged
+ * from its first element: a two-letter VR after the tag means explicit VR (PS3.5 7.1.2) and the byte order that
+ * gives the smaller group number is the likelier one; otherwise implicit VR LE (PS3.5 A.1) if the length is plausible.
  */
-export function guessRawSyntax(bytes: Uint8Array): string | null {
-  if (bytes.length < 8) return null;
+export function guessRawSyntaxes(bytes: Uint8Array): string[] {
+  if (bytes.length < 8) return [];
   const groupLE = bytes[0] | (bytes[1] << 8);
   const groupBE = (bytes[0] << 8) | bytes[1];
   const vr = String.fromCharCode(bytes[4], bytes[5]);
-  const plausibleGroup = (g: number) => g % 2 === 0 && g >= 0x0002 && g <= 0x7fe0;
+  const out: string[] = [];
   if (VR_CODES.has(vr)) {
-    if (plausibleGroup(groupLE)) return EXPLICIT_VR_LE;
-    if (plausibleGroup(groupBE)) return EXPLICIT_VR_BE;
+    const explicit = [
+      { uid: EXPLICIT_VR_LE, group: groupLE },
+      { uid: EXPLICIT_VR_BE, group: groupBE },
+    ].filter((c) => c.group % 2 === 0 && c.group <= 0x7fe0);
+    explicit.sort((a, b) => a.group - b.group);
+    out.push(...explicit.map((c) => c.uid));
   }
-  if (groupLE === 0x0000 || plausibleGroup(groupLE)) {
+  if (groupLE <= 0x7fe0) {
     const length = (bytes[4] | (bytes[5] << 8) | (bytes[6] << 16) | (bytes[7] << 24)) >>> 0;
-    if (length === 0xffffffff || length <= bytes.length - 8) return IMPLICIT_VR_LE;
+    if (length === 0xffffffff || length <= bytes.length - 8) out.push(IMPLICIT_VR_LE);
   }
-  return null;
+  return out;
 }
 
 function inflater(filePath: string) {
@@ -79,7 +83,7 @@ function translate(filePath: string, thrown: unknown): DicomError {
     if (inner instanceof DicomError) return inner;
   }
   const why = describeThrown(thrown);
-  if (/past end|overread|overrun|greater than or equal|not found at offset|cannot seek/i.test(why)) {
+  if (/past end|overread|overrun|greater than or equal|not found at offset|cannot seek|maxP ?osition/i.test(why)) {
     return new TruncatedError(filePath, 'the file ends before the data it announces (truncated or damaged)', { cause: thrown });
   }
   return new MalformedDicomError(filePath, `the data set cannot be read (${why})`, { cause: thrown });
@@ -117,19 +121,11 @@ export function parseDicomBytes(filePath: string, input: Uint8Array, opts: Parse
       prefixed.set(bytes, 132);
       bytes = prefixed;
     } else {
-      const guessed = guessRawSyntax(bytes);
-      if (!guessed) throw new NotDicomError(filePath, 'not a DICOM file (no "DICM" marker and no recognisable data set)');
-      let dataSet: DataSet;
-      try {
-        dataSet = runParser(filePath, bytes, guessed, opts);
-      } catch (e) {
-        if (e instanceof MalformedDicomError || e instanceof TruncatedError) {
-          throw new NotDicomError(filePath, 'not a DICOM file (no "DICM" marker and the bytes do not parse as a data set)', { cause: e });
-        }
-        throw e;
-      }
-      if (Object.keys(dataSet.elements).length < 2) throw new NotDicomError(filePath, 'not a DICOM file (no "DICM" marker)');
-      return { dataSet, transferSyntaxUid: guessed, transferSyntaxFromMeta: false, hasFileMeta: false };
+      const candidates = guessRawSyntaxes(bytes);
+      if (candidates.length === 0) throw new NotDicomError(filePath, 'not a DICOM file (no "DICM" marker and no recognisable data set)');
+      const parsed = parseRaw(filePath, bytes, candidates, opts);
+      if (!parsed) throw new NotDicomError(filePath, 'not a DICOM file (no "DICM" marker and the bytes do not parse as a data set)');
+      return { ...parsed, hasFileMeta: false };
     }
   }
 
@@ -147,9 +143,24 @@ export function parseDicomBytes(filePath: string, input: Uint8Array, opts: Parse
   // File Meta lacks (0002,0010) (PS3.10 7.1 requires it): infer the syntax from the data set that follows.
   const position = (meta as DataSet & { position?: number }).position ?? 132;
   const rest = bytes.subarray(position);
-  const guessed = guessRawSyntax(rest);
-  if (!guessed) throw new MalformedDicomError(filePath, 'the File Meta has no Transfer Syntax UID and the data set encoding cannot be inferred');
-  if (guessed === DEFLATED_EXPLICIT_VR_LE) throw new MalformedDicomError(filePath, 'cannot infer a deflated transfer syntax');
-  const dataSet = runParser(filePath, rest, guessed, opts);
-  return { dataSet, transferSyntaxUid: guessed, transferSyntaxFromMeta: false, hasFileMeta: true };
+  const parsed = parseRaw(filePath, rest, guessRawSyntaxes(rest), opts);
+  if (!parsed) throw new MalformedDicomError(filePath, 'the File Meta has no Transfer Syntax UID and the data set encoding cannot be inferred');
+  return { ...parsed, hasFileMeta: true };
+}
+
+/** Tries each candidate syntax; the first that parses into a data set of at least two elements wins. */
+function parseRaw(filePath: string, bytes: Uint8Array, candidates: string[], opts: ParseOptions): Omit<ParsedDicom, 'hasFileMeta'> | null {
+  let lastError: DicomError | null = null;
+  for (const uid of candidates) {
+    try {
+      const dataSet = runParser(filePath, bytes, uid, opts);
+      if (Object.keys(dataSet.elements).length >= 2) return { dataSet, transferSyntaxUid: uid, transferSyntaxFromMeta: false };
+    } catch (e) {
+      if (!(e instanceof DicomError)) throw e;
+      lastError = e;
+    }
+  }
+  // A data set that starts plausibly but breaks later is damaged rather than "not DICOM".
+  if (lastError instanceof TruncatedError && candidates.length > 0) throw lastError;
+  return null;
 }
