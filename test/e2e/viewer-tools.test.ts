@@ -1,0 +1,115 @@
+// End to end: the viewer's tools and the report's signing, on the real renderer and real services.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { startHarness, ROOT, type Harness } from './harness/server';
+import { openApp, type BrowserSession } from './harness/browser';
+import { correlation, sampleCanvas, spread } from './harness/pixels';
+
+const MONO1 = join(ROOT, 'test/fixtures/e2e/barre_CR-MONO1-10-chest_nometa.dcm');
+const SHOTS = join(ROOT, 'test-results/e2e');
+
+let harness: Harness;
+let app: BrowserSession;
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  harness = await startHarness();
+  app = await openApp(harness.url);
+});
+
+afterAll(async () => {
+  await app?.close();
+  await harness?.close();
+});
+
+const frames = () => app.page.evaluate(() => new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done()))));
+
+describe('viewer tools, end to end', () => {
+  it('opens files dropped onto the window', async () => {
+    const { page } = app;
+    await page.evaluate((path) => {
+      (window as unknown as { __e2eDropPaths: Record<string, string> }).__e2eDropPaths = { 'chest.dcm': path };
+    }, MONO1);
+    const dataTransfer = await page.evaluateHandle(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(4)], 'chest.dcm'));
+      return dt;
+    });
+    await page.dispatchEvent('main', 'dragover', { dataTransfer });
+    await page.dispatchEvent('main', 'drop', { dataTransfer });
+    await page.getByTestId('overlay-wl').waitFor({ timeout: 30_000 });
+    await frames();
+    expect(spread(await sampleCanvas(page, 440, 440, 16))).toBeGreaterThan(100);
+  });
+
+  it('applies presets, invert, rotate and reset', async () => {
+    const { page } = app;
+    const start = await sampleCanvas(page, 440, 440, 16);
+    await page.getByTestId('preset-lung').click();
+    await expect.poll(() => page.getByTestId('overlay-wl').innerText()).not.toBe('W 1024 / L 550');
+    await page.getByTestId('preset-header').click();
+    await expect.poll(() => page.getByTestId('overlay-wl').innerText()).toBe('W 1024 / L 550');
+
+    await page.keyboard.press('i');
+    await frames();
+    expect(correlation(await sampleCanvas(page, 440, 440, 16), start)).toBeLessThan(-0.9);
+    await page.keyboard.press('i');
+
+    await page.keyboard.press('r');
+    await frames();
+    const rotated = await sampleCanvas(page, 440, 440, 16);
+    expect(correlation(rotated, start)).toBeLessThan(0.8);
+    await page.screenshot({ path: join(SHOTS, '04-rotated.png') });
+
+    await page.getByTestId('reset-view').click();
+    await frames();
+    expect(correlation(await sampleCanvas(page, 440, 440, 16), start)).toBeGreaterThan(0.99);
+  });
+
+  it('measures a length, in px when the file has no pixel spacing', async () => {
+    const { page } = app;
+    await page.keyboard.press('m');
+    const box = await page.getByTestId('viewport').boundingBox();
+    if (!box) throw new Error('viewport has no box');
+    const y = box.y + box.height / 2;
+    const scale = Math.min(box.width, box.height) / 440;
+    await page.mouse.move(box.x + box.width / 2 - 50 * scale, y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 + 50 * scale, y, { steps: 5 });
+    await page.mouse.up();
+    const label = await page.getByTestId('measure-label').first().textContent();
+    // 100 image pixels, give or take the rounding of the mouse position.
+    const px = Number(/(\d+) px/.exec(label ?? '')?.[1]);
+    expect(Math.abs(px - 100)).toBeLessThanOrEqual(2);
+    await page.screenshot({ path: join(SHOTS, '05-measure.png') });
+    await page.keyboard.press('Delete');
+    await expect.poll(() => page.getByTestId('measure-label').count()).toBe(0);
+    await page.keyboard.press('w');
+  });
+
+  it('shows the shortcut help with ?', async () => {
+    const { page } = app;
+    await page.keyboard.press('Shift+?');
+    await page.getByTestId('help-overlay').waitFor();
+    await page.screenshot({ path: join(SHOTS, '06-help.png') });
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('help-overlay').isVisible()).toBe(false);
+  });
+
+  it('signs the report after asking for the clinician’s name', async () => {
+    const { page } = app;
+    await page.getByTestId('section-impression').fill('Normal chest.');
+    await page.getByTestId('sign-report').click();
+    await page.getByTestId('sign-name').fill('Dr Ada Lovelace');
+    await page.screenshot({ path: join(SHOTS, '07-sign-dialog.png') });
+    await page.getByTestId('sign-confirm').click();
+    await expect.poll(() => page.getByTestId('signed-by').innerText()).toContain('Dr Ada Lovelace');
+    expect(await page.getByTestId('section-impression').getAttribute('readonly')).not.toBeNull();
+    await page.getByTestId('copy-report').click();
+    await expect.poll(() => harness.clipboard.length).toBe(1);
+    expect(harness.clipboard[0]).toContain('Normal chest.');
+    expect(harness.clipboard[0]).toContain('Dr Ada Lovelace');
+    expect(app.errors).toEqual([]);
+  });
+});
