@@ -1,0 +1,87 @@
+// Packages the app for Linux as a `dir` build against a stub Electron (the real binary cannot be downloaded here)
+// and checks that app.asar holds what the app needs and nothing it should not.
+import { beforeAll, afterAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { extractFile, listPackage, statFile } from '@electron/asar';
+
+const ROOT = join(__dirname, '../../..');
+let work: string;
+let appDir: string;
+let asarPath: string;
+let entries: string[];
+
+beforeAll(() => {
+  if (!existsSync(join(ROOT, 'dist/main/index.cjs'))) execFileSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, stdio: 'pipe' });
+  work = mkdtempSync(join(tmpdir(), 'radraft-pack-'));
+  const stub = join(work, 'electron-stub');
+  mkdirSync(join(stub, 'locales'), { recursive: true });
+  writeFileSync(join(stub, 'electron'), '#!/bin/sh\necho "stub electron"\n');
+  chmodSync(join(stub, 'electron'), 0o755);
+  for (const locale of ['en-US', 'de', 'fr']) writeFileSync(join(stub, 'locales', `${locale}.pak`), '');
+  execFileSync(
+    join(ROOT, 'node_modules/.bin/electron-builder'),
+    ['--linux', 'dir', '--x64', '--config', 'electron-builder.yml', `-c.electronDist=${stub}`, '-c.npmRebuild=false', `-c.directories.output=${join(work, 'out')}`],
+    { cwd: ROOT, stdio: 'pipe', timeout: 240_000, env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1', CI: 'true' } },
+  );
+  appDir = join(work, 'out/linux-unpacked');
+  asarPath = join(appDir, 'resources/app.asar');
+  entries = listPackage(asarPath, { isPack: false }).map((e) => e.replaceAll('\\', '/'));
+}, 300_000);
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+const has = (path: string): boolean => entries.includes(path);
+const unpackedOnDisk = (path: string): boolean => existsSync(join(appDir, 'resources/app.asar.unpacked', path));
+
+describe('packaged app (linux x64, dir)', () => {
+  it('contains the built app and its entry points', () => {
+    const pkg = JSON.parse(extractFile(asarPath, 'package.json').toString('utf8')) as { main: string };
+    expect(pkg.main).toBe('dist/main/index.cjs');
+    for (const path of ['/package.json', '/dist/main/index.cjs', '/dist/main/preload.cjs', '/dist/renderer/index.html']) expect(has(path), path).toBe(true);
+    for (const worker of readdirSync(join(ROOT, 'dist/workers')).filter((f) => f.endsWith('.cjs'))) expect(has(`/dist/workers/${worker}`), worker).toBe(true);
+  });
+
+  it('contains every production dependency and none of the development ones', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    for (const dep of Object.keys(pkg.dependencies)) expect(has(`/node_modules/${dep}/package.json`), dep).toBe(true);
+    for (const dep of Object.keys(pkg.devDependencies)) expect(has(`/node_modules/${dep}`), dep).toBe(false);
+  });
+
+  it('unpacks native add-ons from the asar, with only this platform\'s onnxruntime binaries', () => {
+    for (const native of ['node_modules/better-sqlite3/build/Release/better_sqlite3.node', 'node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node', 'node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1']) {
+      expect(statFile(asarPath, native), native).toMatchObject({ unpacked: true });
+      expect(unpackedOnDisk(native), native).toBe(true);
+    }
+    const ortBinaries = entries.filter((e) => e.startsWith('/node_modules/onnxruntime-node/bin/napi-v6/') && /\.(node|so[.\d]*|dll|dylib)$/.test(e));
+    expect(ortBinaries.length).toBeGreaterThan(0);
+    for (const e of ortBinaries) expect(e, 'other platform binary').toMatch(/\/linux\/x64\//);
+    expect(entries.some((e) => /\.(dll|dylib)$/.test(e))).toBe(false);
+  });
+
+  it('leaves out sources, tests, fixtures, benchmarks, source maps and build leftovers', () => {
+    const forbidden = [
+      /^\/(test|bench|scripts|app|main|models|renderer|resources|\.ci|\.git)\//,
+      /\/fixtures?\//,
+      /\.(ts|mts|map)$/,
+      /^\/node_modules\/better-sqlite3\/(deps|src)\//,
+      /^\/node_modules\/better-sqlite3\/build\/Release\/(obj|obj\.target)\//,
+      /^\/node_modules\/@types\//,
+      /^\/node_modules\/@rollup\//,
+      /^\/(tsconfig\.json|vitest\.config\.\w+|eslint\.config\.mjs|electron-builder\.yml|package-lock\.json)$/,
+    ];
+    const bad = entries.filter((e) => forbidden.some((re) => re.test(e)) && !e.endsWith('.d.ts'));
+    expect(bad).toEqual([]);
+  });
+
+  it('ships the sample studies beside the asar, with their provenance', () => {
+    const samples = readdirSync(join(appDir, 'resources/samples'));
+    expect(samples).toContain('PROVENANCE.md');
+    expect(samples.filter((f) => f.endsWith('.dcm')).length).toBeGreaterThanOrEqual(3);
+    expect(readdirSync(join(appDir, 'locales'))).toEqual(['en-US.pak']);
+  });
+});
