@@ -1,6 +1,7 @@
 // Base class for errors a clinician should see: each carries the code the renderer switches on.
 import { encodeIpcError, type IpcErrorCode, type IpcErrorInfo } from '../../app/ipc/errors';
 import { IpcRequestError } from './dispatch';
+import { DicomError } from '../dicom/errors';
 
 export abstract class AppError extends Error {
   abstract readonly code: IpcErrorCode;
@@ -10,6 +11,7 @@ export abstract class AppError extends Error {
 export function toIpcErrorInfo(error: unknown): IpcErrorInfo {
   if (error instanceof AppError) return { code: error.code, message: error.message };
   if (error instanceof IpcRequestError) return { code: 'invalid-request', message: error.message };
+  if (error instanceof DicomError) return { code: 'dicom', message: error.message };
   const message = error instanceof Error ? error.message : String(error);
   return { code: 'internal', message: `Unexpected error: ${message}` };
 }

@@ -1,22 +1,18 @@
-// Pixels for the viewer come from the DICOM engine's worker pool, never from the main thread.
+// Pixels for the viewer come from the DICOM engine.
 import type { ImagePixels } from '../../app/domain/study';
-import { AppError } from '../ipc/errors';
+import { decodeFile, toImagePixels } from '../dicom';
 
 export interface PixelSource {
   load(filePath: string, frame: number, imageId: string): Promise<ImagePixels>;
   dispose(): Promise<void>;
 }
 
-export class DecoderUnavailableError extends AppError {
-  readonly code = 'dicom' as const;
-  override name = 'DecoderUnavailableError';
-}
-
-// Placeholder until main/dicom's decode pool lands.
+// TODO(decode-pool): switch to the engine's worker pool (main/dicom/decode-pool.ts, decodeInWorker) as soon as it
+// lands, so decoding leaves the main thread; until then decoding runs in-process.
 export function createPixelSource(): PixelSource {
   return {
-    async load() {
-      throw new DecoderUnavailableError('The DICOM decoder is not available in this build.');
+    async load(filePath, frame, imageId) {
+      return toImagePixels(await decodeFile(filePath, frame), imageId);
     },
     async dispose() {},
   };

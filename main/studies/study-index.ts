@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { FileProblem, ImagePixels, ImageSummary, OpenResult, StudySummary } from '../../app/domain/study';
 import { AppError } from '../ipc/errors';
+import { DicomError } from '../dicom/errors';
 import { collectFiles } from './collect-files';
 import type { ImageHeader } from './header';
 
@@ -127,6 +128,7 @@ function studyOf(images: IndexedImage[]): StudySummary {
 
 function reasonOf(error: unknown): string {
   if (error instanceof AppError) return error.message;
+  if (error instanceof DicomError) return capitalise(error.reason);
   return `The file could not be read: ${error instanceof Error ? error.message : String(error)}`;
 }
 
@@ -139,4 +141,8 @@ async function forEachLimited<T>(items: readonly T[], limit: number, run: (item:
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

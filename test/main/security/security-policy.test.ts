@@ -39,7 +39,7 @@ describe('content security policy', () => {
   it('allows scripts only from the bundle, no eval, no remote origins', () => {
     expect(directive('default-src')).toBe("default-src 'none'");
     expect(directive('script-src')).toBe("script-src 'self'");
-    expect(csp).not.toMatch(/unsafe-eval|https?:|\*/);
+    expect(csp).not.toMatch(/unsafe-eval|unsafe-inline|https?:|\*/);
     expect(directive('connect-src')).toBe("connect-src 'self'");
     expect(directive('object-src')).toBe("object-src 'none'");
     expect(directive('frame-ancestors')).toBe("frame-ancestors 'none'");

@@ -41,6 +41,15 @@ describe('createServices', () => {
     expect(await services.handlers['studies:list']({})).toHaveLength(4);
   });
 
+  it('loads the pixels of an opened image through the DICOM engine', async () => {
+    const { studies } = await services.handlers['studies:openPaths']({ paths: [join(SAMPLES_DIR, 'pydicom966_dx_pa_mono1_12bit_j2k_lossless.dcm')] });
+    const image = studies[0].images[0];
+    const pixels = await services.handlers['image:load']({ imageId: image.imageId });
+    expect(pixels).toMatchObject({ imageId: image.imageId, rows: 2128, columns: 2000, photometricInterpretation: 'MONOCHROME1', dtype: 'uint16' });
+    expect(pixels.pixels.byteLength).toBe(2128 * 2000 * 2);
+    expect(pixels.maxPixelValue).toBe(4095);
+  });
+
   it('returns cancelled when a dialog is dismissed', async () => {
     expect(await services.handlers['studies:openDialog']({ kind: 'files' })).toEqual({ studies: [], problems: [], cancelled: true });
     expect(await services.handlers['studies:openDialog']({ kind: 'folder' })).toMatchObject({ cancelled: true });
