@@ -23,9 +23,10 @@ function wireError(id: number, error: unknown): void {
 async function handle(msg: ToWorker): Promise<void> {
   switch (msg.type) {
     case 'load': {
+      // The current model keeps serving if the new one fails to load.
+      const next = await PaliGemmaModel.load(msg.modelDir, msg.opts);
       if (model) await model.dispose();
-      model = null;
-      model = await PaliGemmaModel.load(msg.modelDir, msg.opts);
+      model = next;
       send({ type: 'loaded', id: msg.id, info: { modelDir: msg.modelDir, manifest: model.manifest, loadMs: model.loadMs } });
       return;
     }

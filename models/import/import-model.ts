@@ -30,6 +30,8 @@ export interface WriteModelOptions {
   /** Model name shown in the app (defaults to the folder name). */
   name?: string;
   onProgress?: (fraction: number, message: string) => void;
+  /** Graphs whose weights exceed this many bytes get an external data file (default 1.8 GiB: protobuf's 2 GB limit). */
+  externalDataAboveBytes?: number;
 }
 
 export interface ModelExtras {
@@ -89,10 +91,11 @@ export function writeModelFolder(rawConfig: Record<string, unknown>, source: Wei
     },
   });
   const doc = `PaliGemma 2 (${opts.dtype}) built by radraft from ${cfg.text.numLayers}-layer Gemma 2 + SigLIP ${cfg.vision.imageSize}px`;
+  const limit = opts.externalDataAboveBytes ?? INLINE_LIMIT_BYTES;
   const files: string[] = [];
-  files.push(...writeGraph(outDir, GRAPH_FILES.vision, estimateBytes(cfg, opts.dtype, 'vision') < INLINE_LIMIT_BYTES, (s) => builder.buildVisionEncoder(s), doc));
-  files.push(...writeGraph(outDir, GRAPH_FILES.embed, estimateBytes(cfg, opts.dtype, 'embed') < INLINE_LIMIT_BYTES, (s) => builder.buildEmbedding(s), doc));
-  files.push(...writeGraph(outDir, GRAPH_FILES.decoder, estimateBytes(cfg, opts.dtype, 'decoder') < INLINE_LIMIT_BYTES, (s) => builder.buildDecoder(s), doc));
+  files.push(...writeGraph(outDir, GRAPH_FILES.vision, estimateBytes(cfg, opts.dtype, 'vision') < limit, (s) => builder.buildVisionEncoder(s), doc));
+  files.push(...writeGraph(outDir, GRAPH_FILES.embed, estimateBytes(cfg, opts.dtype, 'embed') < limit, (s) => builder.buildEmbedding(s), doc));
+  files.push(...writeGraph(outDir, GRAPH_FILES.decoder, estimateBytes(cfg, opts.dtype, 'decoder') < limit, (s) => builder.buildDecoder(s), doc));
   copyFileSync(extras.tokenizerPath, join(outDir, 'tokenizer.json'));
   files.push('tokenizer.json');
   if (extras.preprocessorPath) {

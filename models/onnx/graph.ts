@@ -21,6 +21,7 @@ export type AttrValue = number | string | number[] | { float: number } | { float
 export class InitializerSink {
   private fd: number | null = null;
   private offset = 0;
+  private external = false;
   /** Tensors smaller than this stay inline even in external mode (shapes, scalars). */
   static readonly INLINE_LIMIT = 1024;
   static readonly ALIGN = 4096;
@@ -33,6 +34,7 @@ export class InitializerSink {
       return { ...tensor, rawData: bytes };
     }
     if (this.fd === null) this.fd = openSync(this.dataPath, 'w');
+    this.external = true;
     const pad = (InitializerSink.ALIGN - (this.offset % InitializerSink.ALIGN)) % InitializerSink.ALIGN;
     if (pad) {
       writeSync(this.fd, new Uint8Array(pad), 0, pad, this.offset);
@@ -55,7 +57,7 @@ export class InitializerSink {
 
   /** True when at least one tensor went to the external file. */
   get usedExternal(): boolean {
-    return this.fd !== null;
+    return this.external;
   }
 
   close(): void {
