@@ -1,7 +1,10 @@
 // Locating one frame's bytes in Pixel Data (7FE0,0010): native (PS3.5 8.1.1, frames back to back) or
 // encapsulated (PS3.5 8.2 and A.4: item fragments, optional Basic Offset Table).
 import {
+  ByteStream,
   createJPEGBasicOffsetTable,
+  findEndOfEncapsulatedElement,
+  littleEndianByteArrayParser,
   readEncapsulatedImageFrame,
   readEncapsulatedPixelDataFromFragments,
   type DataSet,
@@ -42,6 +45,19 @@ export function nativeFrame(filePath: string, dataSet: DataSet, element: Element
   return dataSet.byteArray.subarray(start, end);
 }
 
+/**
+ * In implicit VR, dicom-parser reads undefined-length Pixel Data as a sequence of items; re-read the same bytes as
+ * the Basic Offset Table item and fragments of PS3.5 A.4.
+ */
+function reparseAsEncapsulated(filePath: string, dataSet: DataSet, element: Element): void {
+  try {
+    const stream = new ByteStream(littleEndianByteArrayParser, dataSet.byteArray, element.dataOffset);
+    findEndOfEncapsulatedElement(stream, element, []);
+  } catch (e) {
+    throw new MalformedDicomError(filePath, `the encapsulated pixel data cannot be read (${describeThrown(e)})`, { cause: e });
+  }
+}
+
 /** Fragments grouped into frames, PS3.5 A.4: with the Basic Offset Table when present, else by codestream start. */
 function groupFragments(dataSet: DataSet, fragments: Fragment[], encoding: PixelEncoding): Fragment[][] {
   const groups: Fragment[][] = [];
@@ -60,6 +76,7 @@ export function encapsulatedFrame(
   frames: number,
   encoding: PixelEncoding,
 ): Uint8Array {
+  if (!element.encapsulatedPixelData && element.hadUndefinedLength) reparseAsEncapsulated(filePath, dataSet, element);
   const fragments = element.fragments ?? [];
   if (!element.encapsulatedPixelData || fragments.length === 0) {
     throw new MalformedDicomError(filePath, 'compressed transfer syntax but the Pixel Data are not encapsulated (PS3.5 A.4)');

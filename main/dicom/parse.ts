@@ -4,7 +4,7 @@
 import { parseDicom, readPart10Header, type DataSet, type ParseDicomOptions } from 'dicom-parser';
 import { inflateRawSync } from 'node:zlib';
 import { DicomError, MalformedDicomError, NotDicomError, TruncatedError, describeThrown } from './errors';
-import { EXPLICIT_VR_BE, EXPLICIT_VR_LE, IMPLICIT_VR_LE } from './transfer-syntax';
+import { DEFLATED_EXPLICIT_VR_LE, EXPLICIT_VR_BE, EXPLICIT_VR_LE, IMPLICIT_VR_LE } from './transfer-syntax';
 
 export const PIXEL_DATA_TAG = 'x7fe00010';
 
@@ -136,16 +136,34 @@ export function parseDicomBytes(filePath: string, input: Uint8Array, opts: Parse
     throw translate(filePath, e);
   }
   const declared = metaTransferSyntax(meta);
+  const position = (meta as DataSet & { position?: number }).position ?? 132;
   if (declared) {
+    const rest = bytes.subarray(position);
+    // Some writers declare one VR encoding and use the other; like pydicom, trust the data set's first element.
+    const vrMismatch = declaredVrMismatch(declared, rest);
+    if (vrMismatch) {
+      const dataSet = runParser(filePath, rest, vrMismatch, opts);
+      return { dataSet, transferSyntaxUid: declared, transferSyntaxFromMeta: true, hasFileMeta: true };
+    }
     const dataSet = runParser(filePath, bytes, undefined, opts);
     return { dataSet, transferSyntaxUid: declared, transferSyntaxFromMeta: true, hasFileMeta: true };
   }
   // File Meta lacks (0002,0010) (PS3.10 7.1 requires it): infer the syntax from the data set that follows.
-  const position = (meta as DataSet & { position?: number }).position ?? 132;
   const rest = bytes.subarray(position);
   const parsed = parseRaw(filePath, rest, guessRawSyntaxes(rest), opts);
   if (!parsed) throw new MalformedDicomError(filePath, 'the File Meta has no Transfer Syntax UID and the data set encoding cannot be inferred');
   return { ...parsed, hasFileMeta: true };
+}
+
+/**
+ * For little-endian syntaxes: the VR encoding the data set really uses when it contradicts the declared one
+ * (explicit declared, no VR after the first tag, or the reverse), else null.
+ */
+function declaredVrMismatch(declared: string, rest: Uint8Array): string | null {
+  if (declared === EXPLICIT_VR_BE || declared === DEFLATED_EXPLICIT_VR_LE || rest.length < 8) return null;
+  const hasVr = VR_CODES.has(String.fromCharCode(rest[4], rest[5]));
+  if (declared === IMPLICIT_VR_LE) return hasVr ? EXPLICIT_VR_LE : null;
+  return hasVr ? null : IMPLICIT_VR_LE;
 }
 
 /** Tries each candidate syntax; the first that parses into a data set of at least two elements wins. */

@@ -5,7 +5,7 @@ import libjpegTurboFactory from '@cornerstonejs/codec-libjpeg-turbo-8bit/decodew
 import openjphFactory from '@cornerstonejs/codec-openjph';
 import { Decoder as LosslessJpegDecoder } from 'jpeg-lossless-decoder-js';
 import type { PixelEncoding } from '../transfer-syntax';
-import { readJpegFrameHeader } from './jpeg-markers';
+import { readJpegFrameHeader, withRgbComponentIds } from './jpeg-markers';
 import { decodeJpeg12 } from './jpeg12';
 import { extractJ2kCodestream } from './j2k-markers';
 import { CodecFailure, UnsupportedCodestream } from './failures';
@@ -76,7 +76,8 @@ async function decodeJpegLs(frame: Uint8Array): Promise<CodecOutput> {
 }
 
 async function decodeJpegBaseline(frame: Uint8Array, expected: ExpectedFrame): Promise<CodecOutput> {
-  const r = await runWasmDecoder('libjpeg-turbo', libjpegTurboFactory, (m) => m.JPEGDecoder, frame);
+  const input = expected.photometricInterpretation === 'RGB' ? withRgbComponentIds(frame) : frame;
+  const r = await runWasmDecoder('libjpeg-turbo', libjpegTurboFactory, (m) => m.JPEGDecoder, input);
   const samples = wasmSamples(r, false);
   const warning = r.messages.find((m) => /corrupt|premature|bogus|invalid/i.test(m));
   if (warning) throw new CodecFailure(warning.trim(), r.messages);
