@@ -16,7 +16,12 @@ export const contract = {
   'image:load': { request: z.object({ imageId: z.string().min(1).max(4096) }), response: ImagePixels },
   'report:get': { request: StudyRef, response: ReportRecord.nullable() },
   'report:save': {
-    request: StudyRef.extend({ sections: ReportSections, baseRevision: z.number().int().nonnegative() }),
+    request: StudyRef.extend({
+      sections: ReportSections,
+      baseRevision: z.number().int().nonnegative(),
+      /** The clinician accepted the AI-written text as it stands: main marks the provenance reviewed. */
+      acceptAi: z.boolean().optional(),
+    }),
     response: ReportRecord,
   },
   'report:sign': { request: StudyRef.extend({ signedBy: z.string().trim().min(1).max(200) }), response: ReportRecord },
