@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { parsePaliGemmaConfig } from '../config/paligemma';
 import { readManifest, sha256File, type Manifest } from '../manifest';
+import { floatsToHalf, halfToFloats } from '../onnx/quantize';
 import { TextTokenizer } from '../tokenizer/tokenizer';
 import { InvalidInputError, ModelFileCorruptError, ModelFileMissingError, ModelLoadError, PromptTooLongError } from './errors';
 
@@ -97,10 +98,60 @@ export function topK(logits: Float32Array, k = 5): TopK {
   return { ids, logits: vals };
 }
 
+/** Softmax probability of `value`; terms below max − 40 (< 4e-18 each) are skipped to keep a 257k vocab cheap. */
 function softmaxAt(logits: Float32Array, max: number, value: number): number {
   let sum = 0;
-  for (let i = 0; i < logits.length; i++) sum += Math.exp(logits[i] - max);
+  const floor = max - 40;
+  for (let i = 0; i < logits.length; i++) {
+    const l = logits[i];
+    if (l > floor) sum += Math.exp(l - max);
+  }
   return Math.exp(value - max) / sum;
+}
+
+type FloatType = 'float32' | 'float16';
+
+/** What the decoder graph expects; radraft graphs and onnx-community exports differ here. */
+interface DecoderIO {
+  attentionMask: boolean;
+  positionIds: boolean;
+  useCacheBranch: boolean;
+  embedsType: FloatType;
+  kvType: FloatType;
+  numLayers: number;
+  kvHeads: number;
+  headDim: number;
+}
+
+function floatTypeOf(session: ort.InferenceSession, name: string, inputs = true): FloatType {
+  const meta = (inputs ? session.inputMetadata : session.outputMetadata).find((m) => m.name === name);
+  return meta && meta.isTensor && meta.type === 'float16' ? 'float16' : 'float32';
+}
+
+function decoderIO(session: ort.InferenceSession, manifest: Manifest): DecoderIO {
+  const names = new Set(session.inputNames);
+  if (!names.has('inputs_embeds')) throw new ModelLoadError('the decoder graph has no inputs_embeds input: not a PaliGemma decoder');
+  let numLayers = 0;
+  while (names.has(`past_key_values.${numLayers}.key`)) numLayers++;
+  if (numLayers === 0) throw new ModelLoadError('the decoder graph has no past_key_values inputs: a decoder with KV cache is required');
+  return {
+    attentionMask: names.has('attention_mask'),
+    positionIds: names.has('position_ids'),
+    useCacheBranch: names.has('use_cache_branch'),
+    embedsType: floatTypeOf(session, 'inputs_embeds'),
+    kvType: floatTypeOf(session, 'past_key_values.0.key'),
+    numLayers,
+    kvHeads: manifest.decoder.numKvHeads,
+    headDim: manifest.decoder.headDim,
+  };
+}
+
+type FloatData = Float32Array | Uint16Array;
+
+function asType(t: ort.Tensor, type: FloatType): FloatData {
+  if (t.type === type) return t.data as FloatData;
+  if (t.type === 'float16') return halfToFloats(t.data as Uint16Array);
+  return floatsToHalf(t.data as Float32Array);
 }
 
 export class PaliGemmaModel {
@@ -111,13 +162,13 @@ export class PaliGemmaModel {
     private readonly vision: ort.InferenceSession,
     private readonly embed: ort.InferenceSession,
     private readonly decoder: ort.InferenceSession,
+    private readonly io: DecoderIO,
     readonly loadMs: number,
   ) {}
 
   static async load(dir: string, opts: LoadOptions = {}): Promise<PaliGemmaModel> {
     const t0 = now();
     const manifest = readManifest(dir);
-    if (manifest.layout !== 'radraft') throw new ModelLoadError(`model layout ${manifest.layout} is not supported by this loader`);
     parsePaliGemmaConfig(manifest.sourceConfig);
     verifyFiles(dir, manifest, opts.verify ?? 'full');
     const tokenizer = TextTokenizer.fromFile(join(dir, manifest.tokenizer));
@@ -133,7 +184,7 @@ export class PaliGemmaModel {
     const vision = await open(manifest.graphs.vision);
     const embed = await open(manifest.graphs.embed);
     const decoder = await open(manifest.graphs.decoder);
-    return new PaliGemmaModel(dir, manifest, tokenizer, vision, embed, decoder, now() - t0);
+    return new PaliGemmaModel(dir, manifest, tokenizer, vision, embed, decoder, decoderIO(decoder, manifest), now() - t0);
   }
 
   /** Full input ids for a prompt: <image>×N <bos> prompt \n (transformers' PaliGemmaProcessor). */
@@ -148,14 +199,29 @@ export class PaliGemmaModel {
     if (pixelValues.length !== 3 * s * s) {
       throw new InvalidInputError(`pixel values have ${pixelValues.length} floats; this model expects 1×3×${s}×${s} = ${3 * s * s}`);
     }
-    const out = await this.vision.run({ pixel_values: new ort.Tensor('float32', pixelValues, [1, 3, s, s]) });
-    return out.image_features;
+    const input = this.vision.inputNames[0];
+    const pixels = floatTypeOf(this.vision, input) === 'float16' ? new ort.Tensor('float16', floatsToHalf(pixelValues), [1, 3, s, s]) : new ort.Tensor('float32', pixelValues, [1, 3, s, s]);
+    const out = await this.vision.run({ [input]: pixels });
+    return out[this.vision.outputNames[0]];
   }
 
-  private async embedIds(ids: number[]): Promise<Float32Array> {
+  private async embedIds(ids: number[]): Promise<FloatData> {
     const t = new ort.Tensor('int64', BigInt64Array.from(ids, (v) => BigInt(v)), [1, ids.length]);
-    const out = await this.embed.run({ input_ids: t });
-    return out.inputs_embeds.data as Float32Array;
+    const out = await this.embed.run({ [this.embed.inputNames[0]]: t });
+    return asType(out[this.embed.outputNames[0]], this.io.embedsType);
+  }
+
+  private embedsTensor(data: FloatData, length: number): ort.Tensor {
+    const dims = [1, length, this.manifest.decoder.hiddenSize];
+    return this.io.embedsType === 'float16' ? new ort.Tensor('float16', data as Uint16Array, dims) : new ort.Tensor('float32', data as Float32Array, dims);
+  }
+
+  /** Feeds that depend on the step: embeds, positions (from 1, as transformers' PaliGemma), mask, cache branch. */
+  private stepFeeds(feeds: Record<string, ort.Tensor>, embeds: FloatData, length: number, past: number): void {
+    feeds.inputs_embeds = this.embedsTensor(embeds, length);
+    if (this.io.positionIds) feeds.position_ids = new ort.Tensor('int64', BigInt64Array.from({ length }, (_, i) => BigInt(past + i + 1)), [1, length]);
+    if (this.io.attentionMask) feeds.attention_mask = new ort.Tensor('int64', new BigInt64Array(past + length).fill(1n), [1, past + length]);
+    if (this.io.useCacheBranch) feeds.use_cache_branch = new ort.Tensor('bool', Uint8Array.of(past > 0 ? 1 : 0), [1]);
   }
 
   async generate(req: GenerateRequest): Promise<GenerateResult> {
@@ -172,28 +238,28 @@ export class PaliGemmaModel {
     const maxTokens = Math.max(0, Math.min(req.maxTokens ?? m.maxNewTokens, m.maxSequenceLength - ids.length));
 
     const t0 = now();
-    const features = (await this.encodeImage(req.pixelValues)).data as Float32Array;
+    if (req.signal?.aborted) return this.emptyResult(ids.length, 'aborted');
+    const features = asType(await this.encodeImage(req.pixelValues), this.io.embedsType);
     const t1 = now();
 
     const H = d.hiddenSize;
+    const io = this.io;
     const embeds = await this.embedIds(ids);
     imagePositions.forEach((pos, k) => embeds.set(features.subarray(k * H, (k + 1) * H), pos * H));
     const feeds: Record<string, ort.Tensor> = {};
-    const empty = new Float32Array(0);
-    for (let i = 0; i < d.numLayers; i++) {
-      feeds[`past_key_values.${i}.key`] = new ort.Tensor('float32', empty, [1, d.numKvHeads, 0, d.headDim]);
-      feeds[`past_key_values.${i}.value`] = new ort.Tensor('float32', empty, [1, d.numKvHeads, 0, d.headDim]);
+    const empty = io.kvType === 'float16' ? new Uint16Array(0) : new Float32Array(0);
+    for (let i = 0; i < io.numLayers; i++) {
+      for (const kv of ['key', 'value']) feeds[`past_key_values.${i}.${kv}`] = new ort.Tensor(io.kvType, empty, [1, io.kvHeads, 0, io.headDim]);
     }
-    feeds.inputs_embeds = new ort.Tensor('float32', embeds, [1, ids.length, H]);
-    // Position ids start at 1 (transformers' PaliGemma: cache_position + 1).
-    feeds.position_ids = new ort.Tensor('int64', BigInt64Array.from(ids, (_, i) => BigInt(i + 1)), [1, ids.length]);
+    this.stepFeeds(feeds, embeds, ids.length, 0);
 
     const generated: number[] = [];
     const steps: GenerateResult['steps'] = [];
     const stream = this.tokenizer.streamDecoder({ skipSpecial: true });
     let stopReason: GenerateResult['stopReason'] = 'max_tokens';
     let prefillMs = 0;
-    let position = ids.length;
+    let past = 0;
+    let length = ids.length;
     const t2 = now();
     for (let step = 0; step < maxTokens; step++) {
       if (req.signal?.aborted) {
@@ -202,7 +268,9 @@ export class PaliGemmaModel {
       }
       const out = await this.decoder.run(feeds);
       if (step === 0) prefillMs = now() - t2;
-      const logits = out.logits.data as Float32Array;
+      // Exports may return logits for every position: the last row is the next token's.
+      const all = out.logits.type === 'float16' ? halfToFloats(out.logits.data as Uint16Array) : (out.logits.data as Float32Array);
+      const logits = all.length === d.vocabSize ? all : all.subarray(all.length - d.vocabSize);
       const top = topK(logits);
       const id = top.ids[0];
       generated.push(id);
@@ -213,13 +281,14 @@ export class PaliGemmaModel {
         stopReason = 'eos';
         break;
       }
-      for (let i = 0; i < d.numLayers; i++) {
+      if (step + 1 >= maxTokens) break;
+      for (let i = 0; i < io.numLayers; i++) {
         feeds[`past_key_values.${i}.key`] = out[`present.${i}.key`];
         feeds[`past_key_values.${i}.value`] = out[`present.${i}.value`];
       }
-      position++;
-      feeds.inputs_embeds = new ort.Tensor('float32', await this.embedIds([id]), [1, 1, H]);
-      feeds.position_ids = new ort.Tensor('int64', BigInt64Array.of(BigInt(position)), [1, 1]);
+      past += length;
+      length = 1;
+      this.stepFeeds(feeds, await this.embedIds([id]), 1, past);
     }
     const tail = stream.flush();
     if (tail && req.onToken && generated.length) {
@@ -242,6 +311,10 @@ export class PaliGemmaModel {
         tokens_per_s: decoded > 0 && decodeMs > 0 ? (decoded * 1000) / decodeMs : 0,
       },
     };
+  }
+
+  private emptyResult(promptTokens: number, stopReason: GenerateResult['stopReason']): GenerateResult {
+    return { ids: [], text: '', steps: [], stopReason, promptTokens, timing: { load_ms: this.loadMs, vision_ms: 0, prefill_ms: 0, decode_ms: 0, tokens_per_s: 0 } };
   }
 
   async dispose(): Promise<void> {

@@ -11,9 +11,10 @@ import { linearNBitsQuantizer } from '../onnx/quantize';
 import { CheckpointWeightSource, checkWeights, expectedWeights, type WeightSource } from './weights';
 import { TextTokenizer } from '../tokenizer/tokenizer';
 
-export class ImportError extends Error {
-  override name = 'ImportError';
-}
+import { ImportError } from './errors';
+import { importOnnxCommunity, isOnnxCommunityExport } from './onnx-community';
+
+export { ImportError };
 
 export const GRAPH_FILES = { vision: 'vision_encoder.onnx', embed: 'embed_tokens.onnx', decoder: 'decoder.onnx' } as const;
 
@@ -156,8 +157,14 @@ function readJson(path: string): Record<string, unknown> {
   }
 }
 
-/** `radraft import-model HF_DIR --out MODEL_DIR`: a Hugging Face PaliGemma 2 checkpoint folder → model folder. */
+/**
+ * `radraft import-model HF_DIR --out MODEL_DIR`: a Hugging Face PaliGemma 2 checkpoint folder → model folder.
+ * An onnx-community (transformers.js) export folder is accepted too: its graphs for `dtype` are linked or copied.
+ */
 export function importCheckpoint(hfDir: string, outDir: string, opts: WriteModelOptions): Manifest {
+  if (!existsSync(join(hfDir, 'model.safetensors')) && !existsSync(join(hfDir, 'model.safetensors.index.json')) && isOnnxCommunityExport(hfDir)) {
+    return importOnnxCommunity(hfDir, outDir, { dtype: opts.dtype, name: opts.name });
+  }
   const configPath = join(hfDir, 'config.json');
   if (!existsSync(configPath)) throw new ImportError(`${hfDir} has no config.json: point import-model at a Hugging Face checkpoint folder`);
   const rawConfig = readJson(configPath);

@@ -1,0 +1,3 @@
+export class ImportError extends Error {
+  override name = 'ImportError';
+}
