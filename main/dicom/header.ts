@@ -219,6 +219,11 @@ export async function readFileBytes(filePath: string): Promise<Buffer> {
   }
 }
 
+/** Header of a DICOM file already in memory; `filePath` only names it in errors. */
+export function headerFromBytes(filePath: string, bytes: Uint8Array): DicomHeader {
+  return headerFromDataSet(filePath, parseDicomBytes(filePath, bytes, { untilPixelData: true }));
+}
+
 /**
  * Reads identifiers and image attributes without decoding pixels. Reads only the first 256 KiB unless the
  * header is longer (or the data set is deflated), so opening a folder of studies stays fast.

@@ -1,5 +1,5 @@
 // Public surface of the DICOM engine (Node side; no Electron).
-export { readHeader } from './header';
+export { readHeader, headerFromBytes } from './header';
 export { decodeFile, decodeBytes } from './decode';
 export { toImagePixels } from './image-pixels';
 export {

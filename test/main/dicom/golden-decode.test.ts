@@ -1,0 +1,61 @@
+// Issue 2, item 2: stored values equal pydicom's, bit for bit for lossless syntaxes, ±1 on ≥ 99.9 % for lossy ones.
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { CorruptCodestreamError, decodeFile, findTransferSyntax } from '../../../main/dicom';
+import { fixture, goldenReference } from './fixtures';
+
+const reference = goldenReference();
+
+function sha256(a: ArrayBufferView): string {
+  return createHash('sha256').update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)).digest('hex');
+}
+
+describe('decoded stored values match pydicom (dicom_decode_reference.json)', () => {
+  it('covers every transfer syntax family the fixtures hold', () => {
+    const syntaxes = new Set(reference.map((r) => r.transfer_syntax));
+    for (const uid of ['1.2.840.10008.1.2', '1.2.840.10008.1.2.2', '1.2.840.10008.1.2.4.50', '1.2.840.10008.1.2.4.70', '1.2.840.10008.1.2.4.80',
+      '1.2.840.10008.1.2.4.81', '1.2.840.10008.1.2.4.90', '1.2.840.10008.1.2.4.91', '1.2.840.10008.1.2.5']) {
+      expect(syntaxes, uid).toContain(uid);
+    }
+    expect(reference.length).toBeGreaterThanOrEqual(20);
+  });
+
+  for (const ref of reference) {
+    const name = ref.local;
+    if (name.endsWith('pydicom966_bad_COM_marker_j2k.dcm')) {
+      it(`${name} is a decode failure, not garbage`, async () => {
+        const err = await decodeFile(fixture(name)).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(CorruptCodestreamError);
+        expect((err as CorruptCodestreamError).message).toContain('pydicom966_bad_COM_marker_j2k.dcm');
+      });
+      continue;
+    }
+    const lossy = findTransferSyntax(ref.transfer_syntax)?.lossy ?? false;
+    it(`${name} (${lossy ? 'lossy: ±1 on ≥ 99.9 %' : 'lossless: bit-exact'})`, async () => {
+      const d = await decodeFile(fixture(name));
+      expect([d.rows, d.columns, d.header.bitsStored, d.header.photometricInterpretation]).toEqual([ref.rows, ref.columns, ref.bits_stored, ref.photometric]);
+      expect(d.dtype).toBe(ref.dtype === '>u2' ? 'uint16' : ref.dtype);
+      expect([d.minValue, d.maxValue]).toEqual([ref.min, ref.max]);
+      let sum = 0;
+      for (let i = 0; i < d.pixels.length; i++) sum += d.pixels[i];
+      if (lossy) {
+        // The lossy references are stored only as a hash: equal hash = bit-exact; otherwise min/max/mean must agree.
+        if (sha256(d.pixels) !== ref.sha256_le) {
+          expect(Math.abs(sum / d.pixels.length - ref.mean)).toBeLessThan(0.01);
+        }
+      } else {
+        expect(sha256(d.pixels)).toBe(ref.sha256_le);
+      }
+      expect(sum / d.pixels.length).toBeCloseTo(ref.mean, 3);
+    });
+  }
+
+  it('reports which lossy files are bit-exact (all of them, today)', async () => {
+    const exact: string[] = [];
+    for (const ref of reference.filter((r) => findTransferSyntax(r.transfer_syntax)?.lossy)) {
+      const d = await decodeFile(fixture(ref.local));
+      if (sha256(d.pixels) === ref.sha256_le) exact.push(ref.local);
+    }
+    expect(exact.sort()).toEqual(reference.filter((r) => findTransferSyntax(r.transfer_syntax)?.lossy).map((r) => r.local).sort());
+  });
+});
