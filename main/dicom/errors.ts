@@ -8,7 +8,8 @@ export type DicomErrorKind =
   | 'malformed'
   | 'no-pixel-data'
   | 'unsupported-syntax'
-  | 'corrupt-codestream';
+  | 'corrupt-codestream'
+  | 'timeout';
 
 export abstract class DicomError extends Error {
   abstract readonly kind: DicomErrorKind;
@@ -58,6 +59,27 @@ export class UnsupportedSyntaxError extends DicomError {
 export class CorruptCodestreamError extends DicomError {
   override name = 'CorruptCodestreamError';
   readonly kind = 'corrupt-codestream' as const;
+}
+
+/** Decoding took longer than the engine allows (issue 2: never a hang over 10 s); the worker was stopped. */
+export class DecodeTimeoutError extends DicomError {
+  override name = 'DecodeTimeoutError';
+  readonly kind = 'timeout' as const;
+}
+
+/** Rebuilds a DicomError from its name, file and reason (errors cross worker boundaries as plain data). */
+export function reviveDicomError(name: string, filePath: string, reason: string): DicomError | null {
+  const classes: Record<string, new (filePath: string, reason: string) => DicomError> = {
+    NotDicomError,
+    TruncatedError,
+    MalformedDicomError,
+    NoPixelDataError,
+    UnsupportedSyntaxError,
+    CorruptCodestreamError,
+    DecodeTimeoutError,
+  };
+  const C = classes[name];
+  return C ? new C(filePath, reason) : null;
 }
 
 /** Turns whatever a third-party library threw (often a bare string) into text for a `cause`. */

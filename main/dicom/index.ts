@@ -15,3 +15,14 @@ export {
 export type { DicomHeader, DecodedImage, StoredArray, StoredDtype } from './types';
 export { findTransferSyntax, transferSyntaxName, type TransferSyntax } from './transfer-syntax';
 export { renderModelView, type ModelView } from './model-view';
+export {
+  DecodePool,
+  DecodeWorkerError,
+  closeDecodePool,
+  decodeInWorker,
+  decodeWithModelViewInWorker,
+  defaultDecodeWorkerPath,
+  type DecodePoolOptions,
+  type DecodedWithView,
+} from './decode-pool';
+export { DecodeTimeoutError } from './errors';

@@ -1,0 +1,183 @@
+// A small pool of decode workers (decode.worker.ts): heavy decoding never runs on the thread that serves the UI.
+// Each job has a deadline; a worker that overruns it is terminated and replaced, and the caller gets a typed error.
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { DecodeReply, DecodeRequest } from './decode-protocol';
+import { DecodeTimeoutError, reviveDicomError } from './errors';
+import type { ModelView } from './model-view';
+import type { DecodedImage } from './types';
+
+export interface DecodePoolOptions {
+  /** Worker count; default: one less than the CPU count, at least 1 and at most 4. */
+  size?: number;
+  /** Bundled worker script; default dist/workers/decode.worker.cjs. */
+  workerPath?: string;
+  /** Extra node flags for workers (tests pass ['--import', 'tsx'] to run the TypeScript source). */
+  execArgv?: string[];
+  /** Per-job deadline in ms (issue 2: no decode may hang for more than 10 s). */
+  timeoutMs?: number;
+}
+
+export interface DecodedWithView {
+  image: DecodedImage;
+  modelView: ModelView;
+}
+
+/** The worker could not be started or died; not the file's fault. */
+export class DecodeWorkerError extends Error {
+  override name = 'DecodeWorkerError';
+}
+
+export function defaultDecodeWorkerPath(): string {
+  // Bundles live in dist/<part>/ (dist/main, dist/cli); sources (tests) in main/dicom/.
+  const candidates = [join(__dirname, '..', 'workers', 'decode.worker.cjs'), join(__dirname, '..', '..', 'dist', 'workers', 'decode.worker.cjs')];
+  return candidates.find((p) => existsSync(p)) ?? candidates[0];
+}
+
+interface Job {
+  req: DecodeRequest;
+  resolve: (reply: Extract<DecodeReply, { ok: true }>) => void;
+  reject: (error: Error) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  job: Job | null;
+  timer: NodeJS.Timeout | null;
+}
+
+export class DecodePool {
+  private readonly size: number;
+  private readonly workerPath: string;
+  private readonly execArgv: string[] | undefined;
+  private readonly timeoutMs: number;
+  private readonly slots: Slot[] = [];
+  private readonly queue: Job[] = [];
+  private nextId = 1;
+  private closed = false;
+
+  constructor(opts: DecodePoolOptions = {}) {
+    this.size = Math.max(1, opts.size ?? Math.min(4, availableParallelism() - 1));
+    this.workerPath = opts.workerPath ?? defaultDecodeWorkerPath();
+    this.execArgv = opts.execArgv;
+    this.timeoutMs = opts.timeoutMs ?? 10_000;
+  }
+
+  /** Stored values of one frame, decoded in a worker; the pixel buffer is transferred, not copied. */
+  async decode(filePath: string, frame = 0): Promise<DecodedImage> {
+    return (await this.submit(filePath, frame, false)).image;
+  }
+
+  /** Decoded frame plus its 8-bit model view, both computed in the worker. */
+  async decodeWithModelView(filePath: string, frame = 0): Promise<DecodedWithView> {
+    const reply = await this.submit(filePath, frame, true);
+    if (!reply.modelView) throw new DecodeWorkerError('the decode worker returned no model view');
+    return { image: reply.image, modelView: reply.modelView };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const job of this.queue.splice(0)) job.reject(new DecodeWorkerError('the decode pool was closed'));
+    await Promise.all(this.slots.splice(0).map((s) => this.retire(s, new DecodeWorkerError('the decode pool was closed'))));
+  }
+
+  private submit(filePath: string, frame: number, modelView: boolean): Promise<Extract<DecodeReply, { ok: true }>> {
+    if (this.closed) return Promise.reject(new DecodeWorkerError('the decode pool is closed'));
+    if (!existsSync(this.workerPath)) {
+      return Promise.reject(new DecodeWorkerError(`the decode worker ${this.workerPath} is missing; run \`npm run build\``));
+    }
+    return new Promise((resolve, reject) => {
+      this.queue.push({ req: { id: this.nextId++, filePath, frame, modelView }, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.queue.length > 0) {
+      let slot = this.slots.find((s) => s.job === null);
+      if (!slot && this.slots.length < this.size) slot = this.spawn();
+      if (!slot) return;
+      const job = this.queue.shift();
+      if (!job) return;
+      slot.job = job;
+      slot.worker.ref();
+      slot.timer = setTimeout(() => {
+        void this.retire(slot, new DecodeTimeoutError(job.req.filePath, `decoding took longer than ${this.timeoutMs / 1000} s and was stopped`));
+      }, this.timeoutMs);
+      slot.worker.postMessage(job.req);
+    }
+  }
+
+  private spawn(): Slot {
+    const worker = new Worker(this.workerPath, { execArgv: this.execArgv });
+    const slot: Slot = { worker, job: null, timer: null };
+    worker.on('message', (reply: DecodeReply) => this.onReply(slot, reply));
+    worker.on('error', (e) => void this.retire(slot, new DecodeWorkerError(`the decode worker failed: ${e.message}`)));
+    worker.on('exit', (code) => void this.retire(slot, new DecodeWorkerError(`the decode worker exited (code ${code})`)));
+    worker.unref();
+    this.slots.push(slot);
+    return slot;
+  }
+
+  private onReply(slot: Slot, reply: DecodeReply): void {
+    const job = slot.job;
+    if (!job || job.req.id !== reply.id) return;
+    if (slot.timer) clearTimeout(slot.timer);
+    slot.timer = null;
+    slot.job = null;
+    // Idle workers must not keep a CLI process alive.
+    slot.worker.unref();
+    if (reply.ok) job.resolve(reply);
+    else {
+      const { name, message, filePath, reason } = reply.error;
+      const revived = filePath !== undefined && reason !== undefined ? reviveDicomError(name, filePath, reason) : null;
+      if (revived) job.reject(revived);
+      else {
+        const error = name === 'RangeError' ? new RangeError(message) : new Error(message);
+        if (name !== 'RangeError') error.name = name;
+        job.reject(error);
+      }
+    }
+    this.pump();
+  }
+
+  /** Stops a worker (timeout, crash, close) and fails its job, if any. */
+  private async retire(slot: Slot, error: Error): Promise<void> {
+    const index = this.slots.indexOf(slot);
+    if (index < 0) return;
+    this.slots.splice(index, 1);
+    if (slot.timer) clearTimeout(slot.timer);
+    slot.timer = null;
+    const job = slot.job;
+    slot.job = null;
+    job?.reject(error);
+    slot.worker.removeAllListeners('exit');
+    await slot.worker.terminate();
+    if (!this.closed) this.pump();
+  }
+}
+
+let shared: DecodePool | null = null;
+
+function sharedPool(): DecodePool {
+  shared ??= new DecodePool();
+  return shared;
+}
+
+/** Decodes frame `frame` of `filePath` in the shared worker pool. Rejects with DicomErrors like decodeFile. */
+export function decodeInWorker(filePath: string, frame = 0): Promise<DecodedImage> {
+  return sharedPool().decode(filePath, frame);
+}
+
+/** Decodes and renders the model view in the shared worker pool. */
+export function decodeWithModelViewInWorker(filePath: string, frame = 0): Promise<DecodedWithView> {
+  return sharedPool().decodeWithModelView(filePath, frame);
+}
+
+export async function closeDecodePool(): Promise<void> {
+  const pool = shared;
+  shared = null;
+  await pool?.close();
+}
