@@ -36,6 +36,8 @@ export type NBitsQuantizer = (weight: Float32Array, n: number, k: number, bits: 
 
 export interface BuildOptions {
   dtype: WeightDtype;
+  /** MatMulNBits accuracy_level: 4 (default) lets MLAS compute with int8 activations (fastest on CPU); 0 keeps float. */
+  accuracyLevel?: 0 | 1 | 4;
   /** Required for int8/int4. */
   quantizer?: NBitsQuantizer;
   /** Called after each weight is written (for progress reporting). */
@@ -76,9 +78,28 @@ export class PaliGemmaGraphBuilder {
     return this.g.floatTensor(name, dims, data);
   }
 
-  /** x @ W^T for an nn.Linear weight W [N, K]; `basename` like /model/layers.0/attn/q_proj. */
-  makeMatMul(basename: string, x: string, weightName: string, n: number, k: number, bias?: string): string {
-    const w = this.read(weightName);
+  /** Reads one or several [n_i, K] weights stacked along the output axis (fused projections). */
+  private readStacked(names: string[], k: number): Float32Array {
+    if (names.length === 1) return this.read(names[0]);
+    const parts = names.map((n) => this.read(n));
+    const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      if (p.length % k !== 0) throw new Error(`weight stacking: a part has ${p.length} values, not a multiple of K=${k}`);
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
+  }
+
+  /**
+   * x @ W^T for nn.Linear weights W [N, K]; `basename` like /model/layers.0/attn/q_proj. Several weights (and biases)
+   * are stacked into one wider MatMul, so q/k/v or gate/up read x once and run as one kernel.
+   */
+  makeMatMul(basename: string, x: string, weightNames: string | string[], n: number, k: number, biasNames?: string | string[]): string {
+    const names = Array.isArray(weightNames) ? weightNames : [weightNames];
+    const w = this.readStacked(names, k);
+    if (w.length !== n * k) throw new Error(`${basename}: weights hold ${w.length} values, expected ${n}×${k}`);
     const initName = basename.slice(1).replaceAll('/', '.') + '.weight';
     let y: string;
     if ((this.opts.dtype === 'int8' || this.opts.dtype === 'int4') && this.opts.quantizer) {
@@ -88,32 +109,34 @@ export class PaliGemmaGraphBuilder {
       const s = this.g.floatTensor(`${initName}.scales`, [n * blocks], q.scales);
       const inputs = [x, b, s];
       if (q.zeroPoints) inputs.push(this.g.initializer(`${initName}.zp`, DataType.UINT8, [q.zeroPoints.length], q.zeroPoints));
-      y = this.g.op('MatMulNBits', `${basename}/MatMulNBits`, inputs, { K: k, N: n, bits: q.bits, block_size: q.blockSize, accuracy_level: 4 }, { domain: 'com.microsoft' });
+      y = this.g.op('MatMulNBits', `${basename}/MatMulNBits`, inputs, { K: k, N: n, bits: q.bits, block_size: q.blockSize, accuracy_level: this.opts.accuracyLevel ?? 4 }, { domain: 'com.microsoft' });
     } else {
       const wt = this.makeFloatWeight(initName, [k, n], transpose2d(w, n, k), true);
       y = this.g.op('MatMul', `${basename}/MatMul`, [x, wt]);
     }
-    if (bias) {
-      const bData = this.read(bias);
+    if (biasNames) {
+      const bData = this.readStacked(Array.isArray(biasNames) ? biasNames : [biasNames], 1);
       const b = this.g.floatTensor(initName.replace(/\.weight$/, '.bias'), [n], bData);
       y = this.g.op('Add', `${basename}/Add`, [y, b]);
     }
     return y;
   }
 
-  /** Gemma RMSNorm in float32: x · rsqrt(mean(x²) + eps) · (1 + w). */
+  /** Splits the last axis of a fused projection into parts of the given widths. */
+  makeSplit(basename: string, x: string, widths: number[]): string[] {
+    return this.g.node('Split', `${basename}/Split`, [x, this.g.constI64(widths)], { axis: -1 }, { outputs: widths.length });
+  }
+
+  /**
+   * Gemma RMSNorm in float32: x · rsqrt(mean(x²) + eps) · (1 + w), as onnxruntime's fused SimplifiedLayerNormalization
+   * with the scale (1 + w) computed once here in float32 (what transformers computes on every call).
+   */
   makeRmsNorm(basename: string, x: string, weightName: string): string {
     const w = this.read(weightName);
     const onePlus = new Float32Array(w.length);
     for (let i = 0; i < w.length; i++) onePlus[i] = f32(1 + w[i]);
     const scale = this.g.floatTensor(basename.slice(1).replaceAll('/', '.') + '.weight', [w.length], onePlus);
-    const sq = this.g.op('Mul', `${basename}/Pow`, [x, x]);
-    const mean = this.g.op('ReduceMean', `${basename}/ReduceMean`, [sq], { axes: [-1], keepdims: 1 });
-    const eps = this.g.op('Add', `${basename}/Add`, [mean, this.g.constF32([f32(this.cfg.text.rmsNormEps)])]);
-    const root = this.g.op('Sqrt', `${basename}/Sqrt`, [eps]);
-    const inv = this.g.op('Reciprocal', `${basename}/Reciprocal`, [root]);
-    const normed = this.g.op('Mul', `${basename}/Mul`, [x, inv]);
-    return this.g.op('Mul', `${basename}/Mul_1`, [normed, scale]);
+    return this.g.op('SimplifiedLayerNormalization', `${basename}/SimplifiedLayerNorm`, [x, scale], { axis: -1, epsilon: { float: f32(this.cfg.text.rmsNormEps) }, stash_type: 1 });
   }
 
   makeLayerNorm(basename: string, x: string, prefix: string, eps: number): string {
@@ -123,17 +146,9 @@ export class PaliGemmaGraphBuilder {
     return this.g.op('LayerNormalization', `${basename}/LayerNorm`, [x, scale, bias], { axis: -1, epsilon: { float: eps } });
   }
 
-  /** gelu with the tanh approximation, as torch's gelu(approximate="tanh"). */
+  /** gelu with the tanh approximation (torch gelu(approximate="tanh")): onnxruntime's FastGelu is that formula. */
   makeGeluTanh(basename: string, x: string): string {
-    const x2 = this.g.op('Mul', `${basename}/Mul`, [x, x]);
-    const x3 = this.g.op('Mul', `${basename}/Mul_1`, [x2, x]);
-    const c = this.g.op('Mul', `${basename}/Mul_2`, [x3, this.g.constF32([f32(0.044715)])]);
-    const inner = this.g.op('Add', `${basename}/Add`, [x, c]);
-    const scaled = this.g.op('Mul', `${basename}/Mul_3`, [inner, this.g.constF32([f32(Math.sqrt(2 / Math.PI))])]);
-    const t = this.g.op('Tanh', `${basename}/Tanh`, [scaled]);
-    const onePlus = this.g.op('Add', `${basename}/Add_1`, [t, this.g.constF32([1])]);
-    const half = this.g.op('Mul', `${basename}/Mul_4`, [x, this.g.constF32([0.5])]);
-    return this.g.op('Mul', `${basename}/Mul_5`, [half, onePlus]);
+    return this.g.op('FastGelu', `${basename}/FastGelu`, [x], {}, { domain: 'com.microsoft' });
   }
 
   // ---- vision encoder -----------------------------------------------------------------------------------------
@@ -155,14 +170,16 @@ export class PaliGemmaGraphBuilder {
     const base = `/vision/layers.${i}/attn`;
     const p = `vision.encoder.layers.${i}.self_attn`;
     const headDim = v.hiddenSize / v.numHeads;
-    const heads = (name: string): string => {
-      const y = this.makeMatMul(`${base}/${name}`, x, `${p}.${name}.weight`, v.hiddenSize, v.hiddenSize, `${p}.${name}.bias`);
+    const proj = ['q_proj', 'k_proj', 'v_proj'];
+    const qkv = this.makeMatMul(`${base}/qkv_proj`, x, proj.map((n) => `${p}.${n}.weight`), 3 * v.hiddenSize, v.hiddenSize, proj.map((n) => `${p}.${n}.bias`));
+    const parts = this.makeSplit(`${base}/qkv_proj`, qkv, [v.hiddenSize, v.hiddenSize, v.hiddenSize]);
+    const heads = (name: string, y: string): string => {
       const r = this.g.op('Reshape', `${base}/${name}/Reshape`, [y, this.g.constI64([0, 0, v.numHeads, headDim])]);
       return this.g.op('Transpose', `${base}/${name}/Transpose`, [r], { perm: [0, 2, 1, 3] });
     };
-    const q = heads('q_proj');
-    const k = heads('k_proj');
-    const val = heads('v_proj');
+    const q = heads('q_proj', parts[0]);
+    const k = heads('k_proj', parts[1]);
+    const val = heads('v_proj', parts[2]);
     const kt = this.g.op('Transpose', `${base}/k_proj/Transpose_1`, [k], { perm: [0, 1, 3, 2] });
     const scores = this.g.op('MatMul', `${base}/MatMul`, [q, kt]);
     const scaled = this.g.op('Mul', `${base}/Mul`, [scores, this.g.constF32([f32(headDim ** -0.5)])]);
@@ -233,46 +250,48 @@ export class PaliGemmaGraphBuilder {
 
   // ---- decoder ----------------------------------------------------------------------------------------------------
 
-  /** cos/sin [B, 1, S, head_dim] for position_ids, half-split layout (cat(freqs, freqs)). */
-  makeRotaryEmbedding(positionIds: string): { cos: string; sin: string } {
+  /**
+   * cos/sin caches [max_position + 1, head_dim / 2] for com.microsoft RotaryEmbedding (half-split layout), computed
+   * as transformers does in float32: inv_freq = 1 / θ^(2i/d), angle = position · inv_freq rounded to float32.
+   */
+  makeRotaryCaches(): { cos: string; sin: string } {
     const t = this.cfg.text;
     const half = t.headDim / 2;
-    // inv_freq as transformers computes it in float32: 1 / (theta ** (arange(0, dim, 2) / dim)).
+    const rows = t.maxPositionEmbeddings + 1;
     const inv = new Float32Array(half);
     for (let i = 0; i < half; i++) inv[i] = f32(1 / f32(Math.pow(f32(t.ropeTheta), f32(f32(2 * i) / t.headDim))));
-    const invName = this.g.floatTensor('model.rotary_emb.inv_freq', [half], inv);
-    const base = '/model/rotary_emb';
-    const pos = this.g.op('Cast', `${base}/Cast`, [positionIds], { to: DataType.FLOAT });
-    const pos3 = this.g.op('Unsqueeze', `${base}/Unsqueeze`, [pos, this.g.constI64([-1])]);
-    const freqs = this.g.op('Mul', `${base}/Mul`, [pos3, invName]);
-    const emb = this.g.op('Concat', `${base}/Concat`, [freqs, freqs], { axis: -1 });
-    const emb4 = this.g.op('Unsqueeze', `${base}/Unsqueeze_1`, [emb, this.g.constI64([1])]);
-    return { cos: this.g.op('Cos', `${base}/Cos`, [emb4]), sin: this.g.op('Sin', `${base}/Sin`, [emb4]) };
+    const cos = new Float32Array(rows * half);
+    const sin = new Float32Array(rows * half);
+    for (let p = 0; p < rows; p++) {
+      for (let i = 0; i < half; i++) {
+        const angle = f32(p * inv[i]);
+        cos[p * half + i] = Math.cos(angle);
+        sin[p * half + i] = Math.sin(angle);
+      }
+    }
+    return { cos: this.g.floatTensor('model.rotary_emb.cos_cache', [rows, half], cos), sin: this.g.floatTensor('model.rotary_emb.sin_cache', [rows, half], sin) };
   }
 
-  makeApplyRope(basename: string, x: string, rope: { cos: string; sin: string }): string {
-    const half = this.cfg.text.headDim / 2;
-    const x1 = this.g.op('Slice', `${basename}/Slice`, [x, this.g.constI64([0]), this.g.constI64([half]), this.g.constI64([3])]);
-    const x2 = this.g.op('Slice', `${basename}/Slice_1`, [x, this.g.constI64([half]), this.g.constI64([BIG]), this.g.constI64([3])]);
-    const neg = this.g.op('Neg', `${basename}/Neg`, [x2]);
-    const rot = this.g.op('Concat', `${basename}/Concat`, [neg, x1], { axis: 3 });
-    const a = this.g.op('Mul', `${basename}/Mul`, [x, rope.cos]);
-    const b = this.g.op('Mul', `${basename}/Mul_1`, [rot, rope.sin]);
-    return this.g.op('Add', `${basename}/Add`, [a, b]);
+  /** RoPE on [B, heads, S, head_dim] (rotate_half layout, not interleaved). */
+  makeApplyRope(basename: string, x: string, positionIds: string, rope: { cos: string; sin: string }): string {
+    return this.g.op('RotaryEmbedding', `${basename}/RotaryEmbedding`, [x, positionIds, rope.cos, rope.sin], { interleaved: 0 }, { domain: 'com.microsoft' });
   }
 
-  makeAttention(i: number, x: string, rope: { cos: string; sin: string }): string {
+  makeAttention(i: number, x: string, positionIds: string, rope: { cos: string; sin: string }): string {
     const t = this.cfg.text;
     const base = `/model/layers.${i}/attn`;
     const p = `text.layers.${i}.self_attn`;
-    const proj = (name: string, nHeads: number): string => {
-      const y = this.makeMatMul(`${base}/${name}`, x, `${p}.${name}.weight`, nHeads * t.headDim, t.hiddenSize);
+    const qDim = t.numHeads * t.headDim;
+    const kvDim = t.numKvHeads * t.headDim;
+    const qkv = this.makeMatMul(`${base}/qkv_proj`, x, ['q_proj', 'k_proj', 'v_proj'].map((n) => `${p}.${n}.weight`), qDim + 2 * kvDim, t.hiddenSize);
+    const [qf, kf, vf] = this.makeSplit(`${base}/qkv_proj`, qkv, [qDim, kvDim, kvDim]);
+    const heads = (name: string, y: string, nHeads: number): string => {
       const r = this.g.op('Reshape', `${base}/${name}/Reshape`, [y, this.g.constI64([0, 0, nHeads, t.headDim])]);
       return this.g.op('Transpose', `${base}/${name}/Transpose`, [r], { perm: [0, 2, 1, 3] });
     };
-    const q = this.makeApplyRope(`${base}/q_rotary`, proj('q_proj', t.numHeads), rope);
-    const k = this.makeApplyRope(`${base}/k_rotary`, proj('k_proj', t.numKvHeads), rope);
-    const v = proj('v_proj', t.numKvHeads);
+    const q = this.makeApplyRope(`${base}/q_rotary`, heads('q_proj', qf, t.numHeads), positionIds, rope);
+    const k = this.makeApplyRope(`${base}/k_rotary`, heads('k_proj', kf, t.numKvHeads), positionIds, rope);
+    const v = heads('v_proj', vf, t.numKvHeads);
     const kAll = this.g.op('Concat', `${base}/k_cache/Concat`, [`past_key_values.${i}.key`, k], { axis: 2 });
     const vAll = this.g.op('Concat', `${base}/v_cache/Concat`, [`past_key_values.${i}.value`, v], { axis: 2 });
     if (t.slidingLayers[i]) {
@@ -297,8 +316,8 @@ export class PaliGemmaGraphBuilder {
     }
     const probs = this.g.op('Softmax', `${base}/Softmax`, [s], { axis: -1 });
     const ctx = this.g.op('MatMul', `${base}/MatMul_1`, [probs, vAll]);
-    const heads = this.g.op('Reshape', `${base}/ctx/Reshape`, [ctx, this.g.constI64([0, t.numHeads, -1, t.headDim])]);
-    const tr = this.g.op('Transpose', `${base}/ctx/Transpose`, [heads], { perm: [0, 2, 1, 3] });
+    const ctxHeads = this.g.op('Reshape', `${base}/ctx/Reshape`, [ctx, this.g.constI64([0, t.numHeads, -1, t.headDim])]);
+    const tr = this.g.op('Transpose', `${base}/ctx/Transpose`, [ctxHeads], { perm: [0, 2, 1, 3] });
     const merged = this.g.op('Reshape', `${base}/ctx/Reshape_1`, [tr, this.g.constI64([0, 0, t.numHeads * t.headDim])]);
     return this.makeMatMul(`${base}/o_proj`, merged, `${p}.o_proj.weight`, t.hiddenSize, t.numHeads * t.headDim);
   }
@@ -307,18 +326,18 @@ export class PaliGemmaGraphBuilder {
     const t = this.cfg.text;
     const base = `/model/layers.${i}/mlp`;
     const p = `text.layers.${i}.mlp`;
-    const gate = this.makeMatMul(`${base}/gate_proj`, x, `${p}.gate_proj.weight`, t.intermediateSize, t.hiddenSize);
-    const up = this.makeMatMul(`${base}/up_proj`, x, `${p}.up_proj.weight`, t.intermediateSize, t.hiddenSize);
+    const gateUp = this.makeMatMul(`${base}/gate_up_proj`, x, [`${p}.gate_proj.weight`, `${p}.up_proj.weight`], 2 * t.intermediateSize, t.hiddenSize);
+    const [gate, up] = this.makeSplit(`${base}/gate_up_proj`, gateUp, [t.intermediateSize, t.intermediateSize]);
     const act = this.makeGeluTanh(`${base}/act_fn`, gate);
     const prod = this.g.op('Mul', `${base}/Mul`, [act, up]);
     return this.makeMatMul(`${base}/down_proj`, prod, `${p}.down_proj.weight`, t.hiddenSize, t.intermediateSize);
   }
 
-  makeLayer(i: number, x: string, rope: { cos: string; sin: string }): string {
+  makeLayer(i: number, x: string, positionIds: string, rope: { cos: string; sin: string }): string {
     const base = `/model/layers.${i}`;
     const p = `text.layers.${i}`;
     const n1 = this.makeRmsNorm(`${base}/input_layernorm`, x, `${p}.input_layernorm.weight`);
-    const a = this.makeAttention(i, n1, rope);
+    const a = this.makeAttention(i, n1, positionIds, rope);
     const a2 = this.makeRmsNorm(`${base}/post_attention_layernorm`, a, `${p}.post_attention_layernorm.weight`);
     const r1 = this.g.op('Add', `${base}/residual_add/Add`, [x, a2]);
     const n2 = this.makeRmsNorm(`${base}/pre_feedforward_layernorm`, r1, `${p}.pre_feedforward_layernorm.weight`);
@@ -353,9 +372,9 @@ export class PaliGemmaGraphBuilder {
     for (let i = 0; i < t.numLayers; i++) {
       for (const kv of ['key', 'value']) this.g.input(`past_key_values.${i}.${kv}`, DataType.FLOAT, ['batch', t.numKvHeads, `past_sequence_length_${i}`, t.headDim]);
     }
-    const rope = this.makeRotaryEmbedding(pos);
+    const rope = this.makeRotaryCaches();
     let h = embeds;
-    for (let i = 0; i < t.numLayers; i++) h = this.makeLayer(i, h, rope);
+    for (let i = 0; i < t.numLayers; i++) h = this.makeLayer(i, h, pos, rope);
     const last = this.g.op('Slice', '/model/last_token/Slice', [h, this.g.constI64([-1]), this.g.constI64([BIG]), this.g.constI64([1])]);
     const normed = this.makeRmsNorm('/model/norm', last, 'text.norm.weight');
     const logits = this.makeLmHead(normed);

@@ -20,7 +20,7 @@ const dev00 = cxrCases()[0];
 function withExportInputs(path: string, out: string): void {
   const model = onnx.ModelProto.decode(readFileSync(path));
   const T = onnx.TensorProto.DataType;
-  model.graph!.input.push(
+  (model.graph!.input ??= []).push(
     { name: 'attention_mask', type: { tensorType: { elemType: T.INT64, shape: { dim: [{ dimValue: 1 }, { dimParam: 'total_sequence_length' }] } } } },
     { name: 'use_cache_branch', type: { tensorType: { elemType: T.BOOL, shape: { dim: [{ dimValue: 1 }] } } } },
   );

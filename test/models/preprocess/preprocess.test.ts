@@ -18,6 +18,8 @@ import {
 } from '../../../models/preprocess';
 
 const fixtures = join(__dirname, '../../fixtures/preprocess');
+// The full-resolution model views of the golden DICOM files, shared with the DICOM engine's tests.
+const modelViews = join(__dirname, '../../fixtures/dicom/golden/model-view');
 const names = readdirSync(join(fixtures, 'resized224')).map((n) => n.replace('.tv.png', ''));
 
 function greyPng(path: string): { width: number; height: number; data: Uint8Array } {
@@ -50,7 +52,7 @@ describe('resizeGray8 against torchvision (SiglipImageProcessor, resized224/*.tv
   });
 
   it.each(names)('%s', (name) => {
-    const src = greyPng(join(fixtures, 'model-view', `${name}.png`));
+    const src = greyPng(join(modelViews, `${name}.png`));
     const ref = greyPng(join(fixtures, 'resized224', `${name}.tv.png`));
     const out = resizeGray8(src.data, src.width, src.height, 224, 224);
     const r = compare(out, ref.data);
@@ -113,14 +115,14 @@ describe('pixel values', () => {
   });
 
   it('goes from a model-view PNG file to the reference model input', () => {
-    const image = readImageFile(join(fixtures, 'model-view', `${name}.png`));
+    const image = readImageFile(join(modelViews, `${name}.png`));
     expect(image.channels).toBe(1);
     expect(sameFloats(preprocessRaster(image, 224), toPixelValues(ref.data, 224))).toBe(true);
   });
 });
 
 describe('image files', () => {
-  const src = greyPng(join(fixtures, 'model-view', `${names[0]}.png`));
+  const src = greyPng(join(modelViews, `${names[0]}.png`));
 
   it('decodes a JPEG of a grey image to one channel close to the original', () => {
     const rgba = new Uint8Array(src.data.length * 4);
