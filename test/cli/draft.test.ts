@@ -6,9 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDraft, type DraftOutput } from '../../main/cli/commands/draft';
 import { importFixture, tempDir } from '../models/engine/fixtures';
 
-interface Generation { id: string; image: string; prompt: string; generated_ids: number[]; generated_text: string }
+interface Generation { id: string; image: string; dicom: string; prompt: string; generated_ids: number[]; generated_text: string }
 const generations = JSON.parse(readFileSync(join(__dirname, '../fixtures/tokenizer/generations.json'), 'utf8')) as Generation[];
-const modelView = (image: string): string => join(__dirname, '../fixtures/preprocess/model-view', image);
+const modelView = (image: string): string => join(__dirname, '../fixtures/dicom/golden/model-view', image);
+const dicomFile = (g: Generation): string => join(__dirname, '../fixtures/dicom', g.dicom.replace(/^data\//, ''));
 const resized = (image: string): string => join(__dirname, '../fixtures/preprocess/resized224', image.replace(/\.png$/, '.tv.png'));
 
 async function draft(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string; chunks: string[] }> {
@@ -30,18 +31,18 @@ describe('radraft draft', () => {
     scratch?.cleanup();
   });
 
-  it('reproduces every reference generation from the model-view image files, with boxes for detect prompts', async () => {
+  it('reproduces every reference generation from the DICOM files, with boxes for detect prompts', async () => {
     const byPrompt = new Map<string, Generation[]>();
     for (const g of generations) byPrompt.set(g.prompt, [...(byPrompt.get(g.prompt) ?? []), g]);
     for (const [prompt, cases] of byPrompt) {
-      const r = await draft([...cases.map((c) => modelView(c.image)), '--model', model.dir, '--prompt', prompt, '--json']);
+      const r = await draft([...cases.map(dicomFile), '--model', model.dir, '--prompt', prompt, '--json']);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as DraftOutput);
       expect(lines).toHaveLength(cases.length);
       lines.forEach((out, i) => {
         const ref = cases[i];
-        expect(out.file).toBe(modelView(ref.image));
+        expect(out.file).toBe(dicomFile(ref));
         expect(out.prompt).toBe(prompt);
         expect(out.ids, ref.id).toEqual(ref.generated_ids);
         expect(out.text, ref.id).toBe(ref.generated_text);
@@ -59,7 +60,7 @@ describe('radraft draft', () => {
     }
   });
 
-  it('streams plain text as it is generated and prints boxes in original pixels', async () => {
+  it('streams plain text for a PNG as it is generated and prints boxes in original pixels', async () => {
     const dev11 = generations.find((g) => g.id === 'dev11');
     if (!dev11) throw new Error('dev11 missing');
     const r = await draft([modelView(dev11.image), '--model', model.dir, '--prompt', 'detect pneumothorax']);
@@ -88,13 +89,16 @@ describe('radraft draft', () => {
     const notImage = join(scratch.dir, 'notes.txt');
     writeFileSync(notImage, 'not an image');
     const dev00 = generations[0];
-    const r = await draft([notImage, modelView(dev00.image), '--model', model.dir, '--max-tokens', '3', '--json']);
+    const badJ2k = join(__dirname, '../fixtures/dicom/cxr-robustness/pydicom966_bad_COM_marker_j2k.dcm');
+    const r = await draft([notImage, badJ2k, modelView(dev00.image), '--model', model.dir, '--max-tokens', '3', '--json']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/notes\.txt/);
+    expect(r.stderr).toMatch(/pydicom966_bad_COM_marker_j2k\.dcm/);
     const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { file: string; error?: string; ids?: number[] });
-    expect(lines[0].file).toBe(notImage);
+    expect(lines.map((l) => l.file)).toEqual([notImage, badJ2k, modelView(dev00.image)]);
     expect(lines[0].error).toBeTruthy();
-    expect(lines[1].ids).toEqual(dev00.generated_ids.slice(0, 3));
+    expect(lines[1].error).toBeTruthy();
+    expect(lines[2].ids).toEqual(dev00.generated_ids.slice(0, 3));
   });
 
   it('explains usage mistakes and a missing model', async () => {

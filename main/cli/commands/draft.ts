@@ -10,7 +10,7 @@ import type { Box } from '../../../app/domain/model';
 import { parseLocBoxes } from '../../../app/report/loc-tokens';
 import { loadModel, type Model } from '../../../models/engine/index';
 import { decodeImage, preprocessRaster, readPixelValuesFile, sniffImageFormat } from '../../../models/preprocess/index';
-import { decodeFile, DicomError } from '../../dicom/index';
+import { decodeFile, DicomError, renderModelView } from '../../dicom/index';
 
 const USAGE =
   'usage: radraft draft FILE... [--model MODEL_DIR] [--prompt TEXT] [--max-tokens N] [--pixel-values FILE] [--json] [--threads N]\n' +
@@ -54,12 +54,8 @@ interface ModelInput {
 type DicomModelView = (path: string) => Promise<{ width: number; height: number; data: Uint8Array }>;
 
 async function dicomModelView(path: string): Promise<{ width: number; height: number; data: Uint8Array }> {
-  // Decoding proves the file is a readable DICOM image (and gives typed DICOM errors); the 8-bit model view itself
-  // is the DICOM engine's to render, so that the model sees exactly what the viewer's default rendering shows.
-  const decoded = await decodeFile(path);
-  throw new DraftInputError(
-    `${path}: DICOM input (${decoded.columns}×${decoded.rows}) needs the DICOM engine's model-view rendering, which this build lacks; export the image as PNG, or use --pixel-values`,
-  );
+  // In-process: the CLI has no UI thread to keep free, and one decode per input is all it does.
+  return renderModelView(await decodeFile(path));
 }
 
 async function readInput(path: string, size: number, renderDicom: DicomModelView): Promise<ModelInput> {
