@@ -1,6 +1,7 @@
 // Every main-process service behind the typed IPC contract, built from injected Electron-boundary dependencies so
 // that Electron (main/index.ts), the e2e harness (HTTP transport) and tests all run exactly the same code.
-import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { dirname, join } from 'node:path';
 import type { Handlers } from '../app/ipc/contract';
 import type { EventChannel } from '../app/ipc/channels';
 import type { EventOf } from '../app/ipc/contract';
@@ -11,7 +12,9 @@ import { StudyIndex } from './studies/study-index';
 import { readImageHeader } from './studies/header';
 import { createPixelSource } from './studies/pixel-source';
 import { writeFileAtomic } from './export/atomic-write';
-import { AppError } from './ipc/errors';
+import { ModelsRegistry } from './models-registry/registry';
+import { DraftingService } from './drafting/drafting-service';
+import { bundledWorker, type WorkerScript } from './drafting/worker-task';
 import packageJson from '../package.json';
 
 /** What the services need from the outside world; Electron supplies the real ones, tests and e2e supply fakes. */
@@ -31,7 +34,13 @@ export interface ServiceDeps {
   clipboard: { writeText(text: string): void };
   emit<E extends EventChannel>(event: E, payload: EventOf<E>): void;
   now?: () => Date;
+  /** Bundled models (resources/models: the demo model); default: `models` beside samplesDir. */
+  bundledModelsDir?: string;
+  /** Worker scripts; default: the bundled dist/workers/*.cjs. Tests may run the TypeScript sources with tsx. */
+  workers?: Partial<Record<WorkerName, WorkerScript>>;
 }
+
+export type WorkerName = 'model-input.worker' | 'model-import.worker' | 'inference.worker';
 
 export interface Services {
   handlers: Handlers;
@@ -40,16 +49,28 @@ export interface Services {
 
 export const DATABASE_FILE = 'radraft.db';
 
-export class NotAvailableError extends AppError {
-  readonly code = 'model' as const;
-  override name = 'NotAvailableError';
-}
-
 export async function createServices(deps: ServiceDeps): Promise<Services> {
   const now = deps.now ?? (() => new Date());
   const store = ReportStore.open(join(deps.userDataDir, DATABASE_FILE), now);
   const pixels = createPixelSource();
   const index = new StudyIndex({ readHeader: readImageHeader, loadPixels: (f, frame, id) => pixels.load(f, frame, id) });
+  const worker = (name: WorkerName): WorkerScript => deps.workers?.[name] ?? bundledWorker(name);
+  const registry = new ModelsRegistry({
+    modelsDir: deps.modelsDir,
+    bundledModelsDir: deps.bundledModelsDir ?? join(dirname(deps.samplesDir), 'models'),
+    settings: { get: (key) => store.getSetting(key), set: (key, value) => store.setSetting(key, value) },
+    importWorker: worker('model-import.worker'),
+    emitProgress: (progress) => deps.emit('models:importProgress', progress),
+  });
+  const drafting = new DraftingService({
+    registry,
+    index,
+    store,
+    emit: (event) => deps.emit('draft:event', event),
+    inputWorker: worker('model-input.worker'),
+    inferenceWorker: worker('inference.worker'),
+    now,
+  });
 
   const opened = async (paths: readonly string[]): Promise<OpenResult> => {
     const result = await index.openPaths(paths);
@@ -69,9 +90,6 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     const record = store.get(uid);
     if (!record) throw new ReportNotFoundError('There is no saved report for this study yet.');
     return formatReportText({ record, study: identity(uid), exportedAt: now().toISOString(), appVersion: packageJson.version });
-  };
-  const notYet = (what: string) => async (): Promise<never> => {
-    throw new NotAvailableError(`${what} is not available in this build yet.`);
   };
 
   const handlers: Handlers = {
@@ -102,17 +120,24 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
       deps.clipboard.writeText(text);
       return { text };
     },
-    'models:list': async () => [],
-    'models:importDialog': notYet('Model import'),
-    'models:setActive': notYet('Choosing a model'),
-    'models:verify': notYet('Model verification'),
-    'draft:start': notYet('Drafting'),
-    'draft:cancel': async () => ({ cancelled: false }),
+    'models:list': async () => registry.list(),
+    'models:importDialog': async ({ dtype }) => {
+      const folder = await deps.dialogs.openModelFolder();
+      if (folder === null) return { cancelled: true, jobId: null, model: null };
+      const jobId = randomUUID();
+      const model = await registry.importFolder(folder, dtype, jobId);
+      return { cancelled: false, jobId, model };
+    },
+    'models:setActive': async ({ modelId }) => registry.setActive(modelId),
+    'models:verify': async ({ modelId }) => registry.verify(modelId),
+    'draft:start': async (request) => drafting.start(request),
+    'draft:cancel': async ({ draftId }) => drafting.cancel(draftId),
   };
 
   return {
     handlers,
     async dispose() {
+      await drafting.dispose();
       await pixels.dispose();
       store.close();
     },

@@ -43,7 +43,9 @@ describe('packaged app (linux x64, dir)', () => {
     const pkg = JSON.parse(extractFile(asarPath, 'package.json').toString('utf8')) as { main: string };
     expect(pkg.main).toBe('dist/main/index.cjs');
     for (const path of ['/package.json', '/dist/main/index.cjs', '/dist/main/preload.cjs', '/dist/renderer/index.html']) expect(has(path), path).toBe(true);
-    for (const worker of readdirSync(join(ROOT, 'dist/workers')).filter((f) => f.endsWith('.cjs'))) expect(has(`/dist/workers/${worker}`), worker).toBe(true);
+    const workers = readdirSync(join(ROOT, 'dist/workers')).filter((f) => f.endsWith('.cjs'));
+    expect(workers).toEqual(expect.arrayContaining(['inference.worker.cjs', 'model-input.worker.cjs', 'model-import.worker.cjs']));
+    for (const worker of workers) expect(has(`/dist/workers/${worker}`), worker).toBe(true);
   });
 
   it('contains every production dependency and none of the development ones', () => {
@@ -78,10 +80,13 @@ describe('packaged app (linux x64, dir)', () => {
     expect(bad).toEqual([]);
   });
 
-  it('ships the sample studies beside the asar, with their provenance', () => {
+  it('ships the sample studies and the demo model beside the asar, with their provenance', () => {
     const samples = readdirSync(join(appDir, 'resources/samples'));
     expect(samples).toContain('PROVENANCE.md');
     expect(samples.filter((f) => f.endsWith('.dcm')).length).toBeGreaterThanOrEqual(3);
+    expect(readdirSync(join(appDir, 'resources/models/demo-checkpoint')).sort()).toEqual(
+      ['PROVENANCE.md', 'config.json', 'generation_config.json', 'model.safetensors', 'preprocessor_config.json', 'radraft_generation_defaults.json', 'tokenizer.json'].sort(),
+    );
     expect(readdirSync(join(appDir, 'locales'))).toEqual(['en-US.pak']);
   });
 });

@@ -1,0 +1,183 @@
+// Drafting: the active model, run in the engine's inference worker, on the study's frontal image. Progress, text and
+// the final answer stream out as draft:event; what the model saw and wrote is kept with the report (provenance).
+import { randomUUID } from 'node:crypto';
+import type { DraftEvent, DraftStage } from '../../app/domain/model';
+import type { DraftProvenance } from '../../app/domain/report';
+import type { ImageSummary } from '../../app/domain/study';
+import { parseLocBoxes } from '../../app/report/loc-tokens';
+import { splitReportText } from '../../app/report/sections';
+import { InferenceClient, InferenceWorkerExitedError, type GenerateResult } from '../../models/engine';
+import { AppError } from '../ipc/errors';
+import type { ModelsRegistry } from '../models-registry/registry';
+import type { ReportStore } from '../storage/report-store';
+import type { StudyIndex } from '../studies/study-index';
+import { runWorkerTask, type WorkerScript } from './worker-task';
+import type { ModelInput, ModelInputRequest } from './model-input.worker';
+
+export interface DraftRequest {
+  studyInstanceUid: string;
+  imageId: string;
+  task: 'report' | 'detect';
+  indication?: string;
+  detectLabel?: string;
+}
+
+export class DraftError extends AppError {
+  readonly code = 'draft' as const;
+  override name = 'DraftError';
+}
+
+export interface DraftingDeps {
+  registry: ModelsRegistry;
+  index: StudyIndex;
+  store: ReportStore;
+  emit(event: DraftEvent): void;
+  inputWorker: WorkerScript;
+  inferenceWorker: WorkerScript;
+  now: () => Date;
+}
+
+/** Frontal first (PA, then AP), as a reader would pick; otherwise the image the user is looking at. */
+export function pickDraftImage(images: readonly ImageSummary[], requestedImageId: string): ImageSummary | undefined {
+  return images.find((i) => i.viewPosition === 'PA') ?? images.find((i) => i.viewPosition === 'AP') ?? images.find((i) => i.imageId === requestedImageId) ?? images[0];
+}
+
+/** The prompt from the manifest's templates; the indication is added only where the model was trained for it. */
+export function buildPrompt(templates: Record<string, string>, req: Pick<DraftRequest, 'task' | 'indication' | 'detectLabel'>): string {
+  if (req.task === 'detect') {
+    const template = templates.detect ?? 'detect {label}';
+    return template.replace('{label}', (req.detectLabel ?? '').trim() || 'pneumothorax');
+  }
+  const indication = (req.indication ?? '').replace(/\s+/g, ' ').trim();
+  if (indication !== '' && templates.reportWithIndication) return templates.reportWithIndication.replace('{indication}', indication);
+  return templates.report ?? 'report en';
+}
+
+export class DraftingService {
+  private client: InferenceClient | null = null;
+  private loadedDir: string | null = null;
+  private readonly running = new Map<string, AbortController>();
+  /** Drafts run one after another: there is one model in one worker. */
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(private readonly deps: DraftingDeps) {}
+
+  start(req: DraftRequest): { draftId: string } {
+    const study = this.deps.index.study(req.studyInstanceUid);
+    if (!study) throw new DraftError('This study is no longer open; open it again to draft.');
+    const image = pickDraftImage(study.images, req.imageId);
+    if (!image) throw new DraftError('This study has no image to draft from.');
+    if (req.task === 'report' && this.deps.store.get(req.studyInstanceUid)?.status === 'final') {
+      throw new DraftError('This report is signed; a new AI draft cannot be added to it.');
+    }
+    const draftId = randomUUID();
+    const controller = new AbortController();
+    this.running.set(draftId, controller);
+    this.queue = this.queue.then(() => this.run(draftId, req, image, controller.signal)).finally(() => this.running.delete(draftId));
+    return { draftId };
+  }
+
+  cancel(draftId: string): { cancelled: boolean } {
+    const controller = this.running.get(draftId);
+    if (!controller || controller.signal.aborted) return { cancelled: false };
+    controller.abort();
+    return { cancelled: true };
+  }
+
+  async dispose(): Promise<void> {
+    for (const c of this.running.values()) c.abort();
+    await this.queue.catch(() => undefined);
+    await this.client?.dispose();
+    this.client = null;
+  }
+
+  private async run(draftId: string, req: DraftRequest, image: ImageSummary, signal: AbortSignal): Promise<void> {
+    const stage = (s: DraftStage): void => this.deps.emit({ type: 'stage', draftId, stage: s });
+    const startedAt = this.deps.now().toISOString();
+    try {
+      if (signal.aborted) return stage('cancelled');
+      stage('loading-model');
+      const model = await this.deps.registry.active();
+      const client = await this.loaded(model.dir);
+      if (signal.aborted) return stage('cancelled');
+
+      stage('reading-image');
+      const input = await runWorkerTask<ModelInputRequest, ModelInput>(this.deps.inputWorker, { filePath: image.filePath, frame: 0, size: model.manifest.imageSize }, undefined, signal);
+      if (signal.aborted) return stage('cancelled');
+
+      const prompt = buildPrompt(model.manifest.promptTemplates, req);
+      stage('reading-prompt');
+      let firstTokenAt = 0;
+      let tokens = 0;
+      const result: GenerateResult = await client.generate({
+        pixelValues: input.pixelValues,
+        prompt,
+        signal,
+        onToken: (piece, info) => {
+          if (tokens === 0) {
+            firstTokenAt = performance.now();
+            stage('writing');
+          }
+          tokens++;
+          const seconds = (performance.now() - firstTokenAt) / 1000;
+          this.deps.emit({ type: 'token', draftId, text: piece, probability: info.probability, tokensPerSecond: seconds > 0 ? (tokens - 1) / seconds : 0 });
+        },
+      });
+      if (result.stopReason === 'aborted' || signal.aborted) return stage('cancelled');
+
+      const boxes = req.task === 'detect' ? parseLocBoxes(result.text, { rows: input.rows, columns: input.columns }) : [];
+      if (req.task === 'report') {
+        const provenance: DraftProvenance = {
+          modelName: model.summary.name,
+          manifestSha256: model.summary.manifestSha256,
+          dtype: model.summary.dtype,
+          prompt,
+          sopInstanceUid: image.sopInstanceUid,
+          window: input.window,
+          generation: { maxTokens: model.manifest.maxNewTokens, greedy: true },
+          startedAt,
+          finishedAt: this.deps.now().toISOString(),
+          aiDraft: nonEmpty(splitReportText(result.text)),
+          reviewed: false,
+        };
+        this.deps.store.recordProvenance(req.studyInstanceUid, provenance);
+      }
+      this.deps.emit({ type: 'done', draftId, text: result.text, boxes });
+      stage('done');
+    } catch (error) {
+      if (error instanceof InferenceWorkerExitedError) {
+        // A crashed worker cannot be reused; the next draft starts a fresh one.
+        await this.client?.dispose().catch(() => undefined);
+        this.client = null;
+      }
+      if (signal.aborted) return stage('cancelled');
+      const message = error instanceof Error ? error.message : String(error);
+      this.deps.emit({ type: 'error', draftId, message: `Drafting failed: ${message}` });
+      stage('error');
+    }
+  }
+
+  /** One worker for the session; a model is loaded once and kept until another becomes active. */
+  private async loaded(dir: string): Promise<InferenceClient> {
+    if (!this.client) {
+      this.client = new InferenceClient({ workerPath: this.deps.inferenceWorker.path, execArgv: this.deps.inferenceWorker.execArgv });
+      this.loadedDir = null;
+    }
+    if (this.loadedDir !== dir) {
+      try {
+        await this.client.load(dir, { verify: 'full' });
+        this.loadedDir = dir;
+      } catch (error) {
+        // A crashed worker cannot be reused; start a fresh one next time.
+        await this.client.dispose().catch(() => undefined);
+        this.client = null;
+        throw error;
+      }
+    }
+    return this.client;
+  }
+}
+
+function nonEmpty(sections: Record<string, string>): DraftProvenance['aiDraft'] {
+  return Object.fromEntries(Object.entries(sections).filter(([, text]) => text.trim() !== ''));
+}

@@ -1,0 +1,37 @@
+// Worker: imports a Hugging Face PaliGemma 2 checkpoint folder with the engine, reporting progress.
+import { parentPort, workerData } from 'node:worker_threads';
+import { importCheckpoint, type Manifest } from '../../models/engine';
+import type { TaskMessage } from '../drafting/worker-task';
+
+export interface ImportRequest {
+  sourceDir: string;
+  outDir: string;
+  dtype: 'fp32' | 'fp16' | 'int8' | 'int4';
+  name?: string;
+}
+
+export interface ImportStep {
+  fraction: number;
+  message: string;
+}
+
+type Msg = TaskMessage<Manifest, ImportStep>;
+
+try {
+  const req = workerData as ImportRequest;
+  let last = -1;
+  const manifest = importCheckpoint(req.sourceDir, req.outDir, {
+    dtype: req.dtype,
+    name: req.name,
+    onProgress: (fraction, message) => {
+      // Per-tensor callbacks are many; a percent step is enough for a progress bar.
+      const pct = Math.floor(fraction * 100);
+      if (pct === last) return;
+      last = pct;
+      parentPort?.postMessage({ type: 'progress', progress: { fraction, message } } satisfies Msg);
+    },
+  });
+  parentPort?.postMessage({ type: 'result', value: manifest } satisfies Msg);
+} catch (error) {
+  parentPort?.postMessage({ type: 'error', name: error instanceof Error ? error.name : 'Error', message: error instanceof Error ? error.message : String(error) } satisfies Msg);
+}

@@ -1,0 +1,26 @@
+// Bundles the workers the services start, as `npm run build` does, so these tests need no prior build.
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildSync } from 'esbuild';
+import type { WorkerName } from '../../../main/services';
+import type { WorkerScript } from '../../../main/drafting/worker-task';
+
+const ROOT = join(__dirname, '../../..');
+const SOURCES: Record<WorkerName, string> = {
+  'model-input.worker': 'main/drafting/model-input.worker.ts',
+  'model-import.worker': 'main/models-registry/model-import.worker.ts',
+  'inference.worker': 'models/engine/inference.worker.ts',
+};
+
+export function bundleWorkers(): Record<WorkerName, WorkerScript> {
+  // Inside the project (git-ignored .tmp/) so the bundles resolve onnxruntime-node etc. from node_modules.
+  mkdirSync(join(ROOT, '.tmp'), { recursive: true });
+  const out = mkdtempSync(join(ROOT, '.tmp', 'main-workers-'));
+  const scripts = {} as Record<WorkerName, WorkerScript>;
+  for (const [name, source] of Object.entries(SOURCES) as [WorkerName, string][]) {
+    const path = join(out, `${name}.cjs`);
+    buildSync({ entryPoints: [join(ROOT, source)], outfile: path, bundle: true, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', logLevel: 'warning' });
+    scripts[name] = { path };
+  }
+  return scripts;
+}
