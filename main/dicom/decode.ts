@@ -11,6 +11,7 @@ import {
   NoPixelDataError,
   UnsupportedSyntaxError,
   describeThrown,
+  guardDicom,
 } from './errors';
 import { encapsulatedFrame, nativeFrame } from './frames';
 import { headerFromDataSet, readFileBytes } from './header';
@@ -19,8 +20,8 @@ import { cellsToStored, dtypeFor, dtypeOfArray, interleavePlanes, minMax, native
 import { findTransferSyntax } from './transfer-syntax';
 import type { DecodedImage, DicomHeader, StoredArray } from './types';
 
-/** Largest frame we agree to allocate (samples); a CXR is ~4–20 M, a damaged header can claim billions. */
-const MAX_SAMPLES = 512 * 1024 * 1024 / 2;
+/** Largest frame we agree to allocate (samples, 8192² = 64 M); a CXR has 4–20 M, a damaged header can claim billions. */
+const MAX_SAMPLES = 8192 * 8192;
 
 function layoutOf(h: DicomHeader): PixelLayout {
   return {
@@ -152,7 +153,11 @@ function encodingOf(h: DicomHeader) {
 }
 
 /** Decodes one frame of an already-read file. `filePath` is used only to name the file in errors. */
-export async function decodeBytes(filePath: string, bytes: Uint8Array, frame = 0): Promise<DecodedImage> {
+export function decodeBytes(filePath: string, bytes: Uint8Array, frame = 0): Promise<DecodedImage> {
+  return guardDicom(filePath, () => decodeParsed(filePath, bytes, frame));
+}
+
+async function decodeParsed(filePath: string, bytes: Uint8Array, frame: number): Promise<DecodedImage> {
   const parsed = parseDicomBytes(filePath, bytes);
   const header = headerFromDataSet(filePath, parsed);
   checkImagePixelModule(header, parsed.dataSet);

@@ -82,6 +82,20 @@ export function reviveDicomError(name: string, filePath: string, reason: string)
   return C ? new C(filePath, reason) : null;
 }
 
+/**
+ * Last line of defence for hostile input: anything but a DicomError (a library throwing a bare string, a typed
+ * array refusing an absurd length…) becomes a MalformedDicomError naming the file, with the original as `cause`.
+ * RangeErrors about the requested frame are the caller's mistake and pass through.
+ */
+export async function guardDicom<T>(filePath: string, work: () => Promise<T> | T): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    if (e instanceof DicomError || (e instanceof RangeError && e.message.startsWith(`${filePath}: frame`))) throw e;
+    throw new MalformedDicomError(filePath, `the file cannot be read (${describeThrown(e)})`, { cause: e });
+  }
+}
+
 /** Turns whatever a third-party library threw (often a bare string) into text for a `cause`. */
 export function describeThrown(thrown: unknown): string {
   if (thrown instanceof Error) return thrown.message;

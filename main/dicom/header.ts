@@ -3,7 +3,7 @@ import { open, readFile } from 'node:fs/promises';
 import type { DataSet, Element } from 'dicom-parser';
 import type { SpacingSource, VoiWindow } from '../../app/domain/study';
 import type { LutTable } from '../../app/domain/study';
-import { DicomError, NotDicomError } from './errors';
+import { DicomError, MalformedDicomError, NotDicomError, describeThrown, guardDicom } from './errors';
 import { PIXEL_DATA_TAG, parseDicomBytes, type ParsedDicom } from './parse';
 import { transferSyntaxName } from './transfer-syntax';
 import type { DicomHeader } from './types';
@@ -16,7 +16,9 @@ const VIEW_CODES = new Set(['PA', 'AP', 'LL', 'RL', 'LAT', 'LATERAL', 'LLD', 'RL
 
 /** Decodes text VRs per Specific Character Set (PS3.5 6.1); Latin-1 is the default repertoire's superset we assume. */
 function textDecoderFor(dataSet: DataSet): TextDecoder {
-  const charset = (dataSet.string('x00080005') ?? '').toUpperCase();
+  const el = dataSet.elements.x00080005;
+  const inBounds = el !== undefined && el.length > 0 && el.dataOffset + el.length <= dataSet.byteArray.length;
+  const charset = inBounds ? String.fromCharCode(...dataSet.byteArray.subarray(el.dataOffset, el.dataOffset + Math.min(el.length, 256))).toUpperCase() : '';
   if (charset.includes('ISO_IR 192')) return new TextDecoder('utf-8');
   if (charset.includes('GB18030') || charset.includes('GBK')) return new TextDecoder('gb18030');
   if (charset.includes('ISO_IR 13')) return new TextDecoder('shift_jis');
@@ -221,14 +223,23 @@ export async function readFileBytes(filePath: string): Promise<Buffer> {
 
 /** Header of a DICOM file already in memory; `filePath` only names it in errors. */
 export function headerFromBytes(filePath: string, bytes: Uint8Array): DicomHeader {
-  return headerFromDataSet(filePath, parseDicomBytes(filePath, bytes, { untilPixelData: true }));
+  try {
+    return headerFromDataSet(filePath, parseDicomBytes(filePath, bytes, { untilPixelData: true }));
+  } catch (e) {
+    if (e instanceof DicomError) throw e;
+    throw new MalformedDicomError(filePath, `the file cannot be read (${describeThrown(e)})`, { cause: e });
+  }
 }
 
 /**
  * Reads identifiers and image attributes without decoding pixels. Reads only the first 256 KiB unless the
  * header is longer (or the data set is deflated), so opening a folder of studies stays fast.
  */
-export async function readHeader(filePath: string): Promise<DicomHeader> {
+export function readHeader(filePath: string): Promise<DicomHeader> {
+  return guardDicom(filePath, () => readHeaderUnguarded(filePath));
+}
+
+async function readHeaderUnguarded(filePath: string): Promise<DicomHeader> {
   let prefix: { bytes: Buffer; size: number };
   try {
     prefix = await readPrefix(filePath, HEADER_PREFIX_BYTES);
@@ -243,9 +254,8 @@ export async function readHeader(filePath: string): Promise<DicomHeader> {
       // Any failure within the prefix may just mean the header is longer than it: judge on the whole file.
       if (!(e instanceof DicomError)) throw e;
     }
-    const whole = await readFileBytes(filePath);
-    return headerFromDataSet(filePath, parseDicomBytes(filePath, whole, { untilPixelData: true }));
+    return headerFromBytes(filePath, await readFileBytes(filePath));
   }
-  return headerFromDataSet(filePath, parseDicomBytes(filePath, prefix.bytes, { untilPixelData: true }));
+  return headerFromBytes(filePath, prefix.bytes);
 }
 

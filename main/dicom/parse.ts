@@ -105,8 +105,8 @@ function runParser(filePath: string, bytes: Uint8Array, transferSyntaxUid: strin
 
 function metaTransferSyntax(meta: DataSet): string | undefined {
   const el = meta.elements.x00020010;
-  if (!el || el.length === 0) return undefined;
-  return meta.string('x00020010')?.replace(/\0/g, '').trim() || undefined;
+  if (!el || el.length <= 0 || el.length > 64 || el.dataOffset + el.length > meta.byteArray.length) return undefined;
+  return String.fromCharCode(...meta.byteArray.subarray(el.dataOffset, el.dataOffset + el.length)).replace(/\0/g, '').trim() || undefined;
 }
 
 /** Parses a whole DICOM file (or its first bytes with `untilPixelData`). */

@@ -5,9 +5,9 @@ import libjpegTurboFactory from '@cornerstonejs/codec-libjpeg-turbo-8bit/decodew
 import openjphFactory from '@cornerstonejs/codec-openjph';
 import { Decoder as LosslessJpegDecoder } from 'jpeg-lossless-decoder-js';
 import type { PixelEncoding } from '../transfer-syntax';
-import { readJpegFrameHeader, withRgbComponentIds } from './jpeg-markers';
+import { readJpegFrameHeader, withRgbComponentIds, type JpegFrameHeader } from './jpeg-markers';
 import { decodeJpeg12 } from './jpeg12';
-import { extractJ2kCodestream } from './j2k-markers';
+import { extractJ2kCodestream, readJ2kSize } from './j2k-markers';
 import { CodecFailure, UnsupportedCodestream } from './failures';
 import { runWasmDecoder, type WasmResult } from './wasm';
 
@@ -32,6 +32,26 @@ export interface ExpectedFrame {
   photometricInterpretation: string;
 }
 
+/**
+ * The codestream's own frame size must match Rows × Columns × Samples per Pixel before any codec allocates for
+ * it: a damaged header could otherwise ask for gigabytes (and would yield an image the header does not describe).
+ */
+function checkSize(size: { width: number; height: number; components: number }, expected: ExpectedFrame): void {
+  if (size.width !== expected.columns || size.height !== expected.rows || size.components !== expected.samplesPerPixel) {
+    throw new CodecFailure(
+      `the codestream holds a ${size.width}×${size.height}×${size.components} image but the header says ${expected.columns}×${expected.rows}×${expected.samplesPerPixel}`,
+    );
+  }
+}
+
+function checkJpegSize(frame: Uint8Array, expected: ExpectedFrame): JpegFrameHeader {
+  const header = readJpegFrameHeader(frame);
+  if (!header) throw new CodecFailure('no JPEG frame header (SOF) found');
+  // T.81 allows the number of lines to be defined later (DNL); DICOM encoders do not use it, so 0 is refused too.
+  checkSize(header, expected);
+  return header;
+}
+
 function wasmSamples(r: WasmResult, signed: boolean): SampleArray {
   const { width, height, componentCount, bitsPerSample } = r.info;
   const n = width * height * componentCount;
@@ -54,6 +74,7 @@ const j2kFailureLine = /^\[ERROR\]|\[WARNING\].*(too short|truncat|premature)/i;
 
 async function decodeJpeg2000(frame: Uint8Array, expected: ExpectedFrame, htj2k: boolean): Promise<CodecOutput> {
   const codestream = extractJ2kCodestream(frame);
+  checkSize(readJ2kSize(codestream), expected);
   const r = htj2k
     ? await runWasmDecoder('openjph', openjphFactory, (m) => m.HTJ2KDecoder, codestream)
     : await runWasmDecoder('openjpeg', openjpegFactory, (m) => m.J2KDecoder, codestream);
@@ -66,7 +87,8 @@ async function decodeJpeg2000(frame: Uint8Array, expected: ExpectedFrame, htj2k:
   return { samples, width: r.info.width, height: r.info.height, components: r.info.componentCount, photometricInterpretation };
 }
 
-async function decodeJpegLs(frame: Uint8Array): Promise<CodecOutput> {
+async function decodeJpegLs(frame: Uint8Array, expected: ExpectedFrame): Promise<CodecOutput> {
+  checkJpegSize(frame, expected);
   const r = await runWasmDecoder('charls', charlsFactory, (m) => m.JpegLSDecoder, frame);
   let samples = wasmSamples(r, false);
   const { width, height, componentCount } = r.info;
@@ -76,6 +98,7 @@ async function decodeJpegLs(frame: Uint8Array): Promise<CodecOutput> {
 }
 
 async function decodeJpegBaseline(frame: Uint8Array, expected: ExpectedFrame): Promise<CodecOutput> {
+  checkJpegSize(frame, expected);
   const input = expected.photometricInterpretation === 'RGB' ? withRgbComponentIds(frame) : frame;
   const r = await runWasmDecoder('libjpeg-turbo', libjpegTurboFactory, (m) => m.JPEGDecoder, input);
   const samples = wasmSamples(r, false);
@@ -86,9 +109,8 @@ async function decodeJpegBaseline(frame: Uint8Array, expected: ExpectedFrame): P
   return { samples, width: r.info.width, height: r.info.height, components: r.info.componentCount, photometricInterpretation };
 }
 
-function decodeJpegLossless(frame: Uint8Array): CodecOutput {
-  const header = readJpegFrameHeader(frame);
-  if (!header) throw new CodecFailure('no JPEG frame header (SOF) found');
+function decodeJpegLossless(frame: Uint8Array, expected: ExpectedFrame): CodecOutput {
+  const header = checkJpegSize(frame, expected);
   let out: ArrayLike<number> & { buffer: ArrayBufferLike };
   try {
     // The decoder reads from offset 0 of the ArrayBuffer it is given; `frame` may be a view into the whole file.
@@ -110,16 +132,19 @@ export async function decodeCompressedFrame(encoding: PixelEncoding, frame: Uint
     case 'htj2k':
       return decodeJpeg2000(frame, expected, true);
     case 'jpeg-ls':
-      return decodeJpegLs(frame);
+      return decodeJpegLs(frame, expected);
     case 'jpeg-lossless':
-      return decodeJpegLossless(frame);
+      return decodeJpegLossless(frame, expected);
     case 'jpeg-baseline':
     case 'jpeg-extended': {
       const header = readJpegFrameHeader(frame);
       if (!header) throw new CodecFailure('no JPEG frame header (SOF) found');
-      if (header.sof === 0xc3 || header.sof === 0xc7 || header.sof === 0xcb || header.sof === 0xcf) return decodeJpegLossless(frame);
+      if (header.sof === 0xc3 || header.sof === 0xc7 || header.sof === 0xcb || header.sof === 0xcf) return decodeJpegLossless(frame, expected);
       if (header.precision <= 8) return decodeJpegBaseline(frame, expected);
-      if (header.precision === 12 && (header.sof === 0xc1 || header.sof === 0xc0)) return decodeJpeg12(frame);
+      if (header.precision === 12 && (header.sof === 0xc1 || header.sof === 0xc0)) {
+        checkJpegSize(frame, expected);
+        return decodeJpeg12(frame);
+      }
       throw new UnsupportedCodestream(`JPEG with ${header.precision}-bit samples and SOF marker FF${header.sof.toString(16).toUpperCase()}`);
     }
     default:
