@@ -9,6 +9,7 @@ export interface SaveRequest {
   studyInstanceUid: string;
   sections: ReportSections;
   baseRevision: number;
+  acceptAi?: boolean;
 }
 
 export interface AutosaveOptions {
@@ -25,6 +26,8 @@ export class ReportSession {
   saveState = $state<SaveState>('saved');
   saveError = $state<string | null>(null);
   lastSavedAt = $state<Date | null>(null);
+  /** The clinician accepted the AI-written text as it stands (AI marks go away without editing). */
+  aiAccepted = $state(false);
 
   #save: AutosaveOptions['save'];
   #debounceMs: number;
@@ -34,6 +37,7 @@ export class ReportSession {
   #again = false;
   #revision = 0;
   #closed = false;
+  #acceptPending = false;
 
   constructor(studyInstanceUid: string, record: ReportRecord | null, options: AutosaveOptions) {
     this.studyInstanceUid = studyInstanceUid;
@@ -43,7 +47,19 @@ export class ReportSession {
     if (record) {
       this.#adopt(record);
       this.sections = { ...record.sections };
+      // Reviewed with every AI section untouched can only mean accepted (or signed).
+      const p = record.provenance;
+      this.aiAccepted =
+        record.status === 'final' || (!!p && p.reviewed && (Object.keys(p.aiDraft) as SectionName[]).every((k) => p.aiDraft[k] === record.sections[k]));
     }
+  }
+
+  /** Marks the AI text reviewed as it stands and saves that with the report. */
+  acceptAi(): Promise<void> {
+    this.aiAccepted = true;
+    this.#acceptPending = true;
+    if (this.saveState === 'saved') this.saveState = 'pending';
+    return this.flush();
   }
 
   get isFinal(): boolean {
@@ -115,9 +131,11 @@ export class ReportSession {
   async #runSave(): Promise<void> {
     // Sections are flat strings: a spread is a full copy (and works the same in server-compiled tests).
     const snapshot: ReportSections = { ...this.sections };
+    const acceptAi = this.#acceptPending;
     this.saveState = 'saving';
     try {
-      const record = await this.#save({ studyInstanceUid: this.studyInstanceUid, sections: snapshot, baseRevision: this.#revision });
+      const record = await this.#save({ studyInstanceUid: this.studyInstanceUid, sections: snapshot, baseRevision: this.#revision, ...(acceptAi ? { acceptAi } : {}) });
+      if (acceptAi) this.#acceptPending = false;
       this.#adopt(record);
       this.saveError = null;
       this.lastSavedAt = new Date();

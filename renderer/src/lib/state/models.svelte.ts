@@ -1,0 +1,111 @@
+// Installed models as main reports them, the active one, imports with progress, and the auto-draft preference.
+import type { ModelSummary } from '../../../../app/domain/model';
+import { api, on } from '../api';
+import { errorText, toasts } from './toasts.svelte';
+
+export type ImportDtype = 'fp32' | 'fp16' | 'int8' | 'int4';
+
+const AUTO_DRAFT_KEY = 'radraft.autoDraft';
+const TINT_KEY = 'radraft.tint';
+const THRESHOLD_KEY = 'radraft.tintThreshold';
+
+class Models {
+  list = $state<ModelSummary[]>([]);
+  loaded = $state(false);
+  error = $state<string | null>(null);
+  importing = $state<{ jobId: string | null; fraction: number; message: string } | null>(null);
+  verifying = $state<string | null>(null);
+  autoDraft = $state(localStorage.getItem(AUTO_DRAFT_KEY) === 'true');
+  tint = $state(localStorage.getItem(TINT_KEY) === 'true');
+  threshold = $state(Number(localStorage.getItem(THRESHOLD_KEY) ?? '0.5') || 0.5);
+  #listening = false;
+
+  get active(): ModelSummary | undefined {
+    return this.list.find((m) => m.active);
+  }
+
+  async refresh(): Promise<void> {
+    try {
+      this.list = await api.listModels();
+      this.error = null;
+    } catch (err) {
+      this.error = errorText(err);
+    } finally {
+      this.loaded = true;
+    }
+  }
+
+  async setActive(id: string): Promise<void> {
+    try {
+      this.list = await api.setActiveModel(id);
+    } catch (err) {
+      toasts.push('error', 'Could not choose that model', errorText(err));
+    }
+  }
+
+  async verify(id: string): Promise<void> {
+    this.verifying = id;
+    try {
+      const m = await api.verifyModel(id);
+      this.list = this.list.map((x) => (x.id === id ? m : x));
+      if (m.status === 'ok') toasts.push('ok', `${m.name}: all files match their hashes`);
+      else toasts.push('error', `${m.name} is damaged`, m.problem ?? undefined);
+    } catch (err) {
+      toasts.push('error', 'Could not verify the model', errorText(err));
+    } finally {
+      this.verifying = null;
+    }
+  }
+
+  async importModel(dtype: ImportDtype): Promise<void> {
+    if (this.importing) return;
+    if (!this.#listening) {
+      this.#listening = true;
+      on('models:importProgress', (p) => {
+        if (this.importing && (this.importing.jobId === null || this.importing.jobId === p.jobId)) {
+          this.importing = { jobId: p.jobId, fraction: p.fraction, message: p.message };
+        }
+      });
+    }
+    this.importing = { jobId: null, fraction: 0, message: 'Choose the checkpoint folder…' };
+    try {
+      const r = await api.importModel(dtype);
+      if (r.cancelled) return;
+      await this.refresh();
+      if (r.model) toasts.push('ok', `Imported ${r.model.name}`);
+    } catch (err) {
+      toasts.push('error', 'The model could not be imported', errorText(err));
+    } finally {
+      this.importing = null;
+    }
+  }
+
+  setAutoDraft(v: boolean): void {
+    this.autoDraft = v;
+    localStorage.setItem(AUTO_DRAFT_KEY, String(v));
+  }
+
+  setTint(v: boolean): void {
+    this.tint = v;
+    localStorage.setItem(TINT_KEY, String(v));
+  }
+
+  setThreshold(v: number): void {
+    this.threshold = v;
+    localStorage.setItem(THRESHOLD_KEY, String(v));
+  }
+}
+
+export const models = new Models();
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
+}

@@ -1,0 +1,152 @@
+// End to end with the demo model: Draft streams the golden text into Findings and Impression, the clinician edits a
+// word, signs and exports (the file carries the edited text, the AI statement and the model's hash), and Locate draws
+// the golden box. Real renderer, real services, real engine in its worker.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startHarness, ROOT, type Harness } from './harness/server';
+import { openApp, type BrowserSession } from './harness/browser';
+
+const FIXTURES = join(ROOT, 'test/fixtures/e2e');
+const SIIM = join(FIXTURES, 'siim_1.2.276.0.7230010.3.1.4.8323329.4904.1517875185.355709.dcm');
+const GOLDEN = JSON.parse(readFileSync(join(FIXTURES, 'golden-draft.json'), 'utf8')) as Record<'dev09' | 'dev11', { generated_text: string }>;
+const SHOTS = join(ROOT, 'test-results/e2e');
+
+const [goldenFindings, goldenImpression] = (() => {
+  const m = /^FINDINGS:\s*([\s\S]*?)\s*\nIMPRESSION:\s*([\s\S]*)$/.exec(GOLDEN.dev09.generated_text);
+  if (!m) throw new Error('golden dev09 has no FINDINGS/IMPRESSION');
+  return [m[1].trim(), m[2].trim()];
+})();
+
+let harness: Harness;
+let app: BrowserSession;
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  harness = await startHarness();
+  app = await openApp(harness.url);
+});
+
+afterAll(async () => {
+  await app?.close();
+  await harness?.close();
+});
+
+describe('drafting with the demo model, end to end', () => {
+  it('labels the demo model as not for clinical use', async () => {
+    const { page } = app;
+    await expect.poll(() => page.getByTestId('open-models').innerText(), { timeout: 60_000 }).toMatch(/demo — not for clinical use/);
+    await page.getByTestId('open-models').click();
+    await page.getByTestId('models-panel').waitFor();
+    await expect.poll(() => page.getByTestId('models-panel').innerText()).toMatch(/sha256 [0-9a-f]{16}/);
+    await page.screenshot({ path: join(SHOTS, '10-models-panel.png') });
+    await page.keyboard.press('Escape');
+  });
+
+  it('asks before replacing the clinician’s text, then streams the golden draft into Findings and Impression', async () => {
+    const { page } = app;
+    harness.nextOpenFiles = [SIIM];
+    await page.getByTestId('open-files').click();
+    await page.getByTestId('overlay-wl').waitFor({ timeout: 30_000 });
+
+    await page.getByTestId('section-findings').fill('My own findings.');
+    await page.getByTestId('draft').click();
+    await page.getByTestId('confirm-cancel').click();
+    expect(await page.getByTestId('section-findings').inputValue()).toBe('My own findings.');
+    expect(harness.events.filter((e) => e.event === 'draft:event')).toHaveLength(0);
+
+    // Watch the progress bar's stages and the tokens/s read-out as the page sees them.
+    await page.evaluate(() => {
+      const seen = ((window as unknown as { __seen: { stages: string[]; rate: boolean } }).__seen = { stages: [], rate: false });
+      new MutationObserver(() => {
+        const p = document.querySelector('[data-testid=draft-progress]');
+        const stage = p?.getAttribute('data-stage');
+        if (stage && seen.stages[seen.stages.length - 1] !== stage) seen.stages.push(stage);
+        if (document.querySelector('[data-testid=draft-rate]')?.textContent?.includes('tok/s')) seen.rate = true;
+      }).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+    });
+    await page.getByTestId('draft').click();
+    await page.getByTestId('confirm-ok').click();
+    await page.getByTestId('draft-progress').waitFor();
+    await page.getByTestId('draft-progress').waitFor({ state: 'detached', timeout: 120_000 });
+
+    expect(await page.getByTestId('section-findings').inputValue()).toBe(goldenFindings);
+    expect(await page.getByTestId('section-impression').inputValue()).toBe(goldenImpression);
+    expect(await page.getByTestId('section-wrap-findings').getAttribute('data-ai')).toBe('true');
+    expect(await page.getByTestId('section-wrap-impression').getAttribute('data-ai')).toBe('true');
+    const seen = await page.evaluate(() => (window as unknown as { __seen: { stages: string[]; rate: boolean } }).__seen);
+    // Main went through every stage; the page showed the later ones (the first may pass within one frame).
+    const stages = harness.events.flatMap((e) => (e.event === 'draft:event' && (e.payload as { type: string }).type === 'stage' ? [(e.payload as { stage: string }).stage] : []));
+    expect(stages).toEqual(['loading-model', 'reading-image', 'reading-prompt', 'writing', 'done']);
+    expect(seen.stages).toEqual(expect.arrayContaining(['reading-prompt', 'writing']));
+    expect(seen.rate).toBe(true);
+    await expect.poll(() => page.getByTestId('save-indicator').getAttribute('data-state')).toBe('saved');
+    await page.screenshot({ path: join(SHOTS, '11-drafted.png') });
+  });
+
+  it('keeps the edit, shows the word-level changes, signs and exports with the AI statement and model hash', async () => {
+    const { page } = app;
+    const edited = goldenFindings.replace('Large', 'Moderate');
+    await page.getByTestId('section-findings').fill(edited);
+    expect(await page.getByTestId('section-wrap-findings').getAttribute('data-ai')).toBeNull();
+    expect(await page.getByTestId('section-wrap-impression').getAttribute('data-ai')).toBe('true');
+
+    await page.getByTestId('show-changes').click();
+    const changes = page.getByTestId('changes-findings');
+    await expect.poll(() => changes.locator('del').allInnerTexts()).toEqual(['Large']);
+    expect(await changes.locator('ins').allInnerTexts()).toEqual(['Moderate']);
+    await page.screenshot({ path: join(SHOTS, '12-changes.png') });
+    await page.keyboard.press('Escape');
+
+    await page.getByTestId('sign-report').click();
+    await page.getByTestId('sign-name').fill('Dr Grace Hopper');
+    await page.getByTestId('sign-confirm').click();
+    await expect.poll(() => page.getByTestId('signed-by').innerText()).toContain('Dr Grace Hopper');
+
+    await page.getByTestId('export-report').click();
+    await expect.poll(() => harness.savedPaths.length).toBe(1);
+    await page.getByTestId('toast').filter({ hasText: 'Report exported' }).waitFor();
+    const text = readFileSync(harness.savedPaths[0], 'utf8');
+    const [model] = await harness.services.handlers['models:list']({});
+    expect(text).toContain(edited);
+    expect(text).toContain(goldenImpression);
+    expect(text).toMatch(/AI-assisted/i);
+    expect(text).toContain(model.manifestSha256);
+    expect(text).toContain('Dr Grace Hopper');
+  });
+
+  it('locates the pneumothorax where the golden case puts it', async () => {
+    const { page } = app;
+    await page.getByTestId('locate-label').fill('pneumothorax');
+    await page.getByTestId('locate').click();
+    const box = page.getByTestId('located-box');
+    await box.waitFor({ timeout: 120_000 });
+    expect(await box.count()).toBe(1);
+    expect(await box.getAttribute('data-label')).toBe('pneumothorax');
+
+    // Canvas → image pixels through the fitted view (1024×1024 image, centred, uniform scale).
+    const { points, width, height } = await page.evaluate(() => {
+      const poly = document.querySelector('[data-testid=located-box]');
+      const canvas = document.querySelector<HTMLCanvasElement>('[data-testid=viewport] canvas');
+      return { points: poly?.getAttribute('points') ?? '', width: canvas?.width ?? 0, height: canvas?.height ?? 0 };
+    });
+    const scale = Math.min(width / 1024, height / 1024);
+    const ox = (width - 1024 * scale) / 2;
+    const oy = (height - 1024 * scale) / 2;
+    const xy = points.split(' ').map((p) => p.split(',').map(Number)).map(([x, y]) => [(x - ox) / scale, (y - oy) / scale]);
+    const got = { x0: Math.min(...xy.map((p) => p[0])), y0: Math.min(...xy.map((p) => p[1])), x1: Math.max(...xy.map((p) => p[0])), y1: Math.max(...xy.map((p) => p[1])) };
+    const [y0, x0, y1, x1] = [...GOLDEN.dev11.generated_text.matchAll(/<loc(\d{4})>/g)].map((m) => (Number(m[1]) / 1024) * 1024);
+    const tolerance = 0.02 * 1024;
+    expect(Math.abs(got.x0 - x0)).toBeLessThan(tolerance);
+    expect(Math.abs(got.y0 - y0)).toBeLessThan(tolerance);
+    expect(Math.abs(got.x1 - x1)).toBeLessThan(tolerance);
+    expect(Math.abs(got.y1 - y1)).toBeLessThan(tolerance);
+    await page.screenshot({ path: join(SHOTS, '13-located.png') });
+
+    await page.keyboard.press('b');
+    await expect.poll(() => box.count()).toBe(0);
+    await page.keyboard.press('b');
+    await expect.poll(() => box.count()).toBe(1);
+    expect(app.errors).toEqual([]);
+  });
+});
