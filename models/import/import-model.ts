@@ -18,8 +18,11 @@ export { ImportError };
 
 export const GRAPH_FILES = { vision: 'vision_encoder.onnx', embed: 'embed_tokens.onnx', decoder: 'decoder.onnx' } as const;
 
-/** Protobuf messages cannot exceed 2 GiB; stay well below. */
-const INLINE_LIMIT_BYTES = 1.8 * 2 ** 30;
+/**
+ * Protobuf messages cannot exceed 2 GiB; above 1 GiB of weights a graph gets an external data file (page-aligned
+ * tensors, which onnxruntime can map instead of copying, and no multi-gigabyte protobuf to encode).
+ */
+const INLINE_LIMIT_BYTES = 2 ** 30;
 
 /** MatMulNBits block size for int8/int4 imports (onnxruntime-genai's CPU default for int4). */
 export const NBITS_BLOCK_SIZE = 32;
@@ -31,7 +34,7 @@ export interface WriteModelOptions {
   /** Model name shown in the app (defaults to the folder name). */
   name?: string;
   onProgress?: (fraction: number, message: string) => void;
-  /** Graphs whose weights exceed this many bytes get an external data file (default 1.8 GiB: protobuf's 2 GB limit). */
+  /** Graphs whose weights exceed this many bytes get an external data file (default 1 GiB; protobuf's hard limit is 2 GiB). */
   externalDataAboveBytes?: number;
 }
 
@@ -43,8 +46,9 @@ export interface ModelExtras {
   generationDefaults?: Record<string, unknown>;
 }
 
+/** Stored bytes per weight: MatMulNBits adds a float32 scale and a zero point per block of 32. */
 function bytesPerWeight(dtype: WeightDtype): number {
-  return dtype === 'fp32' ? 4 : dtype === 'fp16' ? 2 : dtype === 'int8' ? 1.1 : 0.6;
+  return dtype === 'fp32' ? 4 : dtype === 'fp16' ? 2 : dtype === 'int8' ? 1 + 5 / 32 : 0.5 + 4.5 / 32;
 }
 
 function estimateBytes(cfg: PaliGemmaConfig, dtype: WeightDtype, part: 'vision' | 'embed' | 'decoder'): number {
@@ -55,7 +59,7 @@ function estimateBytes(cfg: PaliGemmaConfig, dtype: WeightDtype, part: 'vision' 
     if (part === 'decoder' && name.startsWith('text.')) n += count;
     if (part === 'embed' && name === 'text.embed_tokens.weight') n += count;
   }
-  return n * (part === 'embed' ? Math.max(2, Math.min(4, bytesPerWeight(dtype))) : bytesPerWeight(dtype));
+  return n * (part === 'embed' && dtype === 'fp16' ? 2 : bytesPerWeight(dtype));
 }
 
 function writeGraph(outDir: string, file: string, inlineOk: boolean, build: (sink: InitializerSink) => GraphBuilder, doc: string): string[] {

@@ -52,6 +52,8 @@ function f32(x: number): number {
 
 export class PaliGemmaGraphBuilder {
   private g!: GraphBuilder;
+  /** The tied embedding quantized once, for both the embedding graph and the lm_head. */
+  private tiedQuant: NBitsWeight | null = null;
 
   constructor(
     private readonly cfg: PaliGemmaConfig,
@@ -78,6 +80,21 @@ export class PaliGemmaGraphBuilder {
     return this.g.floatTensor(name, dims, data);
   }
 
+  private isQuantized(): boolean {
+    return this.opts.dtype === 'int8' || this.opts.dtype === 'int4';
+  }
+
+  private quantize(w: Float32Array, n: number, k: number): NBitsWeight {
+    if (w.length !== n * k) throw new Error(`quantize: weight holds ${w.length} values, expected ${n}×${k}`);
+    return this.opts.quantizer!(w, n, k, this.opts.dtype === 'int8' ? 8 : 4);
+  }
+
+  private quantizedEmbedding(): NBitsWeight {
+    const t = this.cfg.text;
+    this.tiedQuant ??= this.quantize(this.read('text.embed_tokens.weight'), t.vocabSize, t.hiddenSize);
+    return this.tiedQuant;
+  }
+
   /** Reads one or several [n_i, K] weights stacked along the output axis (fused projections). */
   private readStacked(names: string[], k: number): Float32Array {
     if (names.length === 1) return this.read(names[0]);
@@ -98,12 +115,10 @@ export class PaliGemmaGraphBuilder {
    */
   makeMatMul(basename: string, x: string, weightNames: string | string[], n: number, k: number, biasNames?: string | string[]): string {
     const names = Array.isArray(weightNames) ? weightNames : [weightNames];
-    const w = this.readStacked(names, k);
-    if (w.length !== n * k) throw new Error(`${basename}: weights hold ${w.length} values, expected ${n}×${k}`);
     const initName = basename.slice(1).replaceAll('/', '.') + '.weight';
     let y: string;
-    if ((this.opts.dtype === 'int8' || this.opts.dtype === 'int4') && this.opts.quantizer) {
-      const q = this.opts.quantizer(w, n, k, this.opts.dtype === 'int8' ? 8 : 4);
+    if (this.isQuantized()) {
+      const q = names.length === 1 && names[0] === 'text.embed_tokens.weight' ? this.quantizedEmbedding() : this.quantize(this.readStacked(names, k), n, k);
       const blocks = Math.ceil(k / q.blockSize);
       const b = this.g.initializer(`${initName}.quant`, DataType.UINT8, [n, blocks, (q.blockSize * q.bits) / 8], q.packed);
       const s = this.g.floatTensor(`${initName}.scales`, [n * blocks], q.scales);
@@ -111,6 +126,8 @@ export class PaliGemmaGraphBuilder {
       if (q.zeroPoints) inputs.push(this.g.initializer(`${initName}.zp`, DataType.UINT8, [q.zeroPoints.length], q.zeroPoints));
       y = this.g.op('MatMulNBits', `${basename}/MatMulNBits`, inputs, { K: k, N: n, bits: q.bits, block_size: q.blockSize, accuracy_level: this.opts.accuracyLevel ?? 4 }, { domain: 'com.microsoft' });
     } else {
+      const w = this.readStacked(names, k);
+      if (w.length !== n * k) throw new Error(`${basename}: weights hold ${w.length} values, expected ${n}×${k}`);
       const wt = this.makeFloatWeight(initName, [k, n], transpose2d(w, n, k), true);
       y = this.g.op('MatMul', `${basename}/MatMul`, [x, wt]);
     }
@@ -226,20 +243,60 @@ export class PaliGemmaGraphBuilder {
 
   // ---- token embedding ------------------------------------------------------------------------------------------
 
+  /** Splits uint8 bytes (as float) into their 4-bit halves, low nibble first, along a new last axis → [..., 2n]. */
+  private makeNibbles(basename: string, bytesAsFloat: string, outDims: number[]): string {
+    const hi = this.g.op('Floor', `${basename}/Floor`, [this.g.op('Div', `${basename}/Div`, [bytesAsFloat, this.g.constF32([16])])]);
+    const lo = this.g.op('Sub', `${basename}/Sub`, [bytesAsFloat, this.g.op('Mul', `${basename}/Mul`, [hi, this.g.constF32([16])])]);
+    const pair = this.g.op('Concat', `${basename}/Concat`, [this.g.op('Unsqueeze', `${basename}/Unsqueeze`, [lo, this.g.constI64([-1])]), this.g.op('Unsqueeze', `${basename}/Unsqueeze_1`, [hi, this.g.constI64([-1])])], { axis: -1 });
+    return this.g.op('Reshape', `${basename}/Reshape`, [pair, this.g.constI64(outDims)]);
+  }
+
+  /**
+   * Rows of a MatMulNBits-packed [N, K] table for `ids`, dequantized exactly as MatMulNBits does ((code − zp)·scale):
+   * the embedding then matches the tied lm_head and costs the int8/int4 size instead of fp16.
+   */
+  makeQuantizedGather(basename: string, ids: string, q: NBitsWeight): string {
+    const t = this.cfg.text;
+    const n = t.vocabSize;
+    const k = t.hiddenSize;
+    const blocks = Math.ceil(k / q.blockSize);
+    const blob = (q.blockSize * q.bits) / 8;
+    const b = this.g.initializer('model.embed_tokens.weight.quant', DataType.UINT8, [n, blocks, blob], q.packed);
+    const sc = this.g.floatTensor('model.embed_tokens.weight.scales', [n, blocks], q.scales);
+    const zpRow = (q.zeroPoints?.length ?? 0) / n;
+    const codesU8 = this.g.op('Gather', `${basename}/codes/Gather`, [b, ids], { axis: 0 });
+    const codesF = this.g.op('Cast', `${basename}/codes/Cast`, [codesU8], { to: DataType.FLOAT });
+    const codes = q.bits === 8 ? codesF : this.makeNibbles(`${basename}/codes/unpack`, codesF, [0, 0, blocks, q.blockSize]);
+    let zp: string;
+    if (q.zeroPoints) {
+      const z = this.g.initializer('model.embed_tokens.weight.zp', DataType.UINT8, [n, zpRow], q.zeroPoints);
+      const zF = this.g.op('Cast', `${basename}/zp/Cast`, [this.g.op('Gather', `${basename}/zp/Gather`, [z, ids], { axis: 0 })], { to: DataType.FLOAT });
+      const zAll = q.bits === 8 ? zF : this.makeNibbles(`${basename}/zp/unpack`, zF, [0, 0, 2 * zpRow]);
+      const zBlocks = q.bits === 8 ? zAll : this.g.op('Slice', `${basename}/zp/Slice`, [zAll, this.g.constI64([0]), this.g.constI64([blocks]), this.g.constI64([2])]);
+      zp = this.g.op('Unsqueeze', `${basename}/zp/Unsqueeze`, [zBlocks, this.g.constI64([-1])]);
+    } else {
+      zp = this.g.constF32([2 ** (q.bits - 1)]);
+    }
+    const scale = this.g.op('Unsqueeze', `${basename}/scales/Unsqueeze`, [this.g.op('Gather', `${basename}/scales/Gather`, [sc, ids], { axis: 0 }), this.g.constI64([-1])]);
+    const w = this.g.op('Mul', `${basename}/dequant/Mul`, [this.g.op('Sub', `${basename}/dequant/Sub`, [codes, zp]), scale]);
+    const flat = this.g.op('Reshape', `${basename}/dequant/Reshape`, [w, this.g.constI64([0, 0, blocks * q.blockSize])]);
+    return blocks * q.blockSize === k ? flat : this.g.op('Slice', `${basename}/dequant/Slice`, [flat, this.g.constI64([0]), this.g.constI64([k]), this.g.constI64([2])]);
+  }
+
   /** input_ids [B, S] → inputs_embeds [B, S, hidden] = embed(ids) × sqrt(hidden) (normaliser rounded to float32). */
   buildEmbedding(sink: InitializerSink): GraphBuilder {
     const t = this.cfg.text;
     this.g = new GraphBuilder('paligemma2_embed_tokens', sink);
     const ids = this.g.input('input_ids', DataType.INT64, ['batch', 'sequence_length']);
-    const w = this.read('text.embed_tokens.weight');
-    let rows: string;
     let gathered: string;
-    if (this.opts.dtype === 'fp32') {
-      rows = this.g.floatTensor('model.embed_tokens.weight', [t.vocabSize, t.hiddenSize], w);
+    if (this.isQuantized()) {
+      gathered = this.makeQuantizedGather('/model/embed_tokens', ids, this.quantizedEmbedding());
+    } else if (this.opts.dtype === 'fp32') {
+      const rows = this.g.floatTensor('model.embed_tokens.weight', [t.vocabSize, t.hiddenSize], this.read('text.embed_tokens.weight'));
       gathered = this.g.op('Gather', '/model/embed_tokens/Gather', [rows, ids], { axis: 0 });
     } else {
-      // Low-precision imports keep the table in fp16 and widen only the gathered rows.
-      rows = this.g.initializer('model.embed_tokens.weight', DataType.FLOAT16, [t.vocabSize, t.hiddenSize], toFloat16Bytes(w));
+      // fp16 keeps the table in fp16 and widens only the gathered rows.
+      const rows = this.g.initializer('model.embed_tokens.weight', DataType.FLOAT16, [t.vocabSize, t.hiddenSize], toFloat16Bytes(this.read('text.embed_tokens.weight')));
       const g16 = this.g.op('Gather', '/model/embed_tokens/Gather', [rows, ids], { axis: 0 });
       gathered = this.g.op('Cast', '/model/embed_tokens/Cast', [g16], { to: DataType.FLOAT });
     }
