@@ -40,7 +40,7 @@ export interface ServiceDeps {
   workers?: Partial<Record<WorkerName, WorkerScript>>;
 }
 
-export type WorkerName = 'model-input.worker' | 'model-import.worker' | 'inference.worker';
+export type WorkerName = 'decode.worker' | 'model-input.worker' | 'model-import.worker' | 'inference.worker';
 
 export interface Services {
   handlers: Handlers;
@@ -52,9 +52,9 @@ export const DATABASE_FILE = 'radraft.db';
 export async function createServices(deps: ServiceDeps): Promise<Services> {
   const now = deps.now ?? (() => new Date());
   const store = ReportStore.open(join(deps.userDataDir, DATABASE_FILE), now);
-  const pixels = createPixelSource();
-  const index = new StudyIndex({ readHeader: readImageHeader, loadPixels: (f, frame, id) => pixels.load(f, frame, id) });
   const worker = (name: WorkerName): WorkerScript => deps.workers?.[name] ?? bundledWorker(name);
+  const pixels = createPixelSource(worker('decode.worker'));
+  const index = new StudyIndex({ readHeader: readImageHeader, loadPixels: (f, frame, id) => pixels.load(f, frame, id) });
   const registry = new ModelsRegistry({
     modelsDir: deps.modelsDir,
     bundledModelsDir: deps.bundledModelsDir ?? join(dirname(deps.samplesDir), 'models'),

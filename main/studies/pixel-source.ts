@@ -1,19 +1,19 @@
-// Pixels for the viewer come from the DICOM engine.
+// Pixels for the viewer come from the DICOM engine's worker pool: decoding never runs on the main thread.
 import type { ImagePixels } from '../../app/domain/study';
-import { decodeFile, toImagePixels } from '../dicom';
+import { DecodePool, toImagePixels } from '../dicom';
+import type { WorkerScript } from '../drafting/worker-task';
 
 export interface PixelSource {
   load(filePath: string, frame: number, imageId: string): Promise<ImagePixels>;
   dispose(): Promise<void>;
 }
 
-// TODO(decode-pool): switch to the engine's worker pool (main/dicom/decode-pool.ts, decodeInWorker) as soon as it
-// lands, so decoding leaves the main thread; until then decoding runs in-process.
-export function createPixelSource(): PixelSource {
+export function createPixelSource(decodeWorker: WorkerScript): PixelSource {
+  const pool = new DecodePool({ workerPath: decodeWorker.path, execArgv: decodeWorker.execArgv });
   return {
     async load(filePath, frame, imageId) {
-      return toImagePixels(await decodeFile(filePath, frame), imageId);
+      return toImagePixels(await pool.decode(filePath, frame), imageId);
     },
-    async dispose() {},
+    dispose: () => pool.close(),
   };
 }

@@ -1,5 +1,5 @@
 // Bundles the workers the services start, as `npm run build` does, so these tests need no prior build.
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 import type { WorkerName } from '../../../main/services';
@@ -7,15 +7,25 @@ import type { WorkerScript } from '../../../main/drafting/worker-task';
 
 const ROOT = join(__dirname, '../../..');
 const SOURCES: Record<WorkerName, string> = {
+  'decode.worker': 'main/dicom/decode.worker.ts',
   'model-input.worker': 'main/drafting/model-input.worker.ts',
   'model-import.worker': 'main/models-registry/model-import.worker.ts',
   'inference.worker': 'models/engine/inference.worker.ts',
 };
 
+let bundled: Record<WorkerName, WorkerScript> | null = null;
+
+/** Once per test file (module instance). */
 export function bundleWorkers(): Record<WorkerName, WorkerScript> {
+  bundled ??= bundle();
+  return bundled;
+}
+
+function bundle(): Record<WorkerName, WorkerScript> {
   // Inside the project (git-ignored .tmp/) so the bundles resolve onnxruntime-node etc. from node_modules.
   mkdirSync(join(ROOT, '.tmp'), { recursive: true });
   const out = mkdtempSync(join(ROOT, '.tmp', 'main-workers-'));
+  process.once('exit', () => rmSync(out, { recursive: true, force: true }));
   const scripts = {} as Record<WorkerName, WorkerScript>;
   for (const [name, source] of Object.entries(SOURCES) as [WorkerName, string][]) {
     const path = join(out, `${name}.cjs`);

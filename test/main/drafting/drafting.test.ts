@@ -24,8 +24,7 @@ let workers: ReturnType<typeof bundleWorkers>;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'radraft-draft-'));
   workers = bundleWorkers();
-  boundary = fakeDeps(dir, { bundledModelsDir: join(ROOT, 'resources/models'), workers: undefined });
-  boundary.deps.workers = workers;
+  boundary = fakeDeps(dir, { bundledModelsDir: join(ROOT, 'resources/models'), workers });
   services = await createServices(boundary.deps);
 });
 afterAll(async () => {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { ServiceDeps } from '../../../main/services';
 import type { EventChannel } from '../../../app/ipc/channels';
 import type { EventOf } from '../../../app/ipc/contract';
+import { bundleWorkers } from '../drafting/bundle-workers';
 
 export const SAMPLES_DIR = join(__dirname, '../../../resources/samples');
 
@@ -35,6 +36,7 @@ export function fakeDeps(userDataDir: string, overrides: Partial<ServiceDeps> = 
     clipboard: { writeText: (text) => clipboard.push(text) },
     emit: <E extends EventChannel>(event: E, payload: EventOf<E>) => events.push({ event, payload }),
     now: () => new Date('2026-11-27T09:30:00.000Z'),
+    workers: bundleWorkers(),
     ...overrides,
   };
   return { deps, clipboard, events, next, saveRequests };
