@@ -57,7 +57,8 @@ describe('drafting with the demo model, end to end', () => {
 
     // Watch the progress bar's stages and the tokens/s read-out as the page sees them.
     await page.evaluate(() => {
-      const seen = ((window as unknown as { __seen: { stages: string[]; rate: boolean } }).__seen = { stages: [], rate: false });
+      const seen: { stages: string[]; rate: boolean } = { stages: [], rate: false };
+      (window as unknown as { __seen: typeof seen }).__seen = seen;
       new MutationObserver(() => {
         const p = document.querySelector('[data-testid=draft-progress]');
         const stage = p?.getAttribute('data-stage');
