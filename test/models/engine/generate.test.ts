@@ -78,14 +78,19 @@ describe('generate', () => {
 
 describe('loadModel', () => {
   let imported: { dir: string; cleanup: () => void };
+  const copies: string[] = [];
   beforeAll(() => {
     imported = importFixture('tiny-paligemma2-cxr');
   });
-  afterAll(() => imported?.cleanup());
+  afterAll(() => {
+    imported?.cleanup();
+    for (const dir of copies) rmSync(dir, { recursive: true, force: true });
+  });
 
   function copy(name: string): string {
     const dir = `${imported.dir}-${name}`;
     cpSync(imported.dir, dir, { recursive: true });
+    copies.push(dir);
     return dir;
   }
 
@@ -94,7 +99,6 @@ describe('loadModel', () => {
     rmSync(join(dir, 'decoder.onnx'));
     await expect(loadModel(dir)).rejects.toThrow(ModelFileMissingError);
     await expect(loadModel(dir)).rejects.toThrow(/decoder\.onnx is missing/);
-    rmSync(dir, { recursive: true });
   });
 
   it('detects a corrupt model file by its hash, and by its size in fast mode', async () => {
@@ -107,7 +111,6 @@ describe('loadModel', () => {
     await expect(loadModel(dir)).rejects.toThrow(/vision_encoder\.onnx .*corrupt \(sha256 does not match/);
     writeFileSync(path, bytes.subarray(0, 1000));
     await expect(loadModel(dir, { verify: 'size' })).rejects.toThrow(/1000 bytes, manifest says/);
-    rmSync(dir, { recursive: true });
   });
 
   it('refuses a folder without a manifest and an unsupported architecture', async () => {
@@ -120,6 +123,5 @@ describe('loadModel', () => {
     await expect(loadModel(dir)).rejects.toThrow(/newer than this radraft understands/);
     rmSync(manifestPath);
     await expect(loadModel(dir)).rejects.toThrow(ManifestError);
-    rmSync(dir, { recursive: true });
   });
 });
