@@ -1,5 +1,5 @@
 // Bundles the workers the services start, as `npm run build` does, so these tests need no prior build.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 import type { WorkerName } from '../../../main/services';
@@ -23,9 +23,12 @@ export function bundleWorkers(): Record<WorkerName, WorkerScript> {
 
 function bundle(): Record<WorkerName, WorkerScript> {
   // Inside the project (git-ignored .tmp/) so the bundles resolve onnxruntime-node etc. from node_modules.
-  mkdirSync(join(ROOT, '.tmp'), { recursive: true });
-  const out = mkdtempSync(join(ROOT, '.tmp', 'main-workers-'));
-  process.once('exit', () => rmSync(out, { recursive: true, force: true }));
+  const base = join(ROOT, '.tmp', 'main-workers');
+  mkdirSync(base, { recursive: true });
+  // One folder per test process; folders of processes that have ended are removed.
+  for (const name of readdirSync(base)) if (!isRunning(Number(name))) rmSync(join(base, name), { recursive: true, force: true });
+  const out = join(base, String(process.pid));
+  mkdirSync(out, { recursive: true });
   const scripts = {} as Record<WorkerName, WorkerScript>;
   for (const [name, source] of Object.entries(SOURCES) as [WorkerName, string][]) {
     const path = join(out, `${name}.cjs`);
@@ -33,4 +36,14 @@ function bundle(): Record<WorkerName, WorkerScript> {
     scripts[name] = { path };
   }
   return scripts;
+}
+
+function isRunning(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
