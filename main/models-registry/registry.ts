@@ -61,7 +61,26 @@ export class ModelsRegistry {
     await this.ensureDemo();
     const entries = await this.entries();
     const activeId = this.activeId(entries);
-    return Promise.all(entries.map((e) => this.summarise(e, activeId, 'size')));
+    const models = await Promise.all(entries.map((e) => this.summarise(e, activeId, 'size')));
+    if (this.demoProblem !== null && !entries.some((e) => e.demo)) models.unshift(this.brokenDemo(this.demoProblem));
+    return models;
+  }
+
+  /** Shown in the Models panel when the first-run import of the demo failed, so the reason is not lost. */
+  private brokenDemo(problem: string): ModelSummary {
+    return {
+      id: DEMO_ID,
+      name: DEMO_NAME,
+      dtype: '',
+      imageSize: 0,
+      sizeBytes: 0,
+      manifestSha256: '',
+      intendedUse: DEMO_USE,
+      demo: true,
+      active: false,
+      status: 'broken',
+      problem: `The demo model could not be set up: ${problem}. Reinstall Radraft, or import a model.`,
+    };
   }
 
   async setActive(id: string): Promise<ModelSummary[]> {

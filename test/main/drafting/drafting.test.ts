@@ -201,7 +201,8 @@ describe('without any model', () => {
     const b = fakeDeps(empty, { bundledModelsDir: join(empty, 'no-bundle'), workers });
     const s = await createServices(b.deps);
     try {
-      expect(await s.handlers['models:list']({})).toEqual([]);
+      const listed = await s.handlers['models:list']({});
+      expect(listed).toEqual([expect.objectContaining({ id: 'demo', status: 'broken', active: false, problem: expect.stringMatching(/demo checkpoint is not part of this installation/) })]);
       const { studies } = await s.handlers['studies:openPaths']({ paths: [SIIM_4904] });
       const { draftId } = await s.handlers['draft:start']({ studyInstanceUid: studies[0].studyInstanceUid, imageId: 'x', task: 'report' });
       for (let i = 0; i < 200 && !b.events.some((e) => e.event === 'draft:event' && (e.payload as DraftEvent).type === 'error'); i++) await new Promise((r) => setTimeout(r, 10));
