@@ -349,15 +349,14 @@ export class PaliGemmaGraphBuilder {
     const q = this.makeApplyRope(`${base}/q_rotary`, heads('q_proj', qf, t.numHeads), positionIds, rope);
     const k = this.makeApplyRope(`${base}/k_rotary`, heads('k_proj', kf, t.numKvHeads), positionIds, rope);
     const v = heads('v_proj', vf, t.numKvHeads);
-    const kAll = this.g.op('Concat', `${base}/k_cache/Concat`, [`past_key_values.${i}.key`, k], { axis: 2 });
-    const vAll = this.g.op('Concat', `${base}/v_cache/Concat`, [`past_key_values.${i}.value`, v], { axis: 2 });
-    if (t.slidingLayers[i]) {
+    // Full-attention layers output the concatenation itself as `present` (no copy); sliding layers trim it.
+    const sliding = t.slidingLayers[i];
+    const kAll = this.g.op('Concat', `${base}/k_cache/Concat`, [`past_key_values.${i}.key`, k], { axis: 2 }, sliding ? {} : { output: `present.${i}.key` });
+    const vAll = this.g.op('Concat', `${base}/v_cache/Concat`, [`past_key_values.${i}.value`, v], { axis: 2 }, sliding ? {} : { output: `present.${i}.value` });
+    if (sliding) {
       const keep = -(t.slidingWindow - 1);
       this.g.op('Slice', `${base}/k_cache/Slice`, [kAll, this.g.constI64([keep]), this.g.constI64([BIG]), this.g.constI64([2])], {}, { output: `present.${i}.key` });
       this.g.op('Slice', `${base}/v_cache/Slice`, [vAll, this.g.constI64([keep]), this.g.constI64([BIG]), this.g.constI64([2])], {}, { output: `present.${i}.value` });
-    } else {
-      this.g.op('Identity', `${base}/k_cache/Identity`, [kAll], {}, { output: `present.${i}.key` });
-      this.g.op('Identity', `${base}/v_cache/Identity`, [vAll], {}, { output: `present.${i}.value` });
     }
     // Grouped-query attention without repeating K/V: query heads h = kv·groups + j share kv head kv, so
     // [B, H, S, D] → [B, KV, groups·S, D] lines each group up with its key head.
