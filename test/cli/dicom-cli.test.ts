@@ -1,0 +1,119 @@
+// `radraft inspect` and `radraft render` (issue 2, item 5), run through the command modules and, once built,
+// through the real bin/radraft.cjs.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { inspectCommand, type InspectOutput } from '../../main/cli/commands/inspect';
+import { renderCommand } from '../../main/cli/commands/render';
+
+const root = join(__dirname, '..', '..');
+const fx = (...p: string[]) => join(root, 'test', 'fixtures', 'dicom', ...p);
+const BARRE = fx('cxr', 'barre_CR-MONO1-10-chest_nometa.dcm');
+const BAD = fx('cxr-robustness', 'pydicom966_bad_COM_marker_j2k.dcm');
+const out = mkdtempSync(join(tmpdir(), 'radraft-cli-'));
+
+let stdout = '';
+let stderr = '';
+beforeEach(() => {
+  stdout = '';
+  stderr = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+});
+afterEach(() => vi.restoreAllMocks());
+
+describe('radraft inspect', () => {
+  it('--json prints one object with identifiers, image attributes and pixel statistics', async () => {
+    expect(await inspectCommand.run([BARRE, '--json'])).toBe(0);
+    const lines = stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const o = JSON.parse(lines[0]) as InspectOutput;
+    expect(o).toMatchObject({
+      modality: 'CR', viewPosition: 'PA', rows: 440, columns: 440, transferSyntaxUid: '1.2.840.10008.1.2',
+      photometricInterpretation: 'MONOCHROME1', bitsAllocated: 16, bitsStored: 10, window: { center: 550, width: 1024 },
+      sopInstanceUid: '1.2.392.200036.9125.0.19950720112207', pixelSpacing: null, pixelSpacingSource: 'none',
+      // pydicom's reference for this file (golden/dicom_decode_reference.json)
+      pixelSha256: '400ebd95cd99725097d903597ca26d5d9cf81e339b4dcbc61a164483f0bee213', min: 0, max: 979, mean: 501.8573,
+    });
+    expect(stderr).toBe('');
+  });
+
+  it('reports the view position found only in Patient Position', async () => {
+    expect(await inspectCommand.run([fx('cxr', 'nih_dx_ap_effusion_implLE_8bit.dcm'), '--json'])).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ viewPosition: 'AP', viewPositionSource: 'PatientPosition', window: null });
+  });
+
+  it('prints a readable summary without --json', async () => {
+    expect(await inspectCommand.run([BARRE])).toBe(0);
+    expect(stdout).toMatch(/View position:\s+PA/);
+    expect(stdout).toMatch(/Window:\s+center 550, width 1024/);
+  });
+
+  it('undecodable input: exit code 1 and one line on stderr naming the file and the reason', async () => {
+    expect(await inspectCommand.run([BAD, '--json'])).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(/pydicom966_bad_COM_marker_j2k\.dcm: .*cannot be decoded/);
+    expect(await inspectCommand.run([fx('PROVENANCE.md')])).toBe(1);
+    expect(stderr).toMatch(/PROVENANCE\.md: not a DICOM file/);
+    expect(await inspectCommand.run([join(out, 'missing.dcm')])).toBe(1);
+    expect(stderr).toMatch(/missing\.dcm: cannot read the file \(ENOENT\)/);
+  });
+
+  it('usage errors exit with 2', async () => {
+    expect(await inspectCommand.run([])).toBe(2);
+    expect(await inspectCommand.run([BARRE, '--bogus'])).toBe(2);
+  });
+});
+
+describe('radraft render', () => {
+  it('writes the full-resolution model view as an 8-bit grey PNG', async () => {
+    const png = join(out, 'full.png');
+    expect(await renderCommand.run([BARRE, '--out', png])).toBe(0);
+    const buf = readFileSync(png);
+    expect(buf[25]).toBe(0); // IHDR colour type 0: greyscale
+    expect(buf[24]).toBe(8); // bit depth 8
+    const mine = PNG.sync.read(buf);
+    const ref = PNG.sync.read(readFileSync(fx('golden', 'model-view', 'barre_CR-MONO1-10-chest_nometa.png')));
+    expect([mine.width, mine.height]).toEqual([440, 440]);
+    expect(Buffer.compare(mine.data, ref.data)).toBe(0);
+  });
+
+  it('--size N resizes like the model preprocessing (SiglipImageProcessor, torchvision backend)', async () => {
+    const png = join(out, 'small.png');
+    expect(await renderCommand.run([BARRE, '--out', png, '--size', '224'])).toBe(0);
+    const mine = PNG.sync.read(readFileSync(png));
+    const ref = PNG.sync.read(readFileSync(fx('golden', 'resized224', 'barre_CR-MONO1-10-chest_nometa.tv.png')));
+    expect([mine.width, mine.height]).toEqual([224, 224]);
+    let off = 0;
+    for (let i = 0; i < mine.data.length; i += 4) if (Math.abs(mine.data[i] - ref.data[i]) > 1) off++;
+    expect(off).toBe(0);
+  });
+
+  it('undecodable input: exit code 1, one stderr line, no file written', async () => {
+    const png = join(out, 'bad.png');
+    expect(await renderCommand.run([BAD, '--out', png])).toBe(1);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(existsSync(png)).toBe(false);
+  });
+
+  it('usage errors exit with 2', async () => {
+    expect(await renderCommand.run([BARRE])).toBe(2);
+    expect(await renderCommand.run([BARRE, '--out', join(out, 'x.png'), '--size', 'big'])).toBe(2);
+  });
+});
+
+describe('bin/radraft.cjs (built CLI)', () => {
+  const built = existsSync(join(root, 'dist', 'cli', 'radraft.cjs'));
+  it.skipIf(!built)('inspect --json and the exit code on bad input', () => {
+    const ok = spawnSync(process.execPath, [join(root, 'bin', 'radraft.cjs'), 'inspect', BARRE, '--json'], { encoding: 'utf8' });
+    expect(ok.status).toBe(0);
+    expect((JSON.parse(ok.stdout) as InspectOutput).pixelSha256).toBe('400ebd95cd99725097d903597ca26d5d9cf81e339b4dcbc61a164483f0bee213');
+    const bad = spawnSync(process.execPath, [join(root, 'bin', 'radraft.cjs'), 'render', BAD, '--out', join(out, 'b.png')], { encoding: 'utf8' });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
