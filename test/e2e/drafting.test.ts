@@ -148,6 +148,20 @@ describe('drafting with the demo model, end to end', () => {
     await expect.poll(() => box.count()).toBe(0);
     await page.keyboard.press('b');
     await expect.poll(() => box.count()).toBe(1);
+  });
+
+  it('drafts on its own when auto-draft is on and an unreported study opens', async () => {
+    const { page } = app;
+    await page.getByTestId('open-models').click();
+    await page.getByTestId('auto-draft').check();
+    await page.keyboard.press('Escape');
+    const drafts = () => harness.events.filter((e) => e.event === 'draft:event' && (e.payload as { type: string }).type === 'done').length;
+    const before = drafts();
+    harness.nextOpenFiles = [join(FIXTURES, 'barre_CR-MONO1-10-chest_nometa.dcm')];
+    await page.getByTestId('open-files').click();
+    await expect.poll(drafts, { timeout: 120_000 }).toBe(before + 1);
+    await expect.poll(() => page.getByTestId('section-findings').inputValue()).not.toBe('');
+    expect(await page.getByTestId('section-wrap-findings').getAttribute('data-ai')).toBe('true');
     expect(app.errors).toEqual([]);
   });
 });
