@@ -5,7 +5,8 @@
 //     Reads MODEL_DIR/radraft-model.json, checks every listed file (missing → ModelFileMissingError, size/sha256
 //     mismatch or unloadable graph → ModelFileCorruptError, manifest problems → ManifestError, non-PaliGemma-2
 //     config → UnsupportedArchitectureError) and opens one onnxruntime session per graph, reused by every call.
-//     opts.verify: 'full' (sha256, default) | 'size'; opts.threads: onnxruntime intra-op threads.
+//     opts.verify: 'cached' (default: sha256, skipped when a stamp of an earlier check matches size+mtime) | 'full' | 'size';
+//     opts.threads: onnxruntime intra-op threads.
 //   model.manifest: Manifest            image size, image_seq_length, special tokens, prompt templates, dtype…
 //   model.tokenizer: TextTokenizer      the model's tokenizer.json
 //   model.promptIds(prompt): number[]   <image>×N <bos> tokens(prompt) "\n"

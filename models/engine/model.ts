@@ -1,6 +1,6 @@
 // The generation loop, kept as plain as llama2.c's: vision → embed + merge image features → prefill → greedy decode,
 // one onnxruntime session per graph, sessions created once per loaded model and reused for every draft.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { parsePaliGemmaConfig } from '../config/paligemma';
@@ -10,8 +10,12 @@ import { TextTokenizer } from '../tokenizer/tokenizer';
 import { InvalidInputError, ModelFileCorruptError, ModelFileMissingError, ModelLoadError, PromptTooLongError } from './errors';
 
 export interface LoadOptions {
-  /** 'full' (default) hashes every file against the manifest; 'size' checks sizes only (fast, for big models). */
-  verify?: 'full' | 'size';
+  /**
+   * 'cached' (default): sha256 of every file against the manifest, skipped for files whose size and mtime match a
+   * stamp left by an earlier full check (.radraft-verified.json, written when the folder is writable);
+   * 'full': always hash; 'size': sizes only.
+   */
+  verify?: 'full' | 'cached' | 'size';
   /** onnxruntime intra-op threads (default: onnxruntime's choice). */
   threads?: number;
 }
@@ -64,13 +68,41 @@ export interface GenerateResult {
 
 const now = (): number => performance.now();
 
-function verifyFiles(dir: string, manifest: Manifest, mode: 'full' | 'size'): void {
+const STAMP_FILE = '.radraft-verified.json';
+
+interface Stamp {
+  [path: string]: { sha256: string; bytes: number; mtimeMs: number };
+}
+
+function readStamp(dir: string): Stamp {
+  try {
+    return JSON.parse(readFileSync(join(dir, STAMP_FILE), 'utf8')) as Stamp;
+  } catch {
+    return {};
+  }
+}
+
+function verifyFiles(dir: string, manifest: Manifest, mode: 'full' | 'cached' | 'size'): void {
+  const stamp = mode === 'cached' ? readStamp(dir) : {};
+  const next: Stamp = {};
   for (const f of manifest.files) {
     const path = join(dir, f.path);
     if (!existsSync(path)) throw ModelFileMissingError.of(f.path, dir);
-    const size = statSync(path).size;
-    if (size !== f.bytes) throw ModelFileCorruptError.of(f.path, dir, `${size} bytes, manifest says ${f.bytes}`);
-    if (mode === 'full' && sha256File(path) !== f.sha256) throw ModelFileCorruptError.of(f.path, dir, 'sha256 does not match the manifest');
+    const st = statSync(path);
+    if (st.size !== f.bytes) throw ModelFileCorruptError.of(f.path, dir, `${st.size} bytes, manifest says ${f.bytes}`);
+    if (mode === 'size') continue;
+    const seen = stamp[f.path];
+    if (!(seen && seen.sha256 === f.sha256 && seen.bytes === st.size && seen.mtimeMs === st.mtimeMs)) {
+      if (sha256File(path) !== f.sha256) throw ModelFileCorruptError.of(f.path, dir, 'sha256 does not match the manifest');
+    }
+    next[f.path] = { sha256: f.sha256, bytes: st.size, mtimeMs: st.mtimeMs };
+  }
+  if (mode !== 'size') {
+    try {
+      writeFileSync(join(dir, STAMP_FILE), JSON.stringify(next));
+    } catch {
+      // A read-only model folder is fine: the next load hashes again.
+    }
   }
 }
 
@@ -170,7 +202,7 @@ export class PaliGemmaModel {
     const t0 = now();
     const manifest = readManifest(dir);
     parsePaliGemmaConfig(manifest.sourceConfig);
-    verifyFiles(dir, manifest, opts.verify ?? 'full');
+    verifyFiles(dir, manifest, opts.verify ?? 'cached');
     const tokenizer = TextTokenizer.fromFile(join(dir, manifest.tokenizer));
     const so: ort.InferenceSession.SessionOptions = { executionProviders: ['cpu'], graphOptimizationLevel: 'all' };
     if (opts.threads) so.intraOpNumThreads = opts.threads;

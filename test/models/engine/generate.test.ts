@@ -104,10 +104,13 @@ describe('loadModel', () => {
   it('detects a corrupt model file by its hash, and by its size in fast mode', async () => {
     const dir = copy('corrupt');
     const path = join(dir, 'vision_encoder.onnx');
+    await (await loadModel(dir)).dispose();
     const bytes = readFileSync(path);
     bytes[bytes.length - 100] ^= 0xff;
     writeFileSync(path, bytes);
+    // Rewriting the file changes its mtime, so the stamp of the earlier good check does not hide the damage.
     await expect(loadModel(dir)).rejects.toThrow(ModelFileCorruptError);
+    await expect(loadModel(dir, { verify: 'full' })).rejects.toThrow(ModelFileCorruptError);
     await expect(loadModel(dir)).rejects.toThrow(/vision_encoder\.onnx .*corrupt \(sha256 does not match/);
     writeFileSync(path, bytes.subarray(0, 1000));
     await expect(loadModel(dir, { verify: 'size' })).rejects.toThrow(/1000 bytes, manifest says/);
