@@ -73,6 +73,12 @@ export function openDatabase(filePath: string, now: () => Date = () => new Date(
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
   } catch (error) {
+    if (/NODE_MODULE_VERSION|was compiled against a different Node\.js version/.test(String((error as Error).message))) {
+      // Development set-up only: packaged builds are rebuilt for Electron by electron-builder.
+      throw new StorageError(
+        'The SQLite add-on (better-sqlite3) was built for another Node.js/Electron version. Run `npx electron-builder install-app-deps` before `electron .`, and `npm rebuild better-sqlite3` before running the tests under Node.',
+      );
+    }
     throw storageError(`The report database at ${filePath} cannot be opened`, error);
   }
   try {
