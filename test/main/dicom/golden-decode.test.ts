@@ -59,3 +59,19 @@ describe('decoded stored values match pydicom (dicom_decode_reference.json)', ()
     expect(exact.sort()).toEqual(reference.filter((r) => findTransferSyntax(r.transfer_syntax)?.lossy).map((r) => r.local).sort());
   });
 });
+
+describe('12-bit JPEG Extended (Process 4)', () => {
+  it('matches IJG libjpeg (DCMTK dcmdjpeg) within ±1 on every pixel', async () => {
+    const [mine, ref] = await Promise.all([decodeFile(fixture('pydicom-test-files', 'JPGExtended.dcm')), decodeFile(fixture('derived', 'JPGExtended_dcmdjpeg.dcm'))]);
+    expect([mine.rows, mine.columns, mine.dtype]).toEqual([ref.rows, ref.columns, 'uint16']);
+    let off = 0;
+    let exact = 0;
+    for (let i = 0; i < ref.pixels.length; i++) {
+      const d = Math.abs(mine.pixels[i] - ref.pixels[i]);
+      if (d > 1) off++;
+      if (d === 0) exact++;
+    }
+    expect(off).toBe(0);
+    expect(exact / ref.pixels.length).toBeGreaterThan(0.99);
+  });
+});
