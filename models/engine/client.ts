@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ManifestError } from '../manifest';
 import { ImportError } from '../import/import-model';
+import { PromptError } from '../tokenizer/prompt';
+import { TokenizerLoadError } from '../tokenizer/tokenizer';
 import { InvalidInputError, ModelFileCorruptError, ModelFileMissingError, ModelLoadError, PromptTooLongError, UnsupportedArchitectureError } from './errors';
 import type { GenerateRequest, GenerateResult, LoadOptions } from './model';
 import type { FromWorker, ModelInfo, ToWorker, WireError } from './protocol';
@@ -29,6 +31,8 @@ const TYPED: Record<string, new (message: string) => Error> = {
   PromptTooLongError,
   ModelFileMissingError,
   ModelFileCorruptError,
+  PromptError,
+  TokenizerLoadError,
 };
 
 /** Rebuilds the typed errors callers branch on; their messages were already written in the worker. */

@@ -17,7 +17,7 @@
 //     Greedy to eos or maxTokens. Returns { ids (with eos when produced), text (special tokens skipped),
 //     steps: [{ top5Ids, top5Logits }], stopReason, promptTokens, timing: { load_ms, vision_ms, prefill_ms,
 //     decode_ms, tokens_per_s } }. PromptTooLongError when the prompt does not fit max_position_embeddings;
-//     InvalidInputError for wrong pixel count or <image> count.
+//     InvalidInputError for wrong pixel count or <image> count; PromptError when the prompt text contains <image>.
 //   model.dispose(): Promise<void>
 //
 // Importing (CLI `radraft import-model`, app import):
@@ -36,6 +36,7 @@ export { ManifestError, MANIFEST_FILE, MANIFEST_VERSION, readManifest, type Mani
 export { importCheckpoint, writeModelFolder, ImportError, type ModelExtras, type WriteModelOptions } from '../import/import-model';
 export { expectedWeights, CheckpointWeightSource, MissingWeightError, type WeightSource } from '../import/weights';
 export { parsePaliGemmaConfig, type PaliGemmaConfig } from '../config/paligemma';
+export { PromptError } from '../tokenizer/prompt';
 export type { WeightDtype, NBitsQuantizer, NBitsWeight } from '../onnx/paligemma';
 
 import { PaliGemmaModel, type LoadOptions } from './model';

@@ -7,6 +7,7 @@ import { parsePaliGemmaConfig } from '../config/paligemma';
 import { readManifest, sha256File, type Manifest } from '../manifest';
 import { floatsToHalf, halfToFloats } from '../onnx/quantize';
 import { TextTokenizer } from '../tokenizer/tokenizer';
+import { buildPrompt } from '../tokenizer/prompt';
 import { InvalidInputError, ModelFileCorruptError, ModelFileMissingError, ModelLoadError, PromptTooLongError } from './errors';
 
 export interface LoadOptions {
@@ -219,10 +220,10 @@ export class PaliGemmaModel {
     return new PaliGemmaModel(dir, manifest, tokenizer, vision, embed, decoder, decoderIO(decoder, manifest), now() - t0);
   }
 
-  /** Full input ids for a prompt: <image>×N <bos> prompt \n (transformers' PaliGemmaProcessor). */
+  /** Full input ids for a prompt: the string <image>×N <bos> prompt \n tokenized whole (transformers' PaliGemmaProcessor). */
   promptIds(prompt: string): number[] {
     const m = this.manifest;
-    return [...new Array<number>(m.imageSeqLength).fill(m.tokens.image), m.tokens.bos, ...this.tokenizer.encode(prompt), m.tokens.newline];
+    return buildPrompt(this.tokenizer, prompt, m.imageSeqLength, { image: m.tokens.image, bos: m.tokens.bos });
   }
 
   /** Image features [1, N, hidden] for pixel values. */
@@ -273,6 +274,7 @@ export class PaliGemmaModel {
     if (req.signal?.aborted) return this.emptyResult(ids.length, 'aborted');
     const features = asType(await this.encodeImage(req.pixelValues), this.io.embedsType);
     const t1 = now();
+    if (req.signal?.aborted) return this.emptyResult(ids.length, 'aborted');
 
     const H = d.hiddenSize;
     const io = this.io;
