@@ -10,8 +10,8 @@ import { createMainWindow } from './window/create-window';
 import { nativeDialogs } from './window/dialogs';
 import { menuTemplate } from './window/menu-template';
 
-// dist/main/index.cjs → dist/renderer, dist/main/preload.cjs
-const distDir = join(__dirname, '..');
+// The build output inside the app (project root in development, app.asar when packaged).
+const distDir = join(app.getAppPath(), 'dist');
 const resourcesDir = app.isPackaged ? process.resourcesPath : join(app.getAppPath(), 'resources');
 
 let mainWindow: BrowserWindow | null = null;
