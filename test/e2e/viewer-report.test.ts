@@ -107,6 +107,25 @@ describe('viewer and report, end to end', () => {
     await page.reload();
     await page.getByTestId('study-item').first().click();
     await expect.poll(() => page.getByTestId('section-findings').inputValue()).toBe(findings);
+  });
+
+  it('shows a failed save (the report changed elsewhere) and lets the clinician keep their text', async () => {
+    const { page } = app;
+    const uid = (await harness.services.handlers['studies:list']({}))[0].studyInstanceUid;
+    const stored = await harness.services.handlers['report:get']({ studyInstanceUid: uid });
+    if (!stored) throw new Error('no stored report');
+    // Another writer saves first, so the editor's next save is based on a stale revision.
+    await harness.services.handlers['report:save']({ studyInstanceUid: uid, sections: { ...stored.sections, comparison: 'Other editor' }, baseRevision: stored.revision });
+
+    await page.getByTestId('section-technique').fill('PA erect.');
+    await expect.poll(() => page.getByTestId('save-indicator').getAttribute('data-state'), { timeout: 5000 }).toBe('failed');
+    expect(await page.getByTestId('save-alert').innerText()).toMatch(/not saved[\s\S]*changed elsewhere/);
+    await page.screenshot({ path: join(SHOTS, '04-save-failed.png') });
+
+    await page.getByTestId('keep-mine').click();
+    await expect.poll(() => page.getByTestId('save-indicator').getAttribute('data-state'), { timeout: 5000 }).toBe('saved');
+    const now = await harness.services.handlers['report:get']({ studyInstanceUid: uid });
+    expect(now?.sections.technique).toBe('PA erect.');
     expect(app.errors, 'no console errors (CSP violations would show here)').toEqual([]);
   });
 });

@@ -99,4 +99,33 @@ describe('report autosave', () => {
     expect(save).not.toHaveBeenCalled();
     expect(s.saveState).toBe('saved');
   });
+
+  it('stops retrying on a conflict until the clinician keeps their text', async () => {
+    let stored = 3;
+    const saves: SaveRequest[] = [];
+    const conflict = Object.assign(new Error('changed elsewhere'), { code: 'conflict' });
+    const s = new ReportSession('1.2.3', null, {
+      save: async (r) => {
+        saves.push(r);
+        if (r.baseRevision !== stored) throw conflict;
+        stored++;
+        return record(r, stored);
+      },
+      load: async () => record({ studyInstanceUid: '1.2.3', sections: s.sections, baseRevision: 0 }, stored),
+      debounceMs: 10,
+      retryMs: 10,
+    });
+    s.edit('findings', 'Mine');
+    await vi.advanceTimersByTimeAsync(100);
+    expect(s.saveState).toBe('failed');
+    expect(s.conflict).toBe('conflict');
+    expect(saves).toHaveLength(1);
+    s.edit('findings', 'Mine too');
+    await vi.advanceTimersByTimeAsync(100);
+    expect(saves).toHaveLength(1);
+    await s.keepMine();
+    expect(s.saveState).toBe('saved');
+    expect(saves[1]).toMatchObject({ baseRevision: 3, sections: expect.objectContaining({ findings: 'Mine too' }) });
+    s.close();
+  });
 });

@@ -14,6 +14,8 @@ export interface SaveRequest {
 
 export interface AutosaveOptions {
   save: (request: SaveRequest) => Promise<ReportRecord>;
+  /** Reads the stored record, to re-base on it after a conflict. */
+  load?: () => Promise<ReportRecord | null>;
   /** Quiet time after the last keystroke before saving; ≤ 1 s so a crash loses at most a second. */
   debounceMs?: number;
   retryMs?: number;
@@ -25,11 +27,14 @@ export class ReportSession {
   record = $state<ReportRecord | null>(null);
   saveState = $state<SaveState>('saved');
   saveError = $state<string | null>(null);
+  /** The stored report changed elsewhere (or was signed): retrying cannot help, the clinician decides. */
+  conflict = $state<'conflict' | 'signed' | null>(null);
   lastSavedAt = $state<Date | null>(null);
   /** The clinician accepted the AI-written text as it stands (AI marks go away without editing). */
   aiAccepted = $state(false);
 
   #save: AutosaveOptions['save'];
+  #load: AutosaveOptions['load'];
   #debounceMs: number;
   #retryMs: number;
   #timer: ReturnType<typeof setTimeout> | null = null;
@@ -42,6 +47,7 @@ export class ReportSession {
   constructor(studyInstanceUid: string, record: ReportRecord | null, options: AutosaveOptions) {
     this.studyInstanceUid = studyInstanceUid;
     this.#save = options.save;
+    this.#load = options.load;
     this.#debounceMs = options.debounceMs ?? 600;
     this.#retryMs = options.retryMs ?? 3000;
     if (record) {
@@ -94,8 +100,46 @@ export class ReportSession {
     this.sections = { ...record.sections };
   }
 
+  /** After a conflict: store the text on screen over the newer stored version (that version stays in history). */
+  async keepMine(): Promise<void> {
+    if (!this.#load) return;
+    try {
+      const latest = await this.#load();
+      if (latest?.status === 'final') {
+        this.conflict = 'signed';
+        this.saveError = `This report was signed by ${latest.signedBy ?? 'a clinician'} and can no longer be edited.`;
+        return;
+      }
+      this.#revision = latest?.revision ?? 0;
+      this.conflict = null;
+      this.saveState = 'pending';
+      await this.flush();
+    } catch (err) {
+      this.saveError = err instanceof Error ? err.message : String(err);
+    }
+  }
+
+  /** After a conflict: show the stored version instead (the text on screen is dropped). */
+  async takeTheirs(): Promise<void> {
+    if (!this.#load) return;
+    try {
+      const latest = await this.#load();
+      if (latest) this.replaceRecord(latest);
+      this.conflict = null;
+      this.saveError = null;
+      this.saveState = 'saved';
+    } catch (err) {
+      this.saveError = err instanceof Error ? err.message : String(err);
+    }
+  }
+
   schedule(delay = this.#debounceMs): void {
     if (this.#closed) return;
+    // A conflict waits for the clinician's choice; typing must not silently retry over it.
+    if (this.conflict) {
+      this.saveState = 'failed';
+      return;
+    }
     if (this.saveState !== 'failed') this.saveState = 'pending';
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {
@@ -146,6 +190,11 @@ export class ReportSession {
     } catch (err) {
       this.saveState = 'failed';
       this.saveError = err instanceof Error ? err.message : String(err);
+      const code = (err as { code?: unknown }).code;
+      if (code === 'conflict' || code === 'signed') {
+        this.conflict = code;
+        return;
+      }
       // Keep trying in the background; the indicator stays red until a save succeeds.
       if (!this.#closed) this.schedule(this.#retryMs);
     }
