@@ -75,3 +75,11 @@ describe('12-bit JPEG Extended (Process 4)', () => {
     expect(exact / ref.pixels.length).toBeGreaterThan(0.99);
   });
 });
+
+describe('HTJ2K (High-Throughput JPEG 2000, PS3.5 A.4.11)', () => {
+  it('decodes the barre CR re-encoded as HTJ2K lossless to pydicom\'s values for the original', async () => {
+    const d = await decodeFile(fixture('derived', 'barre_CR-MONO1-10-chest_htj2k.dcm'));
+    expect(d.header.transferSyntaxUid).toBe('1.2.840.10008.1.2.4.201');
+    expect(sha256(d.pixels)).toBe('400ebd95cd99725097d903597ca26d5d9cf81e339b4dcbc61a164483f0bee213');
+  });
+});
