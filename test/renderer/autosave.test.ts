@@ -111,7 +111,7 @@ describe('report autosave', () => {
         stored++;
         return record(r, stored);
       },
-      load: async () => record({ studyInstanceUid: '1.2.3', sections: s.sections, baseRevision: 0 }, stored),
+      load: async (): Promise<ReportRecord> => record({ studyInstanceUid: '1.2.3', sections: { indication: '', technique: '', comparison: '', findings: 'Theirs', impression: '' }, baseRevision: 0 }, stored),
       debounceMs: 10,
       retryMs: 10,
     });
