@@ -112,4 +112,23 @@ describe('viewer tools, end to end', () => {
     expect(harness.clipboard[0]).toContain('Dr Ada Lovelace');
     expect(app.errors).toEqual([]);
   });
+
+  it('cannot reach another origin or run injected inline script: the CSP refuses both', async () => {
+    const { page } = app;
+    const outcome = await page.evaluate(async () => {
+      const fetched = await fetch('http://198.51.100.7/leak').then(
+        () => 'reached',
+        () => 'refused',
+      );
+      // An injected inline script must not run.
+      const script = document.createElement('script');
+      script.textContent = 'window.__inlineRan = true';
+      document.head.appendChild(script);
+      const evaluated = (window as unknown as { __inlineRan?: boolean }).__inlineRan ? 'ran' : 'blocked';
+      return { fetched, evaluated };
+    });
+    expect(outcome).toEqual({ fetched: 'refused', evaluated: 'blocked' });
+    await expect.poll(() => app.errors.filter((e) => /Content Security Policy/.test(e)).length).toBeGreaterThan(0);
+    expect(app.errors.filter((e) => !/Content Security Policy|Failed to fetch|net::/.test(e))).toEqual([]);
+  });
 });

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { createServices, type ServiceDeps, type Services } from '../../../main/services';
 import { dispatch } from '../../../main/ipc/dispatch';
 import { toTransportError } from '../../../main/ipc/errors';
+import { contentSecurityPolicy } from '../../../main/security/content-security-policy';
 import type { EventChannel } from '../../../app/ipc/channels';
 import type { EventOf } from '../../../app/ipc/contract';
 import { decodeWire, encodeWire } from './wire';
@@ -17,9 +18,8 @@ import { decodeWire, encodeWire } from './wire';
 export const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 export const RENDERER_DIR = join(ROOT, 'dist/renderer');
 
-/** The renderer's CSP, sent as a header too, so a violation fails the e2e run the way it would in the app. */
-export const CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; worker-src 'self' blob:; base-uri 'none'; form-action 'none'; object-src 'none'";
+/** The app's own CSP (main/security), sent as a header so a violation fails the e2e run the way it would in the app. */
+export const CSP = contentSecurityPolicy();
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
