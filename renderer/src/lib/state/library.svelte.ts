@@ -1,6 +1,7 @@
 // The studies the user has opened (kept by main) and which one is on screen.
 import type { FileProblem, ImageSummary, OpenResult, StudySummary } from '../../../../app/domain/study';
 import { api } from '../api';
+import { drafting } from './drafting.svelte';
 import { errorText, toasts } from './toasts.svelte';
 
 /** The image a reader looks at first: a frontal view (PA, then AP), else the first image. */
@@ -74,6 +75,11 @@ class Library {
   select(studyInstanceUid: string, imageId?: string): void {
     const study = this.studies.find((s) => s.studyInstanceUid === studyInstanceUid);
     if (!study) return;
+    if (drafting.running && studyInstanceUid !== this.selectedStudyUid) {
+      // The draft streams into this study's report; switching now would leave two editors on one report.
+      toasts.push('info', 'A draft is being written', 'Wait for it to finish or cancel it before opening another study.');
+      return;
+    }
     this.selectedStudyUid = studyInstanceUid;
     this.selectedImageId = imageId ?? preferredImage(study)?.imageId ?? null;
   }
