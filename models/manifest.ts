@@ -26,7 +26,7 @@ export const Manifest = z.object({
   name: z.string(),
   createdAt: z.string(),
   architecture: z.string(),
-  dtype: z.enum(['fp32', 'fp16', 'int8', 'int4', 'q4', 'q4f16', 'quantized', 'uint8', 'bnb4']),
+  dtype: z.enum(['fp32', 'fp16', 'int8', 'int4']),
   /** config.json of the source checkpoint, verbatim. */
   sourceConfig: z.record(z.string(), z.unknown()),
   imageSize: z.number().int(),

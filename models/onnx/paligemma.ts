@@ -72,8 +72,8 @@ export class PaliGemmaGraphBuilder {
   // ---- shared pieces ------------------------------------------------------------------------------------------
 
   /** A float weight initializer stored in the import dtype (fp16 is widened by a Cast that onnxruntime folds). */
-  private makeFloatWeight(name: string, dims: number[], data: Float32Array, lowPrecision: boolean): string {
-    if (lowPrecision && this.opts.dtype !== 'fp32') {
+  private makeFloatWeight(name: string, dims: number[], data: Float32Array): string {
+    if (this.opts.dtype !== 'fp32') {
       const init = this.g.initializer(name, DataType.FLOAT16, dims, toFloat16Bytes(data));
       return this.g.op('Cast', `${name}/Cast`, [init], { to: DataType.FLOAT });
     }
@@ -128,7 +128,7 @@ export class PaliGemmaGraphBuilder {
     } else {
       const w = this.readStacked(names, k);
       if (w.length !== n * k) throw new Error(`${basename}: weights hold ${w.length} values, expected ${n}×${k}`);
-      const wt = this.makeFloatWeight(initName, [k, n], transpose2d(w, n, k), true);
+      const wt = this.makeFloatWeight(initName, [k, n], transpose2d(w, n, k));
       y = this.g.op('MatMul', `${basename}/MatMul`, [x, wt]);
     }
     if (biasNames) {
@@ -173,12 +173,12 @@ export class PaliGemmaGraphBuilder {
   makeVisionEmbeddings(pixels: string): string {
     const v = this.cfg.vision;
     const base = '/vision/embeddings';
-    const w = this.makeFloatWeight('vision.embeddings.patch_embedding.weight', [v.hiddenSize, v.numChannels, v.patchSize, v.patchSize], this.read('vision.embeddings.patch_embedding.weight'), true);
+    const w = this.makeFloatWeight('vision.embeddings.patch_embedding.weight', [v.hiddenSize, v.numChannels, v.patchSize, v.patchSize], this.read('vision.embeddings.patch_embedding.weight'));
     const b = this.g.floatTensor('vision.embeddings.patch_embedding.bias', [v.hiddenSize], this.read('vision.embeddings.patch_embedding.bias'));
     const conv = this.g.op('Conv', `${base}/patch_embedding/Conv`, [pixels, w, b], { kernel_shape: [v.patchSize, v.patchSize], strides: [v.patchSize, v.patchSize], pads: [0, 0, 0, 0] });
     const flat = this.g.op('Reshape', `${base}/Reshape`, [conv, this.g.constI64([0, v.hiddenSize, -1])]);
     const seq = this.g.op('Transpose', `${base}/Transpose`, [flat], { perm: [0, 2, 1] });
-    const pos = this.makeFloatWeight('vision.embeddings.position_embedding.weight', [v.numPatches, v.hiddenSize], this.read('vision.embeddings.position_embedding.weight'), true);
+    const pos = this.makeFloatWeight('vision.embeddings.position_embedding.weight', [v.numPatches, v.hiddenSize], this.read('vision.embeddings.position_embedding.weight'));
     return this.g.op('Add', `${base}/Add`, [seq, pos]);
   }
 
@@ -410,7 +410,7 @@ export class PaliGemmaGraphBuilder {
       return this.makeMatMul('/lm_head', x, name, t.vocabSize, t.hiddenSize);
     }
     // Gemm with transB reads the [vocab, hidden] table as stored: no transposed copy of the largest weight.
-    const w = this.makeFloatWeight('lm_head.weight', [t.vocabSize, t.hiddenSize], this.read(name), true);
+    const w = this.makeFloatWeight('lm_head.weight', [t.vocabSize, t.hiddenSize], this.read(name));
     const flat = this.g.op('Reshape', '/lm_head/Reshape', [x, this.g.constI64([-1, t.hiddenSize])]);
     const y = this.g.op('Gemm', '/lm_head/Gemm', [flat, w], { transB: 1 });
     return this.g.op('Reshape', '/lm_head/Reshape_1', [y, this.g.constI64([-1, 1, t.vocabSize])]);

@@ -22,7 +22,3 @@ export function transpose2d(data: Float32Array, rows: number, cols: number): Flo
 export function toFloat16Bytes(data: Float32Array): Uint8Array {
   return new Uint8Array(floatsToHalf(data).buffer);
 }
-
-export function f32Bytes(data: Float32Array): Uint8Array {
-  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-}
