@@ -46,9 +46,9 @@ describe('viewer tools, end to end', () => {
   it('applies presets, invert, rotate and reset', async () => {
     const { page } = app;
     const start = await sampleCanvas(page, 440, 440, 16);
-    await page.getByTestId('preset-lung').click();
+    await page.getByTestId('preset-select').selectOption('lung');
     await expect.poll(() => page.getByTestId('overlay-wl').innerText()).not.toBe('W 1024 / L 550');
-    await page.getByTestId('preset-header').click();
+    await page.keyboard.press('1');
     await expect.poll(() => page.getByTestId('overlay-wl').innerText()).toBe('W 1024 / L 550');
 
     await page.keyboard.press('i');
