@@ -13,22 +13,51 @@ let appDir: string;
 let asarPath: string;
 let entries: string[];
 
+/** A stub Electron distribution: the executable and locale files electron-builder copies and renames. */
+function stubElectron(dir: string, executable: string): string {
+  mkdirSync(join(dir, 'locales'), { recursive: true });
+  writeFileSync(join(dir, executable), '#!/bin/sh\necho "stub electron"\n');
+  chmodSync(join(dir, executable), 0o755);
+  for (const locale of ['en-US', 'de', 'fr']) writeFileSync(join(dir, 'locales', `${locale}.pak`), '');
+  return dir;
+}
+
+/** Packs a `dir` build; returns the unpacked app folder. */
+function pack(args: string[], stub: string, out: string, tolerate?: RegExp): string {
+  try {
+    execFileSync(
+      join(ROOT, 'node_modules/.bin/electron-builder'),
+      [...args, '--dir', '--config', 'electron-builder.yml', `-c.electronDist=${stub}`, '-c.npmRebuild=false', `-c.directories.output=${out}`],
+      { cwd: ROOT, stdio: 'pipe', timeout: 240_000, env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1', CI: 'true' } },
+    );
+  } catch (error) {
+    const e = error as { stdout?: Buffer; stderr?: Buffer; message?: string };
+    const output = `${e.message ?? ''}\n${String(e.stdout ?? '')}\n${String(e.stderr ?? '')}`;
+    if (!tolerate || !tolerate.test(output)) throw new Error(`electron-builder failed:\n${output.slice(-3000)}`);
+  }
+  const unpacked = readdirSync(out).find((d) => d.endsWith('-unpacked'));
+  if (!unpacked) throw new Error(`no *-unpacked folder in ${out}`);
+  return join(out, unpacked);
+}
+
+const listAsar = (path: string): string[] => listPackage(path, { isPack: false }).map((e) => e.replaceAll('\\', '/'));
+const nativeBinaries = (list: string[]): string[] => list.filter((e) => /\.(node|so[.\d]*|dll|dylib)$/.test(e));
+
+let arm64Entries: string[];
+let winEntries: string[];
+
 beforeAll(() => {
   if (!existsSync(join(ROOT, 'dist/main/index.cjs'))) execFileSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, stdio: 'pipe' });
   work = mkdtempSync(join(tmpdir(), 'radraft-pack-'));
-  const stub = join(work, 'electron-stub');
-  mkdirSync(join(stub, 'locales'), { recursive: true });
-  writeFileSync(join(stub, 'electron'), '#!/bin/sh\necho "stub electron"\n');
-  chmodSync(join(stub, 'electron'), 0o755);
-  for (const locale of ['en-US', 'de', 'fr']) writeFileSync(join(stub, 'locales', `${locale}.pak`), '');
-  execFileSync(
-    join(ROOT, 'node_modules/.bin/electron-builder'),
-    ['--linux', 'dir', '--x64', '--config', 'electron-builder.yml', `-c.electronDist=${stub}`, '-c.npmRebuild=false', `-c.directories.output=${join(work, 'out')}`],
-    { cwd: ROOT, stdio: 'pipe', timeout: 240_000, env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1', CI: 'true' } },
-  );
-  appDir = join(work, 'out/linux-unpacked');
+  const linuxStub = stubElectron(join(work, 'stub-linux'), 'electron');
+  appDir = pack(['--linux', '--x64'], linuxStub, join(work, 'out-linux-x64'));
   asarPath = join(appDir, 'resources/app.asar');
-  entries = listPackage(asarPath, { isPack: false }).map((e) => e.replaceAll('\\', '/'));
+  entries = listAsar(asarPath);
+  arm64Entries = listAsar(join(pack(['--linux', '--arm64'], linuxStub, join(work, 'out-linux-arm64')), 'resources/app.asar'));
+  // A Windows build writes app.asar and then embeds its hash into the (here fake) Radraft.exe, which needs a real PE
+  // file: that last step fails against the stub, after the archive we inspect is complete.
+  const winStub = stubElectron(join(work, 'stub-win'), 'electron.exe');
+  winEntries = listAsar(join(pack(['--win', '--x64', '-c.win.signAndEditExecutable=false'], winStub, join(work, 'out-win-x64'), /addWinAsarIntegrity|pe-library/), 'resources/app.asar'));
 }, 300_000);
 
 afterAll(() => {
@@ -63,6 +92,21 @@ describe('packaged app (linux x64, dir)', () => {
     expect(ortBinaries.length).toBeGreaterThan(0);
     for (const e of ortBinaries) expect(e, 'other platform binary').toMatch(/\/linux\/x64\//);
     expect(entries.some((e) => /\.(dll|dylib)$/.test(e))).toBe(false);
+  });
+
+  it('ships only the target\'s onnxruntime binaries for other targets too (linux arm64, windows x64)', () => {
+    const ort = (list: string[]) => nativeBinaries(list).filter((e) => e.includes('/onnxruntime-node/'));
+    expect(ort(arm64Entries).sort()).toEqual([
+      '/node_modules/onnxruntime-node/bin/napi-v6/linux/arm64/libonnxruntime.so.1',
+      '/node_modules/onnxruntime-node/bin/napi-v6/linux/arm64/onnxruntime_binding.node',
+    ]);
+    const win = ort(winEntries);
+    expect(win).toContain('/node_modules/onnxruntime-node/bin/napi-v6/win32/x64/onnxruntime_binding.node');
+    expect(win).toContain('/node_modules/onnxruntime-node/bin/napi-v6/win32/x64/onnxruntime.dll');
+    for (const e of win) expect(e).toMatch(/\/win32\/x64\//);
+    // The platform sections must not widen what is packed.
+    expect(winEntries.filter((e) => /^\/(test|main|models|renderer|app)\//.test(e))).toEqual([]);
+    expect(winEntries).toContain('/dist/main/index.cjs');
   });
 
   it('leaves out sources, tests, fixtures, benchmarks, source maps and build leftovers', () => {
