@@ -57,6 +57,18 @@ export const MIGRATIONS: readonly Migration[] = [
         value_json TEXT NOT NULL
       );`,
   },
+  {
+    version: 3,
+    description: 'every AI draft made for a report, append-only',
+    sql: `
+      CREATE TABLE draft_history (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        study_instance_uid TEXT NOT NULL,
+        recorded_at TEXT NOT NULL,
+        provenance_json TEXT NOT NULL
+      );
+      CREATE INDEX draft_history_study ON draft_history (study_instance_uid);`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

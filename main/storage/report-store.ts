@@ -131,10 +131,20 @@ export class ReportStore {
             revision: 0,
             provenance: DraftProvenance.parse(provenance),
           };
-      this.db.prepare('DELETE FROM report_history WHERE study_instance_uid = ? AND revision = ?').run(studyInstanceUid, next.revision);
       this.put(next);
+      this.db
+        .prepare('INSERT INTO draft_history (study_instance_uid, recorded_at, provenance_json) VALUES (?, ?, ?)')
+        .run(studyInstanceUid, at, JSON.stringify(next.provenance));
       return next;
     });
+  }
+
+  /** Every AI draft recorded for the study, oldest first: a new draft replaces the report's provenance, not this. */
+  draftHistory(studyInstanceUid: string): DraftProvenance[] {
+    const rows = this.guard('The AI draft history could not be read', () =>
+      this.db.prepare('SELECT provenance_json FROM draft_history WHERE study_instance_uid = ? ORDER BY id').all(studyInstanceUid) as { provenance_json: string }[],
+    );
+    return rows.map((r) => DraftProvenance.parse(JSON.parse(r.provenance_json)));
   }
 
   /** Earlier revisions, oldest first (audit trail). */

@@ -53,7 +53,7 @@ describe('ReportStore', () => {
     store.save(UID, sections('kept'), 0);
     store.close();
     const db = new Database(dbPath);
-    db.exec('DROP TABLE studies; DROP TABLE settings; DELETE FROM schema_migrations WHERE version = 2');
+    db.exec('DROP TABLE studies; DROP TABLE settings; DROP TABLE draft_history; DELETE FROM schema_migrations WHERE version >= 2');
     db.close();
     const reopened = ReportStore.open(dbPath, now);
     expect(reopened.get(UID)?.sections.findings).toBe('kept');
@@ -116,6 +116,10 @@ describe('ReportStore', () => {
     expect(same.provenance?.reviewed).toBe(false);
     const edited = store.save(UID, { ...emptySections(), findings: 'Lungs are clear. Small effusion.', impression: 'Normal.' }, 1);
     expect(edited.provenance).toMatchObject({ reviewed: true, aiDraft: provenance.aiDraft, manifestSha256: provenance.manifestSha256 });
+    const redraft = store.recordProvenance(UID, { ...provenance, aiDraft: { findings: 'Second draft.' }, startedAt: '2026-11-27T09:05:00.000Z' });
+    expect(redraft.revision).toBe(2);
+    expect(redraft.sections.findings).toBe('Lungs are clear. Small effusion.');
+    expect(store.draftHistory(UID).map((p) => p.aiDraft.findings)).toEqual(['Lungs are clear.', 'Second draft.']);
     const signed = store.sign(UID, 'Dr A');
     expect(signed.provenance?.modelName).toBe('Tiny demo');
     store.close();
