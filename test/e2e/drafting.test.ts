@@ -43,7 +43,7 @@ describe('drafting with the demo model, end to end', () => {
     await page.keyboard.press('Escape');
   });
 
-  it('asks before replacing the clinician’s text, then streams the golden draft into Findings and Impression', async () => {
+  it('asks before replacing the clinician’s text, restores it on Cancel, then streams the golden draft into Findings and Impression', async () => {
     const { page } = app;
     harness.nextOpenFiles = [SIIM];
     await page.getByTestId('open-files').click();
@@ -54,6 +54,22 @@ describe('drafting with the demo model, end to end', () => {
     await page.getByTestId('confirm-cancel').click();
     expect(await page.getByTestId('section-findings').inputValue()).toBe('My own findings.');
     expect(harness.events.filter((e) => e.event === 'draft:event')).toHaveLength(0);
+
+    // Replace, then Cancel at once: the clinician's text comes back and main reports the draft cancelled.
+    await page.evaluate(async () => {
+      document.querySelector<HTMLButtonElement>('[data-testid=draft]')?.click();
+      await new Promise((r) => setTimeout(r, 0));
+      document.querySelector<HTMLButtonElement>('[data-testid=confirm-ok]')?.click();
+      await Promise.resolve();
+      document.querySelector<HTMLButtonElement>('[data-testid=draft-cancel]')?.click();
+    });
+    await expect
+      .poll(() => harness.events.some((e) => e.event === 'draft:event' && (e.payload as { stage?: string }).stage === 'cancelled'), { timeout: 60_000 })
+      .toBe(true);
+    await page.getByTestId('draft-progress').waitFor({ state: 'detached' });
+    expect(await page.getByTestId('section-findings').inputValue()).toBe('My own findings.');
+    expect(harness.events.some((e) => e.event === 'draft:event' && (e.payload as { type: string }).type === 'done')).toBe(false);
+    harness.events.length = 0;
 
     // Watch the progress bar's stages and the tokens/s read-out as the page sees them.
     await page.evaluate(() => {
