@@ -1,7 +1,7 @@
 // decodeFile: one frame of stored pixel values (before any LUT) plus the header. Transfer syntaxes per PS3.5
 // Annex A; Image Pixel module semantics per PS3.3 C.7.6.3.
 import type { DataSet } from 'dicom-parser';
-import { CodecFailure, UnsupportedCodestream, decodeCompressedFrame, type SampleArray } from './codecs';
+import { CodecFailure, UnsupportedCodestream, decodeCompressedFrame } from './codecs';
 import { RleDecodeError, decodeRle } from './codecs/rle';
 import { expandYbr422, ybr422FrameBytes } from './colour';
 import {
@@ -16,7 +16,7 @@ import {
 import { encapsulatedFrame, nativeFrame } from './frames';
 import { headerFromDataSet, readFileBytes } from './header';
 import { PIXEL_DATA_TAG, parseDicomBytes } from './parse';
-import { cellsToStored, dtypeFor, dtypeOfArray, interleavePlanes, minMax, nativeFrameBytes, type PixelLayout } from './pixels';
+import { cellsToStored, dtypeOfArray, interleavePlanes, minMax, nativeFrameBytes, type PixelLayout } from './pixels';
 import { findTransferSyntax } from './transfer-syntax';
 import type { DecodedImage, DicomHeader, StoredArray } from './types';
 
@@ -51,22 +51,6 @@ function checkImagePixelModule(h: DicomHeader, dataSet: DataSet): void {
   if (h.rows * h.columns * h.samplesPerPixel > MAX_SAMPLES) throw new MalformedDicomError(f, `the image size ${h.columns}×${h.rows} is implausible`);
 }
 
-/** Codec samples (any integer type) → the stored dtype, keeping BitsStored bits and sign-extending (PS3.5 8.1.1). */
-function samplesToStored(samples: SampleArray, h: DicomHeader): StoredArray {
-  const signed = h.pixelRepresentation === 1;
-  const ba = h.bitsAllocated <= 8 ? 8 : 16;
-  const dtype = dtypeFor(ba, signed);
-  const bs = Math.min(h.bitsStored, ba);
-  const n = samples.length;
-  const out: StoredArray =
-    dtype === 'uint8' ? new Uint8Array(n) : dtype === 'int8' ? new Int8Array(n) : dtype === 'uint16' ? new Uint16Array(n) : new Int16Array(n);
-  const mask = (1 << bs) - 1;
-  const up = 32 - bs;
-  if (signed) for (let i = 0; i < n; i++) out[i] = ((samples[i] & mask) << up) >> up;
-  else for (let i = 0; i < n; i++) out[i] = samples[i] & mask;
-  return out;
-}
-
 function swapBytePairs(bytes: Uint8Array): Uint8Array {
   const out = new Uint8Array(bytes.length);
   for (let i = 0; i + 1 < bytes.length; i += 2) {
@@ -79,6 +63,8 @@ function swapBytePairs(bytes: Uint8Array): Uint8Array {
 interface FrameResult {
   pixels: StoredArray;
   photometricInterpretation: string;
+  /** Min/max when the conversion already computed them. */
+  range?: { min: number; max: number };
 }
 
 function decodeNative(h: DicomHeader, dataSet: DataSet, frame: number, littleEndian: boolean): FrameResult {
@@ -91,9 +77,10 @@ function decodeNative(h: DicomHeader, dataSet: DataSet, frame: number, littleEnd
   let bytes = nativeFrame(h.filePath, dataSet, element, frame, nativeFrameBytes(layout));
   // PS3.5 7.3 / A.3: in Explicit VR Big Endian, 8-bit data in an OW element are byte-swapped words.
   if (!littleEndian && h.bitsAllocated === 8 && element.vr === 'OW') bytes = swapBytePairs(bytes);
-  let pixels = cellsToStored(bytes, littleEndian, layout);
+  const stats = { min: NaN, max: NaN };
+  let pixels = cellsToStored(bytes, littleEndian, layout, undefined, stats);
   if (h.samplesPerPixel > 1 && h.planarConfiguration === 1) pixels = interleavePlanes(pixels, h.rows * h.columns, h.samplesPerPixel);
-  return { pixels, photometricInterpretation: h.photometricInterpretation };
+  return { pixels, photometricInterpretation: h.photometricInterpretation, ...(Number.isNaN(stats.min) ? {} : { range: stats }) };
 }
 
 async function decodeEncapsulated(h: DicomHeader, dataSet: DataSet, frame: number, encoding: ReturnType<typeof encodingOf>): Promise<FrameResult> {
@@ -123,6 +110,8 @@ async function decodeEncapsulated(h: DicomHeader, dataSet: DataSet, frame: numbe
       columns: h.columns,
       samplesPerPixel: h.samplesPerPixel,
       bitsAllocated: h.bitsAllocated,
+      bitsStored: h.bitsStored,
+      pixelRepresentation: h.pixelRepresentation,
       photometricInterpretation: h.photometricInterpretation,
     });
     if (out.width !== h.columns || out.height !== h.rows || out.components !== h.samplesPerPixel) {
@@ -131,7 +120,7 @@ async function decodeEncapsulated(h: DicomHeader, dataSet: DataSet, frame: numbe
         `the codestream holds a ${out.width}×${out.height}×${out.components} image but the header says ${h.columns}×${h.rows}×${h.samplesPerPixel}`,
       );
     }
-    return { pixels: samplesToStored(out.samples, h), photometricInterpretation: out.photometricInterpretation ?? h.photometricInterpretation };
+    return { pixels: out.samples, photometricInterpretation: out.photometricInterpretation ?? h.photometricInterpretation };
   } catch (e) {
     if (e instanceof DicomError) throw e;
     if (e instanceof UnsupportedCodestream) throw new UnsupportedSyntaxError(f, e.message, { cause: e });
@@ -176,7 +165,7 @@ async function decodeParsed(filePath: string, bytes: Uint8Array, frame: number):
   } else {
     result = await decodeEncapsulated(header, parsed.dataSet, frame, encoding);
   }
-  const { min, max } = minMax(result.pixels);
+  const { min, max } = result.range ?? minMax(result.pixels);
   return {
     header,
     frame,

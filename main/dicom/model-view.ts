@@ -35,5 +35,6 @@ export function renderModelView(decoded: DecodedImage): ModelView {
     windows: h.windows,
     voiLutFunction: h.voiLutFunction,
     voiLuts: h.voiLuts,
+    valueRange: { min: decoded.minValue, max: decoded.maxValue },
   });
 }

@@ -54,7 +54,7 @@ function allocate(dtype: StoredDtype, n: number): StoredArray {
  * Reads `samples` pixel cells of `bitsAllocated` from `bytes` and keeps only the BitsStored bits ending at HighBit,
  * sign-extending them when PixelRepresentation is 1. Overlay or garbage bits above HighBit are dropped (PS3.5 8.1.1).
  */
-export function cellsToStored(bytes: Uint8Array, littleEndian: boolean, l: PixelLayout, samples = samplesPerFrame(l)): StoredArray {
+export function cellsToStored(bytes: Uint8Array, littleEndian: boolean, l: PixelLayout, samples = samplesPerFrame(l), stats?: { min: number; max: number }): StoredArray {
   const signed = l.pixelRepresentation === 1;
   const ba = l.bitsAllocated;
   const bs = Math.min(Math.max(l.bitsStored, 1), ba);
@@ -67,20 +67,39 @@ export function cellsToStored(bytes: Uint8Array, littleEndian: boolean, l: Pixel
     return out;
   }
   if (ba === 8 || ba === 16) {
-    // Fast integer path: cells fit in 16 bits, so bit operators are exact.
-    let cells: Uint8Array | Uint16Array;
-    if (ba === 8) cells = bytes;
-    else if (littleEndian && bytes.byteOffset % 2 === 0) cells = new Uint16Array(bytes.buffer, bytes.byteOffset, samples);
-    else {
-      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      cells = new Uint16Array(samples);
-      for (let i = 0; i < samples; i++) cells[i] = view.getUint16(2 * i, littleEndian);
+    // Copy the cells straight into the output's buffer (one memcpy for little endian), then mask in place.
+    const raw = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+    if (ba === 8 || littleEndian) raw.set(bytes.subarray(0, out.byteLength));
+    else for (let i = 0; i < out.byteLength; i += 2) {
+      raw[i] = bytes[i + 1];
+      raw[i + 1] = bytes[i];
     }
+    if (!needsMaskOrShift(bs, ba, shift)) return out;
     const mask = (1 << bs) - 1;
     const up = 32 - bs;
-    if (signed) for (let i = 0; i < samples; i++) out[i] = (((cells[i] >> shift) & mask) << up) >> up;
-    else if (bs === ba) out.set(cells.subarray(0, samples));
-    else for (let i = 0; i < samples; i++) out[i] = (cells[i] >> shift) & mask;
+    if (out instanceof Uint16Array) {
+      // The common case (12–15 bits stored in 16): mask and find the range in one pass.
+      let min = 65535;
+      let max = 0;
+      for (let i = 0; i < samples; i++) {
+        const v = (out[i] >> shift) & mask;
+        out[i] = v;
+        if (v < min) min = v;
+        if (v > max) max = v;
+      }
+      if (stats && samples > 0) {
+        stats.min = min;
+        stats.max = max;
+      }
+    } else if (out instanceof Int16Array) {
+      // Read the raw cell as unsigned before masking: Int16Array values are already sign-interpreted.
+      const cells = new Uint16Array(out.buffer, out.byteOffset, samples);
+      for (let i = 0; i < samples; i++) out[i] = (((cells[i] >> shift) & mask) << up) >> up;
+    } else if (out instanceof Uint8Array) for (let i = 0; i < samples; i++) out[i] = (out[i] >> shift) & mask;
+    else {
+      const cells = new Uint8Array(out.buffer, out.byteOffset, samples);
+      for (let i = 0; i < samples; i++) out[i] = (((cells[i] >> shift) & mask) << up) >> up;
+    }
     return out;
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -94,6 +113,10 @@ export function cellsToStored(bytes: Uint8Array, littleEndian: boolean, l: Pixel
   return out;
 }
 
+function needsMaskOrShift(bs: number, ba: number, shift: number): boolean {
+  return bs < ba || shift > 0;
+}
+
 /** Colour-by-plane → colour-by-pixel (PS3.3 C.7.6.3.1.3). */
 export function interleavePlanes<T extends StoredArray>(planar: T, pixelsPerFrame: number, samplesPerPixel: number): T {
   const out = planar.slice() as T;
@@ -105,6 +128,11 @@ export function interleavePlanes<T extends StoredArray>(planar: T, pixelsPerFram
 }
 
 export function minMax(values: StoredArray): { min: number; max: number } {
+  if (values.length === 0) return { min: 0, max: 0 };
+  // One loop per array type keeps each loop monomorphic (a shared generic loop is several times slower).
+  if (values instanceof Uint16Array) return minMaxU16(values);
+  if (values instanceof Uint8Array) return minMaxU8(values);
+  if (values instanceof Int16Array) return minMaxI16(values);
   let min = Infinity;
   let max = -Infinity;
   for (let i = 0; i < values.length; i++) {
@@ -112,5 +140,38 @@ export function minMax(values: StoredArray): { min: number; max: number } {
     if (v < min) min = v;
     if (v > max) max = v;
   }
-  return values.length === 0 ? { min: 0, max: 0 } : { min, max };
+  return { min, max };
+}
+
+function minMaxU16(values: Uint16Array): { min: number; max: number } {
+  let min = 65535;
+  let max = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return { min, max };
+}
+
+function minMaxU8(values: Uint8Array): { min: number; max: number } {
+  let min = 255;
+  let max = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return { min, max };
+}
+
+function minMaxI16(values: Int16Array): { min: number; max: number } {
+  let min = 32767;
+  let max = -32768;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return { min, max };
 }

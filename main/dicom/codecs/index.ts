@@ -9,14 +9,17 @@ import { readJpegFrameHeader, withRgbComponentIds, type JpegFrameHeader } from '
 import { decodeJpeg12 } from './jpeg12';
 import { extractJ2kCodestream, readJ2kSize } from './j2k-markers';
 import { CodecFailure, UnsupportedCodestream } from './failures';
-import { runWasmDecoder, type WasmResult } from './wasm';
+import { toStored } from './stored';
+import { runWasmDecoder, type WasmDecoded } from './wasm';
+import type { StoredArray } from '../types';
 
 export { CodecFailure, UnsupportedCodestream };
 
 export type SampleArray = Uint8Array | Int8Array | Uint16Array | Int16Array;
 
 export interface CodecOutput {
-  samples: SampleArray;
+  /** Stored values of the DICOM dtype (BitsStored-masked, sign-extended), colour-by-pixel. */
+  samples: StoredArray;
   width: number;
   height: number;
   components: number;
@@ -29,6 +32,8 @@ export interface ExpectedFrame {
   columns: number;
   samplesPerPixel: number;
   bitsAllocated: number;
+  bitsStored: number;
+  pixelRepresentation: number;
   photometricInterpretation: string;
 }
 
@@ -52,18 +57,24 @@ function checkJpegSize(frame: Uint8Array, expected: ExpectedFrame): JpegFrameHea
   return header;
 }
 
-function wasmSamples(r: WasmResult, signed: boolean): SampleArray {
-  const { width, height, componentCount, bitsPerSample } = r.info;
+/** Stored values straight from the codec's buffer in the WASM heap: one pass, no intermediate copy. */
+function heapToStored(d: WasmDecoded, expected: ExpectedFrame, signed: boolean): StoredArray {
+  const { width, height, componentCount, bitsPerSample } = d.info;
   const n = width * height * componentCount;
-  if (n === 0) throw new CodecFailure('the codec decoded no pixels', r.messages);
+  if (n === 0) throw new CodecFailure('the codec decoded no pixels', d.messages);
   const bytesPer = bitsPerSample <= 8 ? 1 : 2;
-  if (r.bytes.length < n * bytesPer) throw new CodecFailure(`the codec returned ${r.bytes.length} bytes for ${n} samples`, r.messages);
-  if (bytesPer === 1) return signed ? new Int8Array(r.bytes.buffer, r.bytes.byteOffset, n) : r.bytes.subarray(0, n);
-  const buf = r.bytes.byteOffset % 2 === 0 ? r.bytes : r.bytes.slice();
-  return signed ? new Int16Array(buf.buffer, buf.byteOffset, n) : new Uint16Array(buf.buffer, buf.byteOffset, n);
+  const heap = d.heap;
+  if (heap.length < n * bytesPer) throw new CodecFailure(`the codec returned ${heap.length} bytes for ${n} samples`, d.messages);
+  let view: SampleArray;
+  if (bytesPer === 1) view = signed ? new Int8Array(heap.buffer, heap.byteOffset, n) : heap.subarray(0, n);
+  else {
+    const aligned = heap.byteOffset % 2 === 0 ? heap : heap.slice(0, n * 2);
+    view = signed ? new Int16Array(aligned.buffer, aligned.byteOffset, n) : new Uint16Array(aligned.buffer, aligned.byteOffset, n);
+  }
+  return toStored(view, expected);
 }
 
-function planarToInterleaved<T extends SampleArray>(planar: T, pixels: number, components: number): T {
+function planarToInterleaved<T extends StoredArray>(planar: T, pixels: number, components: number): T {
   const out = planar.slice() as T;
   for (let c = 0; c < components; c++) for (let p = 0; p < pixels; p++) out[p * components + c] = planar[c * pixels + p];
   return out;
@@ -76,21 +87,20 @@ async function decodeJpeg2000(frame: Uint8Array, expected: ExpectedFrame, htj2k:
   const codestream = extractJ2kCodestream(frame);
   checkSize(readJ2kSize(codestream), expected);
   const r = htj2k
-    ? await runWasmDecoder('openjph', openjphFactory, (m) => m.HTJ2KDecoder, codestream)
-    : await runWasmDecoder('openjpeg', openjpegFactory, (m) => m.J2KDecoder, codestream);
+    ? await runWasmDecoder('openjph', openjphFactory, (m) => m.HTJ2KDecoder, codestream, (d) => heapToStored(d, expected, d.info.isSigned === true))
+    : await runWasmDecoder('openjpeg', openjpegFactory, (m) => m.J2KDecoder, codestream, (d) => heapToStored(d, expected, d.info.isSigned === true));
   // OpenJPEG reports failures only through its message callback and an empty frame, never by throwing.
   const failure = r.messages.find((m) => j2kFailureLine.test(m));
   if (failure) throw new CodecFailure(failure.replace(/^\[(ERROR|WARNING)\]\s*/, '').trim(), r.messages);
-  const samples = wasmSamples(r, r.info.isSigned === true);
   let photometricInterpretation: string | undefined;
   if (r.info.componentCount === 3 && /^YBR_(RCT|ICT)$/.test(expected.photometricInterpretation)) photometricInterpretation = 'RGB';
-  return { samples, width: r.info.width, height: r.info.height, components: r.info.componentCount, photometricInterpretation };
+  return { samples: r.value, width: r.info.width, height: r.info.height, components: r.info.componentCount, photometricInterpretation };
 }
 
 async function decodeJpegLs(frame: Uint8Array, expected: ExpectedFrame): Promise<CodecOutput> {
   checkJpegSize(frame, expected);
-  const r = await runWasmDecoder('charls', charlsFactory, (m) => m.JpegLSDecoder, frame);
-  let samples = wasmSamples(r, false);
+  const r = await runWasmDecoder('charls', charlsFactory, (m) => m.JpegLSDecoder, frame, (d) => heapToStored(d, expected, false));
+  let samples = r.value;
   const { width, height, componentCount } = r.info;
   // CharLS leaves non-interleaved (ILV_NONE) colour data plane by plane.
   if (componentCount > 1 && r.interleaveMode === 0) samples = planarToInterleaved(samples, width * height, componentCount);
@@ -100,18 +110,17 @@ async function decodeJpegLs(frame: Uint8Array, expected: ExpectedFrame): Promise
 async function decodeJpegBaseline(frame: Uint8Array, expected: ExpectedFrame): Promise<CodecOutput> {
   checkJpegSize(frame, expected);
   const input = expected.photometricInterpretation === 'RGB' ? withRgbComponentIds(frame) : frame;
-  const r = await runWasmDecoder('libjpeg-turbo', libjpegTurboFactory, (m) => m.JPEGDecoder, input);
-  const samples = wasmSamples(r, false);
+  const r = await runWasmDecoder('libjpeg-turbo', libjpegTurboFactory, (m) => m.JPEGDecoder, input, (d) => heapToStored(d, expected, false));
   const warning = r.messages.find((m) => /corrupt|premature|bogus|invalid/i.test(m));
   if (warning) throw new CodecFailure(warning.trim(), r.messages);
   let photometricInterpretation: string | undefined;
   if (r.info.componentCount === 3 && expected.photometricInterpretation.startsWith('YBR')) photometricInterpretation = 'RGB';
-  return { samples, width: r.info.width, height: r.info.height, components: r.info.componentCount, photometricInterpretation };
+  return { samples: r.value, width: r.info.width, height: r.info.height, components: r.info.componentCount, photometricInterpretation };
 }
 
 function decodeJpegLossless(frame: Uint8Array, expected: ExpectedFrame): CodecOutput {
   const header = checkJpegSize(frame, expected);
-  let out: ArrayLike<number> & { buffer: ArrayBufferLike };
+  let out: Uint8Array | Uint16Array;
   try {
     // The decoder reads from offset 0 of the ArrayBuffer it is given; `frame` may be a view into the whole file.
     const copy = new Uint8Array(frame);
@@ -121,8 +130,7 @@ function decodeJpegLossless(frame: Uint8Array, expected: ExpectedFrame): CodecOu
   }
   const n = header.width * header.height * header.components;
   if (!out || out.length < n) throw new CodecFailure(`the JPEG lossless decoder returned ${out?.length ?? 0} samples for ${n}`);
-  const samples = out instanceof Uint16Array ? out.subarray(0, n) : out instanceof Uint8Array ? out.subarray(0, n) : Uint16Array.from(out).subarray(0, n);
-  return { samples, width: header.width, height: header.height, components: header.components };
+  return { samples: toStored(out.subarray(0, n), expected), width: header.width, height: header.height, components: header.components };
 }
 
 export async function decodeCompressedFrame(encoding: PixelEncoding, frame: Uint8Array, expected: ExpectedFrame): Promise<CodecOutput> {
@@ -143,7 +151,8 @@ export async function decodeCompressedFrame(encoding: PixelEncoding, frame: Uint
       if (header.precision <= 8) return decodeJpegBaseline(frame, expected);
       if (header.precision === 12 && (header.sof === 0xc1 || header.sof === 0xc0)) {
         checkJpegSize(frame, expected);
-        return decodeJpeg12(frame);
+        const out = decodeJpeg12(frame);
+        return { ...out, samples: toStored(out.samples as Uint16Array | Uint8Array, expected) };
       }
       throw new UnsupportedCodestream(`JPEG with ${header.precision}-bit samples and SOF marker FF${header.sof.toString(16).toUpperCase()}`);
     }

@@ -25,13 +25,21 @@ export function loadCodec(name: string, factory: EmscriptenCodecFactory): Promis
   return codec;
 }
 
-export interface WasmResult {
+export interface WasmResult<T> {
   info: WasmFrameInfo;
-  /** Decoded samples copied out of the WASM heap. */
-  bytes: Uint8Array;
+  /** What `consume` made of the decoded buffer (a view into the WASM heap, valid only during the call). */
+  value: T;
   messages: string[];
   interleaveMode?: number;
   nearLossless?: number;
+}
+
+export interface WasmDecoded {
+  info: WasmFrameInfo;
+  /** View into the WASM heap; copy what you keep. */
+  heap: Uint8Array;
+  messages: string[];
+  interleaveMode?: number;
 }
 
 function describeWasmThrow(module: EmscriptenCodecModule, thrown: unknown): string {
@@ -51,12 +59,13 @@ function describeWasmThrow(module: EmscriptenCodecModule, thrown: unknown): stri
  * Decodes `input` with a fresh decoder instance. A WASM abort (RuntimeError) leaves the module unusable, so the
  * module is dropped and re-instantiated on the next call.
  */
-export async function runWasmDecoder(
+export async function runWasmDecoder<T>(
   name: string,
   factory: EmscriptenCodecFactory,
   pick: (m: EmscriptenCodecModule) => WasmDecoderClass | undefined,
   input: Uint8Array,
-): Promise<WasmResult> {
+  consume: (decoded: WasmDecoded) => T,
+): Promise<WasmResult<T>> {
   const codec = await loadCodec(name, factory);
   const Decoder = pick(codec.module);
   if (!Decoder) throw new CodecFailure(`${name} decoder class missing from the codec module`);
@@ -67,11 +76,13 @@ export async function runWasmDecoder(
     decoder.getEncodedBuffer(input.length).set(input);
     decoder.decode();
     const info = { ...decoder.getFrameInfo() };
-    const bytes = decoder.getDecodedBuffer().slice();
     const interleaveMode = decoder.getInterleaveMode?.();
     const nearLossless = decoder.getNearLossless?.();
-    return { info, bytes, messages: [...codec.log], interleaveMode, nearLossless };
+    const messages = [...codec.log];
+    const value = consume({ info, heap: decoder.getDecodedBuffer(), messages, interleaveMode });
+    return { info, value, messages, interleaveMode, nearLossless };
   } catch (e) {
+    if (e instanceof CodecFailure) throw e;
     if (e instanceof WebAssembly.RuntimeError) {
       loaded.delete(name);
       decoder = undefined;
