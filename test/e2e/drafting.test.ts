@@ -112,6 +112,10 @@ describe('drafting with the demo model, end to end', () => {
     const changes = page.getByTestId('changes-findings');
     await expect.poll(() => changes.locator('del').allInnerTexts()).toEqual(['Large']);
     expect(await changes.locator('ins').allInnerTexts()).toEqual(['Moderate']);
+    await page.getByTestId('provenance').locator('summary').click();
+    const provenance = await page.getByTestId('provenance').innerText();
+    expect(provenance).toContain('report en');
+    expect(provenance).toMatch(/SOP Instance UID 1\.2\.276/);
     await page.screenshot({ path: join(SHOTS, '12-changes.png') });
     await page.keyboard.press('Escape');
 
