@@ -1,6 +1,6 @@
 // End to end: the viewer's tools and the report's signing, on the real renderer and real services.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startHarness, ROOT, type Harness } from './harness/server';
 import { openApp, type BrowserSession } from './harness/browser';
@@ -111,6 +111,25 @@ describe('viewer tools, end to end', () => {
     expect(harness.clipboard[0]).toContain('Normal chest.');
     expect(harness.clipboard[0]).toContain('Dr Ada Lovelace');
     expect(app.errors).toEqual([]);
+  });
+
+  it('says which files could not be opened and never shows a stale film for an image that cannot be decoded', async () => {
+    const { page } = app;
+    const notDicom = join(harness.workDir, 'notes.dcm');
+    writeFileSync(notDicom, 'clinic notes, not an image');
+    // The Barré film cut inside its pixel data: the header reads, the pixels cannot be decoded.
+    const truncated = join(harness.workDir, 'truncated.dcm');
+    writeFileSync(truncated, readFileSync(MONO1).subarray(0, 200_000));
+    harness.nextOpenFiles = [notDicom, truncated];
+    await page.getByTestId('open-files').click();
+    const problems = page.getByTestId('open-problems');
+    await problems.waitFor();
+    expect(await problems.innerText()).toMatch(/notes\.dcm — .+/);
+    const error = page.getByTestId('viewer-error');
+    await error.waitFor({ timeout: 30_000 });
+    expect(await error.innerText()).toMatch(/cannot be shown[\s\S]+truncated\.dcm/);
+    expect(spread(await sampleCanvas(page, 440, 440, 16))).toBe(0);
+    await page.screenshot({ path: join(SHOTS, '08-bad-input.png') });
   });
 
   it('cannot reach another origin or run injected inline script: the CSP refuses both', async () => {
