@@ -11,7 +11,7 @@ import { AppError } from '../ipc/errors';
 import type { ModelsRegistry } from '../models-registry/registry';
 import type { ReportStore } from '../storage/report-store';
 import type { StudyIndex } from '../studies/study-index';
-import { runWorkerTask, type WorkerScript } from './worker-task';
+import { TaskWorker, type WorkerScript } from './worker-task';
 import type { ModelInput, ModelInputRequest } from './model-input.worker';
 
 export interface DraftRequest {
@@ -57,10 +57,13 @@ export class DraftingService {
   private client: InferenceClient | null = null;
   private loadedDir: string | null = null;
   private readonly running = new Map<string, AbortController>();
+  private readonly inputs: TaskWorker<ModelInputRequest, ModelInput>;
   /** Drafts run one after another: there is one model in one worker. */
   private queue: Promise<void> = Promise.resolve();
 
-  constructor(private readonly deps: DraftingDeps) {}
+  constructor(private readonly deps: DraftingDeps) {
+    this.inputs = new TaskWorker(deps.inputWorker);
+  }
 
   start(req: DraftRequest): { draftId: string } {
     const study = this.deps.index.study(req.studyInstanceUid);
@@ -89,6 +92,7 @@ export class DraftingService {
     await this.queue.catch(() => undefined);
     await this.client?.dispose();
     this.client = null;
+    await this.inputs.dispose();
   }
 
   private async run(draftId: string, req: DraftRequest, image: ImageSummary, signal: AbortSignal): Promise<void> {
@@ -102,7 +106,7 @@ export class DraftingService {
       if (signal.aborted) return stage('cancelled');
 
       stage('reading-image');
-      const input = await runWorkerTask<ModelInputRequest, ModelInput>(this.deps.inputWorker, { filePath: image.filePath, frame: 0, size: model.manifest.imageSize }, undefined, signal);
+      const input = await this.inputs.run({ filePath: image.filePath, frame: 0, size: model.manifest.imageSize });
       if (signal.aborted) return stage('cancelled');
 
       const prompt = buildPrompt(model.manifest.promptTemplates, req);
