@@ -1,4 +1,6 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { join } from 'node:path';
+import { buildSync } from 'esbuild';
 import type { RadraftBridge } from '../../../app/ipc/contract';
 
 // Electron's renderer-side modules, faked: the only boundary the preload touches.
@@ -51,5 +53,17 @@ describe('preload bridge', () => {
 
   it('resolves dropped files through webUtils', () => {
     expect(bridge.pathForFile({ path: '/data/a.dcm' } as unknown as File)).toBe('/data/a.dcm');
+  });
+});
+
+describe('preload bundle', () => {
+  it('requires nothing but electron (a sandboxed preload cannot load other modules)', () => {
+    // Bundled exactly as scripts/build.mjs does.
+    const out = buildSync({ entryPoints: [join(__dirname, '../../../main/preload.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', write: false, logLevel: 'silent' });
+    const code = out.outputFiles[0].text;
+    const required = [...code.matchAll(/require\((["'])([^"']+)\1\)/g)].map((m) => m[2]);
+    expect([...new Set(required)]).toEqual(['electron']);
+    expect(code).not.toMatch(/zod/);
+    expect(code.split('\n').length).toBeLessThan(120);
   });
 });
