@@ -170,6 +170,32 @@ describe('drafting with the demo model, end to end', () => {
     await expect.poll(() => box.count()).toBe(1);
   });
 
+  it('imports a checkpoint folder with a progress bar and can make it the active model', async () => {
+    const { page } = app;
+    harness.nextModelFolder = join(ROOT, 'test/fixtures/models/tiny-paligemma2-cxr');
+    await page.getByTestId('open-models').click();
+    await page.getByTestId('models-panel').waitFor();
+    const before = await page.locator('[data-testid^="model-"]').count();
+    await page.getByTestId('models-panel').locator('select').selectOption('fp16');
+    await page.getByTestId('import-model').click();
+    await page.getByTestId('import-progress').waitFor();
+    await page.screenshot({ path: join(SHOTS, '14-importing.png') });
+    await page.getByTestId('import-progress').waitFor({ state: 'detached', timeout: 120_000 });
+    await expect.poll(() => page.locator('[data-testid^="model-"]').count()).toBe(before + 1);
+    expect(harness.events.some((e) => e.event === 'models:importProgress')).toBe(true);
+    const imported = (await harness.services.handlers['models:list']({})).find((m) => !m.demo);
+    if (!imported) throw new Error('no imported model listed');
+    expect(imported.dtype).toBe('fp16');
+    await page.getByTestId(`model-${imported.id}`).locator('input[type=radio]').check();
+    await expect.poll(async () => (await harness.services.handlers['models:list']({})).find((m) => m.active)?.id).toBe(imported.id);
+    await page.getByTestId(`verify-${imported.id}`).click();
+    await page.getByTestId('toast').filter({ hasText: 'all files match' }).waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: join(SHOTS, '15-imported.png') });
+    // Back to the demo model for the rest of the run.
+    await page.getByTestId('model-demo').locator('input[type=radio]').check();
+    await page.keyboard.press('Escape');
+  });
+
   it('drafts on its own when auto-draft is on and an unreported study opens', async () => {
     const { page } = app;
     await page.getByTestId('open-models').click();

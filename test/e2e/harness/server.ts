@@ -43,6 +43,8 @@ export interface Harness {
   /** What the next "Open files" dialog returns. */
   nextOpenFiles: string[];
   nextOpenFolder: string | null;
+  /** What the next "Import model" folder dialog returns. */
+  nextModelFolder: string | null;
   /** Paths the save dialog handed out, in order. */
   savedPaths: string[];
   clipboard: string[];
@@ -73,6 +75,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     workDir,
     nextOpenFiles: [],
     nextOpenFolder: null,
+    nextModelFolder: null,
     savedPaths: [],
     clipboard: [],
     events: [],
@@ -91,7 +94,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         harness.savedPaths.push(path);
         return path;
       },
-      openModelFolder: async () => null,
+      openModelFolder: async () => harness.nextModelFolder,
     },
     clipboard: { writeText: (text: string) => void harness.clipboard.push(text) },
     emit<E extends EventChannel>(event: E, payload: EventOf<E>) {
