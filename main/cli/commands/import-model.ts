@@ -3,16 +3,19 @@ import { parseArgs } from 'node:util';
 import type { CliCommand } from '../command';
 import { UsageError } from '../command';
 import { importCheckpoint, type WeightDtype } from '../../../models/engine/index';
+import { NBITS_BLOCK_SIZE } from '../../../models/import/import-model';
+import { linearNBitsQuantizer } from '../../../models/onnx/quantize';
 
 const DTYPES: WeightDtype[] = ['fp32', 'fp16', 'int8', 'int4'];
-const USAGE = 'usage: radraft import-model HF_DIR --out MODEL_DIR [--dtype fp32|fp16|int8|int4] [--name NAME]';
+const USAGE = 'usage: radraft import-model HF_DIR --out MODEL_DIR [--dtype fp32|fp16|int8|int4] [--block-size 32|64|128] [--name NAME]';
+const BLOCK_SIZES = [16, 32, 64, 128, 256];
 
 export const importModelCommand: CliCommand = {
   summary: 'import a Hugging Face PaliGemma 2 checkpoint folder as a radraft model',
   async run(args) {
     let parsed;
     try {
-      parsed = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' }, dtype: { type: 'string', default: 'fp32' }, name: { type: 'string' } } });
+      parsed = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' }, dtype: { type: 'string', default: 'fp32' }, name: { type: 'string' }, 'block-size': { type: 'string', default: String(NBITS_BLOCK_SIZE) } } });
     } catch (error) {
       throw new UsageError(`${(error as Error).message}\n${USAGE}`);
     }
@@ -27,12 +30,18 @@ export const importModelCommand: CliCommand = {
       process.stderr.write(`radraft import-model: --dtype must be one of ${DTYPES.join(', ')}\n`);
       return 2;
     }
+    const blockSize = Number(parsed.values['block-size']);
+    if (!BLOCK_SIZES.includes(blockSize)) {
+      process.stderr.write(`radraft import-model: --block-size must be one of ${BLOCK_SIZES.join(', ')} (int8/int4 quantization block)\n`);
+      return 2;
+    }
     const t0 = performance.now();
     let last = -1;
     try {
       const manifest = importCheckpoint(hfDir, out, {
         dtype,
         name: parsed.values.name,
+        quantizer: linearNBitsQuantizer(blockSize),
         onProgress: (f) => {
           const pct = Math.floor(f * 100);
           if (pct >= last + 10 && process.stderr.isTTY) {
