@@ -107,10 +107,11 @@ export function parsePaliGemmaConfig(json: unknown): PaliGemmaConfig {
     numPatches,
   };
 
-  const numLayers = num(t, 'num_hidden_layers', 'text_config');
-  const numHeads = num(t, 'num_attention_heads', 'text_config');
-  const hiddenSize = num(t, 'hidden_size', 'text_config');
-  const headDim = num(t, 'head_dim', 'text_config', hiddenSize / numHeads);
+  // Defaults are transformers' Gemma2Config defaults (Gemma 2 2B): hub configs such as paligemma2-3b-pt-224 omit them.
+  const numLayers = num(t, 'num_hidden_layers', 'text_config', 26);
+  const numHeads = num(t, 'num_attention_heads', 'text_config', 8);
+  const hiddenSize = num(t, 'hidden_size', 'text_config', 2304);
+  const headDim = num(t, 'head_dim', 'text_config', 256);
   const rope = (t.rope_parameters ?? t.rope_scaling ?? null) as Json | null;
   if (rope && rope.rope_type !== undefined && rope.rope_type !== 'default') {
     throw new UnsupportedArchitectureError(`config.json: rope type ${String(rope.rope_type)} is not supported (default expected)`);
@@ -124,18 +125,19 @@ export function parsePaliGemmaConfig(json: unknown): PaliGemmaConfig {
     // Gemma 2's default pattern: even layers slide.
     slidingLayers = Array.from({ length: numLayers }, (_, i) => i % 2 === 0);
   }
-  const softcap = t.attn_logit_softcapping;
+  // Absent means Gemma2Config's 50.0; an explicit null switches soft-capping off.
+  const softcap = t.attn_logit_softcapping === undefined ? 50.0 : t.attn_logit_softcapping;
   const text: TextConfig = {
     hiddenSize,
-    intermediateSize: num(t, 'intermediate_size', 'text_config'),
+    intermediateSize: num(t, 'intermediate_size', 'text_config', 9216),
     numLayers,
     numHeads,
-    numKvHeads: num(t, 'num_key_value_heads', 'text_config', numHeads),
+    numKvHeads: num(t, 'num_key_value_heads', 'text_config', 4),
     headDim,
     vocabSize: num(t, 'vocab_size', 'text_config', num(root, 'vocab_size', 'config', 257216)),
     rmsNormEps: num(t, 'rms_norm_eps', 'text_config', 1e-6),
     ropeTheta,
-    queryPreAttnScalar: num(t, 'query_pre_attn_scalar', 'text_config', headDim),
+    queryPreAttnScalar: num(t, 'query_pre_attn_scalar', 'text_config', 256),
     attnLogitSoftcap: typeof softcap === 'number' ? softcap : null,
     slidingWindow: num(t, 'sliding_window', 'text_config', 4096),
     slidingLayers,
@@ -150,9 +152,9 @@ export function parsePaliGemmaConfig(json: unknown): PaliGemmaConfig {
     text,
     imageTokenId: num(root, 'image_token_index', 'config', num(root, 'image_token_id', 'config', 257152)),
     imageSeqLength,
-    bosTokenId: num(t, 'bos_token_id', 'text_config', 2),
+    bosTokenId: num(t, 'bos_token_id', 'text_config', num(root, 'bos_token_id', 'config', 2)),
     eosTokenIds: Array.isArray(eos) ? (eos as number[]) : [eos as number],
-    padTokenId: num(t, 'pad_token_id', 'text_config', 0),
+    padTokenId: num(t, 'pad_token_id', 'text_config', num(root, 'pad_token_id', 'config', 0)),
     projectionDim: num(v, 'projection_dim', 'vision_config', num(root, 'projection_dim', 'config', hiddenSize)),
   };
 }
