@@ -106,6 +106,7 @@ async function decodeEncapsulated(h: DicomHeader, dataSet: DataSet, frame: numbe
   if (h.bitsAllocated > 16 || h.bitsAllocated === 1) throw new UnsupportedSyntaxError(f, `${h.bitsAllocated}-bit data in ${h.transferSyntaxName} are not supported`);
   try {
     const out = await decodeCompressedFrame(encoding, bytes, {
+      lossy: findTransferSyntax(h.transferSyntaxUid)?.lossy ?? true,
       rows: h.rows,
       columns: h.columns,
       samplesPerPixel: h.samplesPerPixel,

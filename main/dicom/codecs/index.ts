@@ -9,7 +9,7 @@ import { readJpegFrameHeader, withRgbComponentIds, type JpegFrameHeader } from '
 import { decodeJpeg12 } from './jpeg12';
 import { extractJ2kCodestream, readJ2kSize } from './j2k-markers';
 import { CodecFailure, UnsupportedCodestream } from './failures';
-import { toStored } from './stored';
+import { SampleRangeError, toStored, type StoredLayout } from './stored';
 import { runWasmDecoder, type WasmDecoded } from './wasm';
 import type { StoredArray } from '../types';
 
@@ -28,6 +28,8 @@ export interface CodecOutput {
 }
 
 export interface ExpectedFrame {
+  /** Lossy syntaxes clamp samples outside Bits Stored; lossless ones treat them as damage. */
+  lossy: boolean;
   rows: number;
   columns: number;
   samplesPerPixel: number;
@@ -57,6 +59,10 @@ function checkJpegSize(frame: Uint8Array, expected: ExpectedFrame): JpegFrameHea
   return header;
 }
 
+function layout(expected: ExpectedFrame): StoredLayout {
+  return { ...expected, outOfRange: expected.lossy ? 'clamp' : 'strict' };
+}
+
 /** Stored values straight from the codec's buffer in the WASM heap: one pass, no intermediate copy. */
 function heapToStored(d: WasmDecoded, expected: ExpectedFrame, signed: boolean): StoredArray {
   const { width, height, componentCount, bitsPerSample } = d.info;
@@ -71,7 +77,7 @@ function heapToStored(d: WasmDecoded, expected: ExpectedFrame, signed: boolean):
     const aligned = heap.byteOffset % 2 === 0 ? heap : heap.slice(0, n * 2);
     view = signed ? new Int16Array(aligned.buffer, aligned.byteOffset, n) : new Uint16Array(aligned.buffer, aligned.byteOffset, n);
   }
-  return toStored(view, expected);
+  return toStored(view, layout(expected));
 }
 
 function planarToInterleaved<T extends StoredArray>(planar: T, pixels: number, components: number): T {
@@ -130,10 +136,19 @@ function decodeJpegLossless(frame: Uint8Array, expected: ExpectedFrame): CodecOu
   }
   const n = header.width * header.height * header.components;
   if (!out || out.length < n) throw new CodecFailure(`the JPEG lossless decoder returned ${out?.length ?? 0} samples for ${n}`);
-  return { samples: toStored(out.subarray(0, n), expected), width: header.width, height: header.height, components: header.components };
+  return { samples: toStored(out.subarray(0, n), layout(expected)), width: header.width, height: header.height, components: header.components };
 }
 
 export async function decodeCompressedFrame(encoding: PixelEncoding, frame: Uint8Array, expected: ExpectedFrame): Promise<CodecOutput> {
+  try {
+    return await decodeByEncoding(encoding, frame, expected);
+  } catch (e) {
+    if (e instanceof SampleRangeError) throw new CodecFailure(e.message);
+    throw e;
+  }
+}
+
+async function decodeByEncoding(encoding: PixelEncoding, frame: Uint8Array, expected: ExpectedFrame): Promise<CodecOutput> {
   switch (encoding) {
     case 'jpeg2000':
       return decodeJpeg2000(frame, expected, false);
@@ -152,7 +167,7 @@ export async function decodeCompressedFrame(encoding: PixelEncoding, frame: Uint
       if (header.precision === 12 && (header.sof === 0xc1 || header.sof === 0xc0)) {
         checkJpegSize(frame, expected);
         const out = decodeJpeg12(frame);
-        return { ...out, samples: toStored(out.samples as Uint16Array | Uint8Array, expected) };
+        return { ...out, samples: toStored(out.samples as Uint16Array | Uint8Array, layout(expected)) };
       }
       throw new UnsupportedCodestream(`JPEG with ${header.precision}-bit samples and SOF marker FF${header.sof.toString(16).toUpperCase()}`);
     }

@@ -62,6 +62,8 @@ class BitReader {
   private count = 0;
   /** Set once a marker is reached: further bits read as zeros (T.81 F.2.2.5 allows for padding). */
   marker = -1;
+  /** Zero bytes supplied after the marker; more than a few means the scan ran out of data. */
+  padBytes = 0;
   constructor(
     private readonly d: Uint8Array,
     public pos: number,
@@ -80,7 +82,9 @@ class BitReader {
             byte = 0;
           }
         } else this.pos++;
-      } else if (this.marker < 0) {
+      } else if (this.marker >= 0) {
+        this.padBytes++;
+      } else {
         throw new CodecFailure('the JPEG entropy-coded data end early (truncated)');
       }
       this.bits = (this.bits << 8) | byte;
@@ -117,6 +121,7 @@ class BitReader {
   restart(): void {
     this.bits = 0;
     this.count = 0;
+    this.padBytes = 0;
     if (this.marker >= 0xd0 && this.marker <= 0xd7) {
       this.pos += 2;
       this.marker = -1;
@@ -303,9 +308,13 @@ function decodeScan(data: Uint8Array, start: number, scan: Component[], ctx: Sca
       }
     }
   }
-  // Skip to the next marker (allowing fill bytes and a final RST).
+  // A consistent scan ends exactly where its data end (up to the padding bits of the last byte): running out of
+  // data early or leaving a run of data unread both mean the entropy-coded segment is damaged.
+  if (r.padBytes > 4) throw new CodecFailure('the JPEG entropy-coded data end before the last block (truncated or damaged)');
   let p = r.pos;
+  const from = p;
   while (p + 1 < data.length && !(data[p] === 0xff && data[p + 1] !== 0x00 && !(data[p + 1] >= 0xd0 && data[p + 1] <= 0xd7))) p++;
+  if (p - from > 16) throw new CodecFailure(`${p - from} bytes of JPEG entropy-coded data left over after the last block (damaged)`);
   return p;
 }
 

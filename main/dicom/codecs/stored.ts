@@ -7,6 +7,16 @@ export interface StoredLayout {
   bitsAllocated: number;
   bitsStored: number;
   pixelRepresentation: number;
+  /**
+   * What to do with samples that do not fit in Bits Stored: 'strict' (lossless codecs: such values only come from
+   * a damaged codestream or a wrong header, so fail rather than show wrapped garbage) or 'clamp' (lossy codecs may
+   * overshoot the range slightly).
+   */
+  outOfRange: 'strict' | 'clamp';
+}
+
+export class SampleRangeError extends Error {
+  override name = 'SampleRangeError';
 }
 
 export function toStored(src: Uint8Array | Int8Array | Uint16Array | Int16Array, l: StoredLayout): StoredArray {
@@ -21,9 +31,20 @@ export function toStored(src: Uint8Array | Int8Array | Uint16Array | Int16Array,
     out.set(src);
     return out;
   }
+  // Raw range of the codec's samples: unsigned codecs give 0 … 2^bs − 1, signed ones −2^(bs−1) … 2^(bs−1) − 1.
+  const srcSigned = src instanceof Int16Array || src instanceof Int8Array;
+  const lo = srcSigned ? -(2 ** (bs - 1)) : 0;
+  const hi = srcSigned ? 2 ** (bs - 1) - 1 : 2 ** bs - 1;
   const mask = (1 << bs) - 1;
   const up = 32 - bs;
-  if (signed) for (let i = 0; i < n; i++) out[i] = ((src[i] & mask) << up) >> up;
-  else for (let i = 0; i < n; i++) out[i] = src[i] & mask;
+  const clamp = l.outOfRange === 'clamp';
+  for (let i = 0; i < n; i++) {
+    let v = src[i];
+    if (v < lo || v > hi) {
+      if (!clamp) throw new SampleRangeError(`decoded sample ${v} does not fit in ${bs} bits stored (damaged codestream or wrong Bits Stored)`);
+      v = v < lo ? lo : hi;
+    }
+    out[i] = signed ? ((v & mask) << up) >> up : v & mask;
+  }
   return out;
 }

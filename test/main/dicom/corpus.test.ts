@@ -10,6 +10,7 @@ import {
   NotDicomError,
   TruncatedError,
   UnsupportedSyntaxError,
+  decodeBytes,
   decodeFile,
   readHeader,
   renderModelView,
@@ -94,4 +95,26 @@ describe('robustness corpus: result or typed error, never a crash', () => {
       else expect(header).toBeInstanceOf(DicomError);
     }
   });
+});
+
+describe('damaged but structurally valid codestreams are reported, not shown as garbage', () => {
+  // Zero the second half of the file, keeping the last 16 bytes (J2K EOC, DICOM delimiters) intact.
+  const damaged = (rel: string) => {
+    const bytes = new Uint8Array(readFileSync(fixture(rel)));
+    bytes.fill(0, Math.floor(bytes.length / 2), bytes.length - 16);
+    return bytes;
+  };
+  for (const rel of [
+    'cxr-derived/barre_CR-MONO1-10-chest_j2k_lossless.dcm',
+    'cxr-derived/barre_CR-MONO1-10-chest_jpegll_sv1.dcm',
+    'cxr-derived/barre_CR-MONO1-10-chest_jpegls_lossless.dcm',
+    'cxr-derived/barre_CR-MONO1-10-chest_rle.dcm',
+    'derived/barre_CR-MONO1-10-chest_htj2k.dcm',
+    'pydicom-test-files/JPGExtended.dcm',
+    'cxr/siim_1.2.276.0.7230010.3.1.4.8323329.1000.1517875165.878027.dcm',
+  ]) {
+    it(rel, async () => {
+      await expect(decodeBytes(rel, damaged(rel))).rejects.toBeInstanceOf(CorruptCodestreamError);
+    });
+  }
 });
