@@ -67,6 +67,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     index,
     store,
     emit: (event) => deps.emit('draft:event', event),
+    modelView: (filePath, frame) => pixels.modelView(filePath, frame),
     inputWorker: worker('model-input.worker'),
     inferenceWorker: worker('inference.worker'),
     now,
@@ -74,6 +75,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
 
   const opened = async (paths: readonly string[]): Promise<OpenResult> => {
     const result = await index.openPaths(paths);
+    if (result.studies.length > 0) drafting.prewarm();
     for (const study of result.studies) {
       try {
         store.rememberStudy(study);

@@ -12,7 +12,8 @@ import type { ModelsRegistry } from '../models-registry/registry';
 import type { ReportStore } from '../storage/report-store';
 import type { StudyIndex } from '../studies/study-index';
 import { TaskWorker, type WorkerScript } from './worker-task';
-import type { ModelInput, ModelInputRequest } from './model-input.worker';
+import type { ModelInputRequest } from './model-input.worker';
+import type { ModelView } from '../dicom';
 
 export interface DraftRequest {
   studyInstanceUid: string;
@@ -32,6 +33,8 @@ export interface DraftingDeps {
   index: StudyIndex;
   store: ReportStore;
   emit(event: DraftEvent): void;
+  /** The 8-bit model view of an image (decoded in the DICOM worker pool; cached for images on screen). */
+  modelView(filePath: string, frame: number): Promise<ModelView>;
   inputWorker: WorkerScript;
   inferenceWorker: WorkerScript;
   now: () => Date;
@@ -57,7 +60,7 @@ export class DraftingService {
   private client: InferenceClient | null = null;
   private loadedDir: string | null = null;
   private readonly running = new Map<string, AbortController>();
-  private readonly inputs: TaskWorker<ModelInputRequest, ModelInput>;
+  private readonly inputs: TaskWorker<ModelInputRequest, Float32Array>;
   /** Drafts run one after another: there is one model in one worker. */
   private queue: Promise<void> = Promise.resolve();
 
@@ -106,7 +109,9 @@ export class DraftingService {
       if (signal.aborted) return stage('cancelled');
 
       stage('reading-image');
-      const input = await this.inputs.run({ filePath: image.filePath, frame: 0, size: model.manifest.imageSize });
+      const view = await this.deps.modelView(image.filePath, 0);
+      // Copied, not transferred: the cached view stays usable for the next draft.
+      const pixelValues = await this.inputs.run({ width: view.width, height: view.height, data: view.data, size: model.manifest.imageSize });
       if (signal.aborted) return stage('cancelled');
 
       const prompt = buildPrompt(model.manifest.promptTemplates, req);
@@ -114,7 +119,7 @@ export class DraftingService {
       let firstTokenAt = 0;
       let tokens = 0;
       const result: GenerateResult = await client.generate({
-        pixelValues: input.pixelValues,
+        pixelValues,
         prompt,
         signal,
         onToken: (piece, info) => {
@@ -129,7 +134,7 @@ export class DraftingService {
       });
       if (result.stopReason === 'aborted' || signal.aborted) return stage('cancelled');
 
-      const boxes = req.task === 'detect' ? parseLocBoxes(result.text, { rows: input.rows, columns: input.columns }) : [];
+      const boxes = req.task === 'detect' ? parseLocBoxes(result.text, { rows: view.height, columns: view.width }) : [];
       if (req.task === 'report') {
         const provenance: DraftProvenance = {
           modelName: model.summary.name,
@@ -137,7 +142,7 @@ export class DraftingService {
           dtype: model.summary.dtype,
           prompt,
           sopInstanceUid: image.sopInstanceUid,
-          window: input.window,
+          window: view.window,
           generation: { maxTokens: model.manifest.maxNewTokens, greedy: true },
           startedAt,
           finishedAt: this.deps.now().toISOString(),
@@ -161,6 +166,22 @@ export class DraftingService {
     }
   }
 
+  /**
+   * Loads the active model in the background (when a study opens) so the first Draft does not wait for it. A failure
+   * here is not reported: the next draft loads again and reports it with its own error event.
+   */
+  prewarm(): void {
+    this.queue = this.queue.then(async () => {
+      try {
+        const model = await this.deps.registry.active();
+        await this.loaded(model.dir);
+        this.inputs.warm();
+      } catch (error) {
+        console.warn(`radraft: preloading the model failed; the next draft will report it (${error instanceof Error ? error.name : 'error'})`);
+      }
+    });
+  }
+
   /** One worker for the session; a model is loaded once and kept until another becomes active. */
   private async loaded(dir: string): Promise<InferenceClient> {
     if (!this.client) {
@@ -169,7 +190,9 @@ export class DraftingService {
     }
     if (this.loadedDir !== dir) {
       try {
-        await this.client.load(dir, { verify: 'full' });
+        const verify = await this.deps.registry.loadCheck(dir);
+        await this.client.load(dir, { verify });
+        if (verify === 'full') await this.deps.registry.markVerified(dir);
         this.loadedDir = dir;
       } catch (error) {
         // A crashed worker cannot be reused; start a fresh one next time.

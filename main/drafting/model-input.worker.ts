@@ -1,27 +1,18 @@
-// Worker: DICOM file → the model's input tensor (decode, 8-bit model view, resize + normalise), off the main thread.
-// Long-lived (TaskWorker): the codecs load once per session.
+// Worker: the 8-bit model view → the model's input tensor (resize to S×S + normalise), off the main thread.
+// Long-lived (TaskWorker), so it starts once per session.
 import { parentPort } from 'node:worker_threads';
-import { decodeFile, renderModelView } from '../dicom';
 import { preprocessRaster } from '../../models/preprocess';
 import { serveTasks } from './worker-task';
 
 export interface ModelInputRequest {
-  filePath: string;
-  frame: number;
+  width: number;
+  height: number;
+  /** 8-bit grey model view, row-major. */
+  data: Uint8Array;
   size: number;
 }
 
-export interface ModelInput {
-  pixelValues: Float32Array;
-  rows: number;
-  columns: number;
-  /** The VOI window used for the model view, or null when another VOI (LUT, min–max, identity) was used. */
-  window: { center: number; width: number } | null;
-}
-
-serveTasks<ModelInputRequest, ModelInput>(parentPort, async (req) => {
-  const decoded = await decodeFile(req.filePath, req.frame);
-  const view = renderModelView(decoded);
-  const pixelValues = preprocessRaster({ width: view.width, height: view.height, channels: 1, data: view.data }, req.size);
-  return { value: { pixelValues, rows: view.height, columns: view.width, window: view.window }, transfer: [pixelValues.buffer as ArrayBuffer] };
+serveTasks<ModelInputRequest, Float32Array>(parentPort, async (req) => {
+  const pixelValues = preprocessRaster({ width: req.width, height: req.height, channels: 1, data: req.data }, req.size);
+  return { value: pixelValues, transfer: [pixelValues.buffer as ArrayBuffer] };
 });

@@ -85,6 +85,11 @@ export class TaskWorker<I, R> {
     });
   }
 
+  /** Starts the worker ahead of its first task. */
+  warm(): void {
+    this.ensure();
+  }
+
   async dispose(): Promise<void> {
     const worker = this.worker;
     this.worker = null;

@@ -1,18 +1,47 @@
 // Pixels for the viewer come from the DICOM engine's worker pool: decoding never runs on the main thread.
+// The 8-bit model view is rendered in the same pass and the latest few are kept, so drafting from the image on
+// screen does not decode it a second time.
 import type { ImagePixels } from '../../app/domain/study';
-import { DecodePool, toImagePixels } from '../dicom';
+import { DecodePool, toImagePixels, UnsupportedSyntaxError, type ModelView } from '../dicom';
 import type { WorkerScript } from '../drafting/worker-task';
 
 export interface PixelSource {
   load(filePath: string, frame: number, imageId: string): Promise<ImagePixels>;
+  /** The image as the model sees it (PS3.3 C.11 LUTs applied, MONOCHROME1 inverted, 8-bit). */
+  modelView(filePath: string, frame: number): Promise<ModelView>;
   dispose(): Promise<void>;
 }
 
+/** Model views kept: the images on screen are the ones a clinician drafts from (one 2k image is about 4 MB). */
+const KEPT_VIEWS = 3;
+
 export function createPixelSource(decodeWorker: WorkerScript): PixelSource {
   const pool = new DecodePool({ workerPath: decodeWorker.path, execArgv: decodeWorker.execArgv });
+  const views = new Map<string, ModelView>();
+  const keep = (key: string, view: ModelView): void => {
+    views.delete(key);
+    views.set(key, view);
+    while (views.size > KEPT_VIEWS) views.delete(views.keys().next().value as string);
+  };
   return {
     async load(filePath, frame, imageId) {
-      return toImagePixels(await pool.decode(filePath, frame), imageId);
+      try {
+        const { image, modelView } = await pool.decodeWithModelView(filePath, frame);
+        keep(`${frame}:${filePath}`, modelView);
+        return toImagePixels(image, imageId);
+      } catch (error) {
+        // Some images can be shown but have no model view (e.g. palette colour): decode them alone.
+        if (!(error instanceof UnsupportedSyntaxError)) throw error;
+        return toImagePixels(await pool.decode(filePath, frame), imageId);
+      }
+    },
+    async modelView(filePath, frame) {
+      const key = `${frame}:${filePath}`;
+      const cached = views.get(key);
+      if (cached) return cached;
+      const { modelView } = await pool.decodeWithModelView(filePath, frame);
+      keep(key, modelView);
+      return modelView;
     },
     dispose: () => pool.close(),
   };

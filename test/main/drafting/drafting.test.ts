@@ -1,6 +1,6 @@
 // Drafting with the real engine (demo model imported from resources/models on first use) through the services.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServices, type Services } from '../../../main/services';
@@ -9,6 +9,7 @@ import { buildPrompt, pickDraftImage } from '../../../main/drafting/drafting-ser
 import type { ImageSummary } from '../../../app/domain/study';
 import { fakeDeps, SAMPLES_DIR, type FakeBoundary } from '../services/fake-deps';
 import { bundleWorkers } from './bundle-workers';
+import { ModelsRegistry } from '../../../main/models-registry/registry';
 
 const ROOT = join(__dirname, '../../..');
 const SIIM_4904 = join(SAMPLES_DIR, 'siim_1.2.276.0.7230010.3.1.4.8323329.4904.1517875185.355709.dcm');
@@ -176,6 +177,26 @@ describe('drafting', () => {
     expect(events.filter((e) => e.type === 'token').length - tokensAtCancel).toBeLessThanOrEqual(2);
     expect((await services.handlers['report:get']({ studyInstanceUid: other }))?.provenance ?? null).toBeNull();
     expect(await services.handlers['draft:cancel']({ draftId })).toEqual({ cancelled: false });
+  });
+});
+
+describe('model verification on load', () => {
+  it('hashes a model fully once, then only when its files change', async () => {
+    const settings = new Map<string, unknown>();
+    const registry = new ModelsRegistry({
+      modelsDir: boundary.deps.modelsDir,
+      bundledModelsDir: join(ROOT, 'resources/models'),
+      settings: { get: (k) => settings.get(k), set: (k, v) => settings.set(k, v) },
+      importWorker: workers['model-import.worker'],
+      emitProgress: () => undefined,
+    });
+    const demoDir = join(boundary.deps.modelsDir, 'demo');
+    expect(await registry.loadCheck(demoDir)).toBe('full');
+    expect(await registry.verify('demo')).toMatchObject({ status: 'ok' });
+    expect(await registry.loadCheck(demoDir)).toBe('size');
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(join(demoDir, 'decoder.onnx'), later, later);
+    expect(await registry.loadCheck(demoDir)).toBe('full');
   });
 });
 
