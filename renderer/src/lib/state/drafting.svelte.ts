@@ -71,13 +71,12 @@ class Drafting {
   ai = $state<Record<string, AiText>>({});
   /** Located boxes per image id. */
   boxes = $state<Record<string, Box[]>>({});
-  /** Whether the last Locate on an image found nothing (so the UI can say so). */
-  located = $state<Record<string, string>>({});
 
   #run: Run | null = null;
   #unsubscribe: (() => void) | null = null;
 
-  #listen(): void {
+  /** Subscribes to draft events; called at start-up so no early event of a first draft can be missed. */
+  listen(): void {
     if (this.#unsubscribe) return;
     this.#unsubscribe = on('draft:event', (event) => this.#onEvent(event));
   }
@@ -131,7 +130,7 @@ class Drafting {
   }
 
   #begin(run: Run): void {
-    this.#listen();
+    this.listen();
     this.#run = run;
     this.running = true;
     this.task = run.task;
@@ -179,15 +178,15 @@ class Drafting {
       }
       case 'done':
         if (run.task === 'report') {
-          // The streamed pieces are the text; fall back to the final text if no token arrived.
-          if (run.text === '') run.text = event.text;
-          const sections = splitReportText(run.text);
+          // The final text is the authority; token confidences only count when the pieces add up to it.
+          const text = event.text;
+          const sections = splitReportText(text);
           this.#apply(run, sections);
-          this.ai = { ...this.ai, [run.studyInstanceUid]: { text: run.text, spans: run.spans, sections: pick(sections) } };
+          const spans = run.text === text ? run.spans : [];
+          this.ai = { ...this.ai, [run.studyInstanceUid]: { text, spans, sections: pick(sections) } };
           void run.session?.flush();
         } else {
           this.boxes = { ...this.boxes, [run.boxesImageId]: event.boxes };
-          this.located = { ...this.located, [run.boxesImageId]: event.boxes.length === 0 ? 'Nothing located' : '' };
           if (event.boxes.length === 0) toasts.push('info', 'The model located nothing for this label');
         }
         this.#finish(run, 'done');
