@@ -17,6 +17,8 @@ export function hardenSession(session: Session): void {
 export function hardenWebContents(app: App): void {
   app.on('web-contents-created', (_event, contents: WebContents) => {
     contents.setWindowOpenHandler(({ url }) => windowOpenDecision(url));
+    // WebRTC's UDP traffic does not pass through webRequest: allow none that bypasses a proxy (there is none).
+    contents.setWebRTCIPHandlingPolicy('disable_non_proxied_udp');
     const guard = (event: { preventDefault(): void; url: string }): void => {
       if (!isNavigationAllowed(event.url)) event.preventDefault();
     };

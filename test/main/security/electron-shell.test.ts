@@ -138,6 +138,30 @@ describe('Electron shell (main/index.ts)', () => {
     await expect(list({ senderFrame: { url: 'https://evil.example/', parent: null } }, {})).rejects.toThrow(/did not come from Radraft/);
   });
 
+  it('hardens every web contents: no new windows, no foreign navigation, no webviews, no UDP', () => {
+    const listeners = new Map<string, (event: { preventDefault(): void; url: string }) => void>();
+    let openHandler: ((d: { url: string }) => unknown) | null = null;
+    let webrtc = '';
+    const contents = {
+      setWindowOpenHandler: (h: (d: { url: string }) => unknown) => (openHandler = h),
+      setWebRTCIPHandlingPolicy: (p: string) => (webrtc = p),
+      on: (event: string, l: (event: { preventDefault(): void; url: string }) => void) => listeners.set(event, l),
+    };
+    for (const l of fake.state.appEvents.get('web-contents-created') ?? []) l({}, contents);
+    expect(openHandler!({ url: 'https://example.com' })).toEqual({ action: 'deny' });
+    expect(webrtc).toBe('disable_non_proxied_udp');
+    const prevented = (event: string, url: string): boolean => {
+      let stopped = false;
+      listeners.get(event)!({ url, preventDefault: () => (stopped = true) });
+      return stopped;
+    };
+    expect(prevented('will-navigate', 'https://example.com/')).toBe(true);
+    expect(prevented('will-redirect', 'http://10.0.0.1/')).toBe(true);
+    expect(prevented('will-frame-navigate', 'file:///etc/passwd')).toBe(true);
+    expect(prevented('will-navigate', 'app://radraft/index.html')).toBe(false);
+    expect(prevented('will-attach-webview', 'app://radraft/index.html')).toBe(true);
+  });
+
   it('sends menu commands to the window', () => {
     const file = fake.state.menu.find((m) => m.label === '&File')!;
     const open = (file.submenu as MenuItemConstructorOptions[]).find((i) => i.label === 'Open Files…')!;
