@@ -36,7 +36,7 @@ export interface ServiceDeps {
   now?: () => Date;
   /** Bundled models (resources/models: the demo model); default: `models` beside samplesDir. */
   bundledModelsDir?: string;
-  /** Worker scripts; default: the bundled dist/workers/*.cjs. Tests may run the TypeScript sources with tsx. */
+  /** Worker scripts; default: the bundled dist/workers/*.cjs (tests pass bundles of their own). */
   workers?: Partial<Record<WorkerName, WorkerScript>>;
 }
 
