@@ -190,20 +190,9 @@ export class PaliGemmaGraphBuilder {
     const proj = ['q_proj', 'k_proj', 'v_proj'];
     const qkv = this.makeMatMul(`${base}/qkv_proj`, x, proj.map((n) => `${p}.${n}.weight`), 3 * v.hiddenSize, v.hiddenSize, proj.map((n) => `${p}.${n}.bias`));
     const parts = this.makeSplit(`${base}/qkv_proj`, qkv, [v.hiddenSize, v.hiddenSize, v.hiddenSize]);
-    const heads = (name: string, y: string): string => {
-      const r = this.g.op('Reshape', `${base}/${name}/Reshape`, [y, this.g.constI64([0, 0, v.numHeads, headDim])]);
-      return this.g.op('Transpose', `${base}/${name}/Transpose`, [r], { perm: [0, 2, 1, 3] });
-    };
-    const q = heads('q_proj', parts[0]);
-    const k = heads('k_proj', parts[1]);
-    const val = heads('v_proj', parts[2]);
-    const kt = this.g.op('Transpose', `${base}/k_proj/Transpose_1`, [k], { perm: [0, 1, 3, 2] });
-    const scores = this.g.op('MatMul', `${base}/MatMul`, [q, kt]);
-    const scaled = this.g.op('Mul', `${base}/Mul`, [scores, this.g.constF32([f32(headDim ** -0.5)])]);
-    const probs = this.g.op('Softmax', `${base}/Softmax`, [scaled], { axis: -1 });
-    const ctx = this.g.op('MatMul', `${base}/MatMul_1`, [probs, val]);
-    const t = this.g.op('Transpose', `${base}/Transpose`, [ctx], { perm: [0, 2, 1, 3] });
-    const merged = this.g.op('Reshape', `${base}/Reshape`, [t, this.g.constI64([0, 0, v.hiddenSize])]);
+    // Bidirectional, unmasked, no soft-cap: onnxruntime's fused MultiHeadAttention computes softmax(q·kᵀ·d^-½)·v
+    // without materialising the [heads, S, S] scores (4096² per head at 896 px).
+    const merged = this.g.op('MultiHeadAttention', `${base}/MultiHeadAttention`, parts, { num_heads: v.numHeads, scale: { float: f32(headDim ** -0.5) } }, { domain: 'com.microsoft' });
     return this.makeMatMul(`${base}/out_proj`, merged, `${p}.out_proj.weight`, v.hiddenSize, v.hiddenSize, `${p}.out_proj.bias`);
   }
 
