@@ -9,7 +9,7 @@
 //     opts.threads: onnxruntime intra-op threads.
 //   model.manifest: Manifest            image size, image_seq_length, special tokens, prompt templates, dtype…
 //   model.tokenizer: TextTokenizer      the model's tokenizer.json
-//   model.promptIds(prompt): number[]   <image>×N <bos> tokens(prompt) "\n"
+//   model.promptIds(prompt): number[]   tokens of the string <image>×N <bos> prompt "\n" (PaliGemmaProcessor)
 //   model.generate(req: GenerateRequest): Promise<GenerateResult>
 //     req.pixelValues: Float32Array NCHW 1×3×S×S in [-1, 1]; req.prompt (text) or req.inputIds (full ids);
 //     req.maxTokens (default manifest.maxNewTokens); req.signal (AbortSignal: stops before the next decode step,
@@ -21,14 +21,18 @@
 //   model.dispose(): Promise<void>
 //
 // Importing (CLI `radraft import-model`, app import):
-//   importCheckpoint(hfDir, outDir, { dtype: 'fp32'|'fp16'|'int8'|'int4', name?, onProgress? }): Manifest
+//   importCheckpoint(hfDir, outDir, { dtype: 'fp32'|'fp16'|'int8'|'int4', name?, onProgress?, quantizer? }): Manifest
+//     hfDir: a Hugging Face checkpoint folder, or an onnx-community (transformers.js) export folder (graphs linked).
 //   writeModelFolder(rawConfig, source: WeightSource, outDir, extras, opts): Manifest   (synth-model: random weights)
 //   expectedWeights(config): Map<canonical name, shape>   the weights a WeightSource must provide
 //   parsePaliGemmaConfig(json): PaliGemmaConfig
 //
-// In a worker (never blocks the caller): see ./client.ts — new InferenceClient(workerPath?) with
-//   load(modelDir, opts) → Promise<ModelInfo>, generate(req) → Promise<GenerateResult> (req.signal, req.onToken
-//   forwarded), dispose().
+// In a worker (never blocks the caller; onnxruntime-node's run is synchronous on the calling thread):
+//   new InferenceClient({ workerPath?, execArgv? })   default worker: dist/workers/inference.worker.cjs
+//   client.load(modelDir, opts) → Promise<ModelInfo { modelDir, manifest, loadMs }>  (a failed load keeps the old model)
+//   client.generate(req) → Promise<GenerateResult>   same request/result; req.signal and req.onToken work across
+//     the thread (abort is a shared-memory flag read after every step); typed errors are rebuilt by name
+//   client.unload(), client.dispose()
 export { PaliGemmaModel as Model, topK } from './model';
 export type { GenerateRequest, GenerateResult, GenerateTiming, LoadOptions, TokenInfo, TopK } from './model';
 export { InvalidInputError, ModelFileCorruptError, ModelFileMissingError, ModelLoadError, PromptTooLongError, UnsupportedArchitectureError } from './errors';
