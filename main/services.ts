@@ -108,7 +108,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     'studies:list': async () => index.list(),
     'image:load': async ({ imageId }) => index.loadImage(imageId),
     'report:get': async ({ studyInstanceUid }) => store.get(studyInstanceUid),
-    'report:save': async ({ studyInstanceUid, sections, baseRevision }) => store.save(studyInstanceUid, sections, baseRevision),
+    'report:save': async ({ studyInstanceUid, sections, baseRevision, acceptAi }) => store.save(studyInstanceUid, sections, baseRevision, acceptAi ?? false),
     'report:sign': async ({ studyInstanceUid, signedBy }) => store.sign(studyInstanceUid, signedBy),
     'report:export': async ({ studyInstanceUid }) => {
       const text = reportText(studyInstanceUid);

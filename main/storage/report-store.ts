@@ -52,8 +52,9 @@ export class ReportStore {
   /**
    * Writes the sections if `baseRevision` is the stored revision (0 for a report not yet saved). Synchronous and
    * committed (fsynced) before it returns, so an acknowledged save survives the app being killed.
+   * `acceptAi` records that the clinician accepted the AI text as it stands (reviewed without edits).
    */
-  save(studyInstanceUid: string, sections: ReportSections, baseRevision: number): ReportRecord {
+  save(studyInstanceUid: string, sections: ReportSections, baseRevision: number, acceptAi = false): ReportRecord {
     return this.write('The report could not be saved', () => {
       const current = this.get(studyInstanceUid);
       const currentRevision = current?.revision ?? 0;
@@ -66,7 +67,7 @@ export class ReportStore {
         );
       }
       const at = this.now().toISOString();
-      const provenance = current?.provenance ? markReviewed(current.provenance, sections) : null;
+      const provenance = current?.provenance ? markReviewed(current.provenance, sections, acceptAi) : null;
       const next: ReportRecord = {
         version: REPORT_RECORD_VERSION,
         studyInstanceUid,
@@ -252,8 +253,9 @@ function recordOf(row: ReportRow): ReportRecord {
 }
 
 /** The clinician has reviewed the AI text once any section the model wrote differs from what it wrote. */
-function markReviewed(provenance: DraftProvenance, sections: ReportSections): DraftProvenance {
+function markReviewed(provenance: DraftProvenance, sections: ReportSections, accepted: boolean): DraftProvenance {
   if (provenance.reviewed) return provenance;
+  if (accepted) return { ...provenance, reviewed: true };
   const edited = (Object.keys(provenance.aiDraft) as (keyof ReportSections)[]).some((k) => (provenance.aiDraft[k] ?? '') !== sections[k]);
   return edited ? { ...provenance, reviewed: true } : provenance;
 }

@@ -125,6 +125,18 @@ describe('ReportStore', () => {
     store.close();
   });
 
+  it('marks AI text reviewed when the clinician accepts it unchanged', () => {
+    const store = ReportStore.open(dbPath, now);
+    store.recordProvenance(UID, provenance);
+    const aiText = { ...emptySections(), findings: 'Lungs are clear.', impression: 'Normal.' };
+    expect(store.save(UID, aiText, 0).provenance?.reviewed).toBe(false);
+    const accepted = store.save(UID, aiText, 1, true);
+    expect(accepted.provenance?.reviewed).toBe(true);
+    expect(accepted.sections).toEqual(aiText);
+    expect(store.get(UID)?.provenance?.reviewed).toBe(true);
+    store.close();
+  });
+
   it('turns a failed write into a StorageError (a save is never silently lost)', () => {
     const store = ReportStore.open(dbPath, now);
     store.save(UID, sections('a'), 0);
