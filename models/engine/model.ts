@@ -291,6 +291,7 @@ export class PaliGemmaModel {
     const steps: GenerateResult['steps'] = [];
     const stream = this.tokenizer.streamDecoder({ skipSpecial: true });
     let stopReason: GenerateResult['stopReason'] = 'max_tokens';
+    let lastInfo: TokenInfo | null = null;
     let prefillMs = 0;
     let past = 0;
     let length = ids.length;
@@ -310,7 +311,8 @@ export class PaliGemmaModel {
       generated.push(id);
       steps.push({ top5Ids: top.ids, top5Logits: top.logits });
       const piece = stream.push(id);
-      req.onToken?.(piece, { id, probability: softmaxAt(logits, top.logits[0], top.logits[0]), top5: top });
+      lastInfo = { id, probability: softmaxAt(logits, top.logits[0], top.logits[0]), top5: top };
+      req.onToken?.(piece, lastInfo);
       if (m.tokens.eos.includes(id)) {
         stopReason = 'eos';
         break;
@@ -325,9 +327,8 @@ export class PaliGemmaModel {
       this.stepFeeds(feeds, await this.embedIds([id]), 1, past);
     }
     const tail = stream.flush();
-    if (tail && req.onToken && generated.length) {
-      req.onToken(tail, { id: generated[generated.length - 1], probability: NaN, top5: { ids: [], logits: [] } });
-    }
+    // Bytes held back for an incomplete UTF-8 character are flushed with the last token's info.
+    if (tail && req.onToken && lastInfo) req.onToken(tail, lastInfo);
     const t3 = now();
     const decodeMs = Math.max(0, t3 - t2 - prefillMs);
     const decoded = Math.max(0, generated.length - 1);
