@@ -3,6 +3,7 @@
 import { build } from 'esbuild';
 import { build as viteBuild } from 'vite';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join, basename } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -50,5 +51,13 @@ await build({
 
 if (existsSync(join(root, 'renderer/index.html'))) {
   await viteBuild({ configFile: join(root, 'renderer/vite.config.ts'), logLevel: 'warn' });
+}
+// The demo model ships as a Hugging Face checkpoint and is imported here ("imported when building"), so the app and
+// `radraft draft` without --model work out of the box; the registry falls back to a first-run import otherwise.
+const demoCheckpoint = join(root, 'resources/models/demo-checkpoint');
+const demoModel = join(root, 'resources/models/demo');
+if (existsSync(join(demoCheckpoint, 'config.json'))) {
+  rmSync(demoModel, { recursive: true, force: true });
+  execFileSync(process.execPath, [join(out, 'cli/radraft.cjs'), 'import-model', demoCheckpoint, '--out', demoModel, '--dtype', 'fp32', '--name', 'Radraft tiny demo (not for clinical use)'], { stdio: ['ignore', 'ignore', 'inherit'] });
 }
 console.log('build: ok');
