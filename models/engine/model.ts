@@ -154,6 +154,10 @@ interface DecoderIO {
   numLayers: number;
   kvHeads: number;
   headDim: number;
+  /** The graph computes top5_logits / top5_ids / logsumexp (radraft graphs); else the engine scans `logits`. */
+  tokenChoice: boolean;
+  /** Outputs to fetch each step. */
+  fetches: string[];
 }
 
 function floatTypeOf(session: ort.InferenceSession, name: string, inputs = true): FloatType {
@@ -167,7 +171,12 @@ function decoderIO(session: ort.InferenceSession, manifest: Manifest): DecoderIO
   let numLayers = 0;
   while (names.has(`past_key_values.${numLayers}.key`)) numLayers++;
   if (numLayers === 0) throw new ModelLoadError('the decoder graph has no past_key_values inputs: a decoder with KV cache is required');
+  const outputs = new Set(session.outputNames);
+  const tokenChoice = ['top5_logits', 'top5_ids', 'logsumexp'].every((n) => outputs.has(n));
+  const presents = Array.from({ length: numLayers }, (_, i) => [`present.${i}.key`, `present.${i}.value`]).flat();
   return {
+    tokenChoice,
+    fetches: [...(tokenChoice ? ['top5_logits', 'top5_ids', 'logsumexp'] : ['logits']), ...presents],
     attentionMask: names.has('attention_mask'),
     positionIds: names.has('position_ids'),
     useCacheBranch: names.has('use_cache_branch'),
@@ -301,17 +310,14 @@ export class PaliGemmaModel {
         stopReason = 'aborted';
         break;
       }
-      const out = await this.decoder.run(feeds);
+      const out = await this.decoder.run(feeds, io.fetches);
       if (step === 0) prefillMs = now() - t2;
-      // Exports may return logits for every position: the last row is the next token's.
-      const all = out.logits.type === 'float16' ? halfToFloats(out.logits.data as Uint16Array) : (out.logits.data as Float32Array);
-      const logits = all.length === d.vocabSize ? all : all.subarray(all.length - d.vocabSize);
-      const top = topK(logits);
+      const { top, probability } = this.choose(out);
       const id = top.ids[0];
       generated.push(id);
       steps.push({ top5Ids: top.ids, top5Logits: top.logits });
       const piece = stream.push(id);
-      lastInfo = { id, probability: softmaxAt(logits, top.logits[0], top.logits[0]), top5: top };
+      lastInfo = { id, probability, top5: top };
       req.onToken?.(piece, lastInfo);
       if (m.tokens.eos.includes(id)) {
         stopReason = 'eos';
@@ -346,6 +352,21 @@ export class PaliGemmaModel {
         tokens_per_s: decoded > 0 && decodeMs > 0 ? (decoded * 1000) / decodeMs : 0,
       },
     };
+  }
+
+  /** Greedy choice: from the graph's TopK/logsumexp outputs, or by scanning the logits (exports). */
+  private choose(out: ort.InferenceSession.OnnxValueMapType): { top: TopK; probability: number } {
+    if (this.io.tokenChoice) {
+      const logits = Array.from(out.top5_logits.data as Float32Array);
+      const top = { ids: Array.from(out.top5_ids.data as BigInt64Array, Number), logits };
+      return { top, probability: Math.exp(logits[0] - (out.logsumexp.data as Float32Array)[0]) };
+    }
+    // Exports may return logits for every position: the last row is the next token's.
+    const vocab = this.manifest.decoder.vocabSize;
+    const all = out.logits.type === 'float16' ? halfToFloats(out.logits.data as Uint16Array) : (out.logits.data as Float32Array);
+    const logits = all.length === vocab ? all : all.subarray(all.length - vocab);
+    const top = topK(logits);
+    return { top, probability: softmaxAt(logits, top.logits[0], top.logits[0]) };
   }
 
   private emptyResult(promptTokens: number, stopReason: GenerateResult['stopReason']): GenerateResult {

@@ -406,6 +406,19 @@ export class PaliGemmaGraphBuilder {
   }
 
   /**
+   * What greedy decoding needs from the logits, computed in the graph so the engine neither copies nor scans the
+   * vocabulary: top5_logits / top5_ids (TopK breaks ties towards the lower index, as torch.argmax) and logsumexp
+   * (the token's probability is exp(logit − logsumexp)).
+   */
+  makeTokenChoice(logits: string): void {
+    this.g.node('TopK', '/sampling/TopK', [logits, this.g.constI64([5])], { axis: -1, largest: 1, sorted: 1 }, { outputs: ['top5_logits', 'top5_ids'] });
+    this.g.op('ReduceLogSumExp', '/sampling/ReduceLogSumExp', [logits], { axes: [-1], keepdims: 0 }, { output: 'logsumexp' });
+    this.g.output('top5_logits', DataType.FLOAT, ['batch', 1, 5]);
+    this.g.output('top5_ids', DataType.INT64, ['batch', 1, 5]);
+    this.g.output('logsumexp', DataType.FLOAT, ['batch', 1]);
+  }
+
+  /**
    * inputs_embeds [B, S, hidden], position_ids [B, S] (from 1), past_key_values.{i}.{key,value} [B, kv, P, D]
    * → logits [B, 1, vocab] (last position), present.{i}.{key,value}.
    */
@@ -425,6 +438,7 @@ export class PaliGemmaGraphBuilder {
     const logits = this.makeLmHead(normed);
     this.g.op('Identity', '/lm_head/Identity', [logits], {}, { output: 'logits' });
     this.g.output('logits', DataType.FLOAT, ['batch', 1, t.vocabSize]);
+    this.makeTokenChoice('logits');
     for (let i = 0; i < t.numLayers; i++) {
       for (const kv of ['key', 'value']) this.g.output(`present.${i}.${kv}`, DataType.FLOAT, ['batch', t.numKvHeads, `present_sequence_length_${i}`, t.headDim]);
     }

@@ -14,7 +14,10 @@ describe.each(['tiny-paligemma2-randn', 'tiny-paligemma2-randn-448', 'tiny-palig
       const ids = c.text_ids ? inputIds(c) : model.promptIds(c.prompt);
       if (c.input_ids_len) expect(ids).toHaveLength(c.input_ids_len);
       expect(model.promptIds(c.prompt)).toEqual(ids);
-      const r = await model.generate({ pixelValues: casePixels(c, name), inputIds: ids, maxTokens: c.generated_ids.length });
+      const probs: number[] = [];
+      const r = await model.generate({ pixelValues: casePixels(c, name), inputIds: ids, maxTokens: c.generated_ids.length, onToken: (_p, info) => probs.push(info.probability) });
+      // Logits reach 157 here: the in-graph log-sum-exp must not overflow float32.
+      expect(probs.every((p) => Number.isFinite(p) && p > 0 && p <= 1)).toBe(true);
       expect(r.ids).toEqual(c.generated_ids);
       expect(r.steps.map((s) => s.top5Ids)).toEqual(c.steps_top5.map((s) => s.ids));
       expect(maxLogitDiff(r.steps, c.steps_top5)).toBeLessThan(1e-3);

@@ -1,6 +1,7 @@
 // An onnx-community (transformers.js) export folder as a model folder. No real export is available offline, so the
 // export is assembled from radraft's own graphs in the transformers.js file layout, with the extra decoder inputs
-// such exports have (attention_mask, use_cache_branch) added, which the engine must feed.
+// such exports have (attention_mask, use_cache_branch) added, which the engine must feed, and only `logits` to choose
+// tokens from.
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { onnx } from 'onnx-proto';
@@ -17,8 +18,13 @@ afterAll(() => {
 });
 const dev00 = cxrCases()[0];
 
+/** Adds the inputs transformers.js decoders have, and drops radraft's in-graph token choice (exports have only logits). */
 function withExportInputs(path: string, out: string): void {
   const model = onnx.ModelProto.decode(readFileSync(path));
+  const graph = model.graph!;
+  const choice = new Set(['top5_logits', 'top5_ids', 'logsumexp']);
+  graph.output = (graph.output ?? []).filter((o) => !choice.has(o.name ?? ''));
+  graph.node = (graph.node ?? []).filter((n) => !(n.output ?? []).some((o) => choice.has(o)));
   const T = onnx.TensorProto.DataType;
   (model.graph!.input ??= []).push(
     { name: 'attention_mask', type: { tensorType: { elemType: T.INT64, shape: { dim: [{ dimValue: 1 }, { dimParam: 'total_sequence_length' }] } } } },
@@ -49,8 +55,11 @@ describe('onnx-community export folders', () => {
 
     const model = await loadModel(out);
     try {
-      const r = await model.generate({ pixelValues: casePixels(dev00, ''), inputIds: inputIds(dev00), maxTokens: 12 });
+      const probs: number[] = [];
+      const r = await model.generate({ pixelValues: casePixels(dev00, ''), inputIds: inputIds(dev00), maxTokens: 12, onToken: (_p, info) => probs.push(info.probability) });
       expect(r.ids).toEqual(dev00.generated_ids.slice(0, 12));
+      expect(r.steps.map((s) => s.top5Ids)).toEqual(dev00.steps_top5.slice(0, 12).map((s) => s.ids));
+      expect(probs.every((p) => p > 0 && p <= 1)).toBe(true);
     } finally {
       await model.dispose();
     }
