@@ -160,8 +160,8 @@ interface DecoderIO {
   fetches: string[];
 }
 
-function floatTypeOf(session: ort.InferenceSession, name: string, inputs = true): FloatType {
-  const meta = (inputs ? session.inputMetadata : session.outputMetadata).find((m) => m.name === name);
+function floatTypeOf(session: ort.InferenceSession, name: string): FloatType {
+  const meta = session.inputMetadata.find((m) => m.name === name);
   return meta && meta.isTensor && meta.type === 'float16' ? 'float16' : 'float32';
 }
 
@@ -223,10 +223,16 @@ export class PaliGemmaModel {
         throw ModelFileCorruptError.of(file, dir, `onnxruntime cannot load it: ${(error as Error).message}`);
       }
     };
-    const vision = await open(manifest.graphs.vision);
-    const embed = await open(manifest.graphs.embed);
-    const decoder = await open(manifest.graphs.decoder);
-    return new PaliGemmaModel(dir, manifest, tokenizer, vision, embed, decoder, decoderIO(decoder, manifest), now() - t0);
+    const opened: ort.InferenceSession[] = [];
+    try {
+      for (const file of [manifest.graphs.vision, manifest.graphs.embed, manifest.graphs.decoder]) opened.push(await open(file));
+      const [vision, embed, decoder] = opened;
+      return new PaliGemmaModel(dir, manifest, tokenizer, vision, embed, decoder, decoderIO(decoder, manifest), now() - t0);
+    } catch (error) {
+      // Sessions already created hold hundreds of MB for a full-size model: free them before reporting.
+      await Promise.all(opened.map((s) => s.release().catch(() => undefined)));
+      throw error;
+    }
   }
 
   /** Full input ids for a prompt: the string <image>×N <bos> prompt \n tokenized whole (transformers' PaliGemmaProcessor). */
