@@ -114,6 +114,9 @@ describe('loadModel', () => {
     await expect(loadModel(dir)).rejects.toThrow(/vision_encoder\.onnx .*corrupt \(sha256 does not match/);
     writeFileSync(path, bytes.subarray(0, 1000));
     await expect(loadModel(dir, { verify: 'size' })).rejects.toThrow(/1000 bytes, manifest says/);
+    // Same size, garbage content, hashes skipped: onnxruntime's refusal is reported as the same typed error.
+    writeFileSync(path, Buffer.alloc(bytes.length, 0x5a));
+    await expect(loadModel(dir, { verify: 'size' })).rejects.toThrow(/vision_encoder\.onnx .*corrupt \(onnxruntime cannot load it/);
   });
 
   it('refuses a folder without a manifest and an unsupported architecture', async () => {
