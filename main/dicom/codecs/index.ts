@@ -103,8 +103,19 @@ async function decodeJpeg2000(frame: Uint8Array, expected: ExpectedFrame, htj2k:
   return { samples: r.value, width: r.info.width, height: r.info.height, components: r.info.componentCount, photometricInterpretation };
 }
 
+/**
+ * A JPEG-LS codestream must end with EOI (T.87 / T.81 B.2.1), allowing DICOM's even-length zero padding. CharLS can
+ * spin for tens of seconds on a damaged scan that has lost its EOI, so such streams are refused before decoding.
+ */
+function checkEndsWithEoi(frame: Uint8Array): void {
+  let end = frame.length;
+  while (end > 0 && frame[end - 1] === 0) end--;
+  if (end < 2 || frame[end - 2] !== 0xff || frame[end - 1] !== 0xd9) throw new CodecFailure('the JPEG-LS codestream does not end with an EOI marker (truncated or damaged)');
+}
+
 async function decodeJpegLs(frame: Uint8Array, expected: ExpectedFrame): Promise<CodecOutput> {
   checkJpegSize(frame, expected);
+  checkEndsWithEoi(frame);
   const r = await runWasmDecoder('charls', charlsFactory, (m) => m.JpegLSDecoder, frame, (d) => heapToStored(d, expected, false));
   let samples = r.value;
   const { width, height, componentCount } = r.info;

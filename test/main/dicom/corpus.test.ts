@@ -118,3 +118,9 @@ describe('damaged but structurally valid codestreams are reported, not shown as 
     });
   }
 });
+
+it('a JPEG-LS scan that lost its EOI is refused at once (CharLS would spin on it for tens of seconds)', async () => {
+  const err = await decodeFile(fixture('derived', 'fuzz_MR_small_jpeg_ls_no_eoi.dcm')).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(CorruptCodestreamError);
+  expect((err as Error).message).toContain('EOI');
+});
