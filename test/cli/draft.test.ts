@@ -12,10 +12,10 @@ const modelView = (image: string): string => join(__dirname, '../fixtures/dicom/
 const dicomFile = (g: Generation): string => join(__dirname, '../fixtures/dicom', g.dicom.replace(/^data\//, ''));
 const resized = (image: string): string => join(__dirname, '../fixtures/preprocess/resized224', image.replace(/\.png$/, '.tv.png'));
 
-async function draft(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string; chunks: string[] }> {
+async function draft(args: string[], env: NodeJS.ProcessEnv = {}, bundled: string | null = null): Promise<{ code: number; stdout: string; stderr: string; chunks: string[] }> {
   const chunks: string[] = [];
   let stderr = '';
-  const code = await runDraft(args, { stdout: (t) => chunks.push(t), stderr: (t) => (stderr += t), env });
+  const code = await runDraft(args, { stdout: (t) => chunks.push(t), stderr: (t) => (stderr += t), env, bundledModelDir: () => bundled });
   return { code, stdout: chunks.join(''), stderr, chunks };
 }
 
@@ -105,6 +105,9 @@ describe('radraft draft', () => {
     expect((await draft([])).code).toBe(2);
     expect((await draft(['x.png'])).stderr).toMatch(/no model: pass --model/);
     expect((await draft(['x.png', '--model', model.dir, '--max-tokens', '-1'])).stderr).toMatch(/--max-tokens/);
+    // Without --model or RADRAFT_MODEL the bundled demo model is used.
+    const viaBundled = await draft(['x.png'], {}, join(scratch.dir, 'demo'));
+    expect(viaBundled.stderr).toMatch(/demo.*not a radraft model folder/);
     const missing = await draft(['x.png', '--model', join(scratch.dir, 'nope')]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/not a radraft model folder/);

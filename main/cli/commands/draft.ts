@@ -23,8 +23,13 @@ export class DraftInputError extends Error {
 }
 
 /** Where the CLI finds a model when --model is not given: $RADRAFT_MODEL, else the bundled demo model, if present. */
-export function defaultModelDir(env: NodeJS.ProcessEnv = process.env): string | null {
+export function defaultModelDir(env: NodeJS.ProcessEnv = process.env, bundled: () => string | null = bundledDemoModelDir): string | null {
   if (env.RADRAFT_MODEL) return env.RADRAFT_MODEL;
+  return bundled();
+}
+
+/** resources/models/demo (imported by the build), when it exists. */
+export function bundledDemoModelDir(): string | null {
   // The bundled CLI runs from dist/cli/; sources from main/cli/commands/. Both sit under the package root.
   for (const root of [join(__dirname, '..', '..'), join(__dirname, '..', '..', '..')]) {
     const demo = join(root, 'resources', 'models', 'demo');
@@ -79,6 +84,8 @@ export interface DraftIo {
   signal?: AbortSignal;
   env?: NodeJS.ProcessEnv;
   renderDicom?: DicomModelView;
+  /** Where to look when neither --model nor $RADRAFT_MODEL is given (default: the bundled demo model). */
+  bundledModelDir?: () => string | null;
 }
 
 interface Job {
@@ -152,7 +159,7 @@ export async function runDraft(args: string[], io: DraftIo): Promise<number> {
     io.stderr(`${USAGE}\n`);
     return 2;
   }
-  const modelDir = opts.model ?? defaultModelDir(io.env);
+  const modelDir = opts.model ?? defaultModelDir(io.env ?? process.env, io.bundledModelDir);
   if (!modelDir) {
     io.stderr('radraft draft: no model: pass --model MODEL_DIR (a folder made by `radraft import-model`) or set RADRAFT_MODEL\n');
     return 2;
