@@ -62,7 +62,7 @@ async function child(dir: string): Promise<void> {
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
 
-/** Read bandwidth (GB/s): onnxruntime ReduceSum over a 1 GiB float32 input, best of several passes. */
+/** Read bandwidth (GB/s): onnxruntime ReduceSum over a 1 GiB float32 input, best of 12 passes. */
 async function measureBandwidth(): Promise<number> {
   const n = 1 << 28;
   const DT = onnx.TensorProto.DataType;
@@ -79,7 +79,7 @@ async function measureBandwidth(): Promise<number> {
   const session = await ort.InferenceSession.create(proto, THREADS ? { intraOpNumThreads: THREADS } : {});
   const x = new ort.Tensor('float32', new Float32Array(n).fill(1), [64, n / 64]);
   let best = 0;
-  for (let i = 0; i < 6; i++) {
+  for (let i = 0; i < 12; i++) {
     const t0 = performance.now();
     await session.run({ x });
     best = Math.max(best, (n * 4) / ((performance.now() - t0) / 1000) / 1e9);
@@ -105,7 +105,7 @@ async function main(): Promise<void> {
   }
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}; onnxruntime ${ort.env.versions.common}`);
   const bandwidth = await measureBandwidth();
-  console.log(`memory read bandwidth (onnxruntime ReduceSum over 1 GiB, best of 6): ${bandwidth.toFixed(2)} GB/s`);
+  console.log(`memory read bandwidth (onnxruntime ReduceSum over 1 GiB, best of 12): ${bandwidth.toFixed(2)} GB/s`);
   for (const dir of positionals) {
     const args = [...process.execArgv, __filename, dir, '--child', '--tokens', String(TOKENS), '--runs', String(RUNS), ...(THREADS ? ['--threads', String(THREADS)] : [])];
     const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
