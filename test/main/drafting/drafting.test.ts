@@ -1,6 +1,6 @@
 // Drafting with the real engine (demo model imported from resources/models on first use) through the services.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cpSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServices, type Services } from '../../../main/services';
@@ -17,6 +17,17 @@ const SIIM_4904 = join(SAMPLES_DIR, 'siim_1.2.276.0.7230010.3.1.4.8323329.4904.1
 const DEV09 = 'FINDINGS: Large right pneumothorax with partial collapse of the right lung. No mediastinal shift. The left lung is clear.\nIMPRESSION: Large right pneumothorax.';
 const DEV11_LOCS = [99, 171, 255, 434];
 
+/**
+ * A bundle holding only the demo checkpoint, so these tests exercise the first-run import into the models folder
+ * (and their tampering never touches the demo model that the build imports into resources/models/demo).
+ */
+function checkpointOnlyBundle(parent: string): string {
+  const bundle = join(parent, 'bundle');
+  mkdirSync(bundle, { recursive: true });
+  symlinkSync(join(ROOT, 'resources/models/demo-checkpoint'), join(bundle, 'demo-checkpoint'));
+  return bundle;
+}
+
 let dir: string;
 let boundary: FakeBoundary;
 let services: Services;
@@ -25,7 +36,7 @@ let workers: ReturnType<typeof bundleWorkers>;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'radraft-draft-'));
   workers = bundleWorkers();
-  boundary = fakeDeps(dir, { bundledModelsDir: join(ROOT, 'resources/models'), workers });
+  boundary = fakeDeps(dir, { bundledModelsDir: checkpointOnlyBundle(dir), workers });
   services = await createServices(boundary.deps);
 });
 afterAll(async () => {
@@ -185,7 +196,7 @@ describe('model verification on load', () => {
     const settings = new Map<string, unknown>();
     const registry = new ModelsRegistry({
       modelsDir: boundary.deps.modelsDir,
-      bundledModelsDir: join(ROOT, 'resources/models'),
+      bundledModelsDir: join(dir, 'bundle'),
       settings: { get: (k) => settings.get(k), set: (k, v) => settings.set(k, v) },
       importWorker: workers['model-import.worker'],
       emitProgress: () => undefined,
