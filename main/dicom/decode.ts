@@ -121,7 +121,7 @@ async function decodeEncapsulated(h: DicomHeader, dataSet: DataSet, frame: numbe
         `the codestream holds a ${out.width}×${out.height}×${out.components} image but the header says ${h.columns}×${h.rows}×${h.samplesPerPixel}`,
       );
     }
-    return { pixels: out.samples, photometricInterpretation: out.photometricInterpretation ?? h.photometricInterpretation };
+    return { pixels: out.samples, photometricInterpretation: out.photometricInterpretation ?? h.photometricInterpretation, range: out.range };
   } catch (e) {
     if (e instanceof DicomError) throw e;
     if (e instanceof UnsupportedCodestream) throw new UnsupportedSyntaxError(f, e.message, { cause: e });

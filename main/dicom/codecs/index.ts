@@ -25,6 +25,18 @@ export interface CodecOutput {
   components: number;
   /** Set when the codec changed the colour space (e.g. YCbCr → RGB in libjpeg, inverse MCT in JPEG 2000). */
   photometricInterpretation?: string;
+  /** Min/max of the samples when the conversion already computed them. */
+  range?: { min: number; max: number };
+}
+
+type Range = { min: number; max: number };
+
+function newRange(): Range {
+  return { min: NaN, max: NaN };
+}
+
+function known(r: Range): Range | undefined {
+  return Number.isNaN(r.min) ? undefined : r;
 }
 
 export interface ExpectedFrame {
@@ -63,8 +75,12 @@ function layout(expected: ExpectedFrame): StoredLayout {
   return { ...expected, outOfRange: expected.lossy ? 'clamp' : 'strict' };
 }
 
-/** Stored values straight from the codec's buffer in the WASM heap: one pass, no intermediate copy. */
-function heapToStored(d: WasmDecoded, expected: ExpectedFrame, signed: boolean): StoredArray {
+/**
+ * Stored values from the codec's decoded buffer in one pass. A heap view is converted into a new array; a JS copy
+ * the codec already made (`owned`) is converted in place and becomes the result, so peak memory holds one
+ * image-sized JS array, not two.
+ */
+function heapToStored(d: WasmDecoded, expected: ExpectedFrame, signed: boolean, range?: Range): StoredArray {
   const { width, height, componentCount, bitsPerSample } = d.info;
   const n = width * height * componentCount;
   if (n === 0) throw new CodecFailure('the codec decoded no pixels', d.messages);
@@ -72,12 +88,14 @@ function heapToStored(d: WasmDecoded, expected: ExpectedFrame, signed: boolean):
   const heap = d.heap;
   if (heap.length < n * bytesPer) throw new CodecFailure(`the codec returned ${heap.length} bytes for ${n} samples`, d.messages);
   let view: SampleArray;
+  let owned = d.owned;
   if (bytesPer === 1) view = signed ? new Int8Array(heap.buffer, heap.byteOffset, n) : heap.subarray(0, n);
   else {
     const aligned = heap.byteOffset % 2 === 0 ? heap : heap.slice(0, n * 2);
+    if (aligned !== heap) owned = true;
     view = signed ? new Int16Array(aligned.buffer, aligned.byteOffset, n) : new Uint16Array(aligned.buffer, aligned.byteOffset, n);
   }
-  return toStored(view, layout(expected));
+  return toStored(view, layout(expected), owned, range);
 }
 
 function planarToInterleaved<T extends StoredArray>(planar: T, pixels: number, components: number): T {
@@ -92,15 +110,16 @@ const j2kFailureLine = /^\[ERROR\]|\[WARNING\].*(too short|truncat|premature)/i;
 async function decodeJpeg2000(frame: Uint8Array, expected: ExpectedFrame, htj2k: boolean): Promise<CodecOutput> {
   const codestream = extractJ2kCodestream(frame);
   checkSize(readJ2kSize(codestream), expected);
+  const range = newRange();
   const r = htj2k
-    ? await runWasmDecoder('openjph', openjphFactory, (m) => m.HTJ2KDecoder, codestream, (d) => heapToStored(d, expected, d.info.isSigned === true))
-    : await runWasmDecoder('openjpeg', openjpegFactory, (m) => m.J2KDecoder, codestream, (d) => heapToStored(d, expected, d.info.isSigned === true));
+    ? await runWasmDecoder('openjph', openjphFactory, (m) => m.HTJ2KDecoder, codestream, (d) => heapToStored(d, expected, d.info.isSigned === true, range))
+    : await runWasmDecoder('openjpeg', openjpegFactory, (m) => m.J2KDecoder, codestream, (d) => heapToStored(d, expected, d.info.isSigned === true, range));
   // OpenJPEG reports failures only through its message callback and an empty frame, never by throwing.
   const failure = r.messages.find((m) => j2kFailureLine.test(m));
   if (failure) throw new CodecFailure(failure.replace(/^\[(ERROR|WARNING)\]\s*/, '').trim(), r.messages);
   let photometricInterpretation: string | undefined;
   if (r.info.componentCount === 3 && /^YBR_(RCT|ICT)$/.test(expected.photometricInterpretation)) photometricInterpretation = 'RGB';
-  return { samples: r.value, width: r.info.width, height: r.info.height, components: r.info.componentCount, photometricInterpretation };
+  return { samples: r.value, width: r.info.width, height: r.info.height, components: r.info.componentCount, photometricInterpretation, range: known(range) };
 }
 
 /**
@@ -116,12 +135,13 @@ function checkEndsWithEoi(frame: Uint8Array): void {
 async function decodeJpegLs(frame: Uint8Array, expected: ExpectedFrame): Promise<CodecOutput> {
   checkJpegSize(frame, expected);
   checkEndsWithEoi(frame);
-  const r = await runWasmDecoder('charls', charlsFactory, (m) => m.JpegLSDecoder, frame, (d) => heapToStored(d, expected, false));
+  const range = newRange();
+  const r = await runWasmDecoder('charls', charlsFactory, (m) => m.JpegLSDecoder, frame, (d) => heapToStored(d, expected, false, range));
   let samples = r.value;
   const { width, height, componentCount } = r.info;
   // CharLS leaves non-interleaved (ILV_NONE) colour data plane by plane.
   if (componentCount > 1 && r.interleaveMode === 0) samples = planarToInterleaved(samples, width * height, componentCount);
-  return { samples, width, height, components: componentCount };
+  return { samples, width, height, components: componentCount, range: known(range) };
 }
 
 async function decodeJpegBaseline(frame: Uint8Array, expected: ExpectedFrame): Promise<CodecOutput> {

@@ -28,6 +28,8 @@ export interface EmscriptenCodecModule {
   JpegLSDecoder?: WasmDecoderClass;
   JPEGDecoder?: WasmDecoderClass;
   getExceptionMessage?: (pointer: number) => string | [string, string];
+  /** The module's memory; replaced when the heap grows, so read it after decoding. */
+  HEAPU8?: Uint8Array;
 }
 
 export interface EmscriptenModuleArgs {

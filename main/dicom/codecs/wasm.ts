@@ -36,8 +36,13 @@ export interface WasmResult<T> {
 
 export interface WasmDecoded {
   info: WasmFrameInfo;
-  /** View into the WASM heap; copy what you keep. */
+  /** The decoded samples: a view into the WASM heap (copy what you keep), or a JS copy when `owned`. */
   heap: Uint8Array;
+  /**
+   * True when the codec's getDecodedBuffer() already returned a JS-side copy (OpenJPEG, CharLS and libjpeg-turbo
+   * do; OpenJPH returns a heap view): that copy is nobody else's, so the caller may convert it in place.
+   */
+  owned: boolean;
   messages: string[];
   interleaveMode?: number;
 }
@@ -79,7 +84,10 @@ export async function runWasmDecoder<T>(
     const interleaveMode = decoder.getInterleaveMode?.();
     const nearLossless = decoder.getNearLossless?.();
     const messages = [...codec.log];
-    const value = consume({ info, heap: decoder.getDecodedBuffer(), messages, interleaveMode });
+    const heap = decoder.getDecodedBuffer();
+    const wasmMemory = codec.module.HEAPU8?.buffer;
+    const owned = wasmMemory !== undefined && heap.buffer !== wasmMemory;
+    const value = consume({ info, heap, owned, messages, interleaveMode });
     return { info, value, messages, interleaveMode, nearLossless };
   } catch (e) {
     if (e instanceof CodecFailure) throw e;
