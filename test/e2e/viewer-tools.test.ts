@@ -125,6 +125,9 @@ describe('viewer tools, end to end', () => {
     const problems = page.getByTestId('open-problems');
     await problems.waitFor();
     expect(await problems.innerText()).toMatch(/notes\.dcm — .+/);
+    // The cut copy shares its study (and SOP Instance UID) with the intact film opened earlier: pick it by file, so
+    // the check does not depend on how the two paths sort.
+    await page.locator('[data-testid="image-item"][title$="truncated.dcm"]').click();
     const error = page.getByTestId('viewer-error');
     await error.waitFor({ timeout: 30_000 });
     expect(await error.innerText()).toMatch(/cannot be shown[\s\S]+truncated\.dcm/);
