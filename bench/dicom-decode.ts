@@ -12,7 +12,8 @@
 // size at that moment; so it counts every page the decode touches (file read, codestream copy in the WASM heap,
 // codec working buffers, result) once, and nothing from before. The codec is warmed on a small file first, so the
 // WASM heap pages a large image needs are counted as growth (a heap already grown by an earlier large decode would
-// hide them); what stays resident afterwards (the WASM heap never shrinks) is reported as "retained".
+// hide them); what stays resident afterwards (the WASM heap never shrinks) is reported as "retained". The child
+// compiles WASM eagerly (--no-liftoff) so that V8's tier-up compiler does not run during the measured decode.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -230,7 +231,11 @@ async function main(): Promise<void> {
     if (!path || !warm) continue;
     const results: ChildResult[] = [];
     for (let i = 0; i < children; i++) {
-      const r = spawnSync(process.execPath, [...process.execArgv, '--expose-gc', __filename, '--child', path, '--warm', warm], { encoding: 'utf8' });
+      // --no-liftoff: V8 compiles the codec's WASM with its optimising compiler when the module is instantiated
+      // (during the warm-up) instead of tiering up in background threads during the measured decode, whose
+      // compiler memory otherwise lands at random in the peak (±15 MiB run to run).
+      const args = [...process.execArgv, '--expose-gc', '--no-liftoff', __filename, '--child', path, '--warm', warm];
+      const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
       if (r.status !== 0) {
         console.log(`${rel}: child failed: ${r.stderr.trim().split('\n').pop()}`);
         break;

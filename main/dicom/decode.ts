@@ -1,6 +1,6 @@
 // decodeFile: one frame of stored pixel values (before any LUT) plus the header. Transfer syntaxes per PS3.5
 // Annex A; Image Pixel module semantics per PS3.3 C.7.6.3.
-import type { DataSet } from 'dicom-parser';
+import type { DataSet, Element } from 'dicom-parser';
 import { CodecFailure, UnsupportedCodestream, decodeCompressedFrame } from './codecs';
 import { RleDecodeError, decodeRle } from './codecs/rle';
 import { expandYbr422, ybr422FrameBytes } from './colour';
@@ -83,17 +83,32 @@ function decodeNative(h: DicomHeader, dataSet: DataSet, frame: number, littleEnd
   return { pixels, photometricInterpretation: h.photometricInterpretation, ...(Number.isNaN(stats.min) ? {} : { range: stats }) };
 }
 
+/**
+ * The fragments of a single-frame image as views into the file when there are several (PS3.5 A.4), so a codec can
+ * gather them into its own memory without a joined JS copy; null where encapsulatedFrame must do the work (one
+ * fragment, several frames, or a fragment table that runs past the data, which it reports).
+ */
+function singleFrameFragments(dataSet: DataSet, element: Element, frames: number): Uint8Array[] | null {
+  const list = element.fragments ?? [];
+  if (frames !== 1 || !element.encapsulatedPixelData || list.length < 2) return null;
+  const all = dataSet.byteArray;
+  if (list.some((x) => x.position < 0 || x.length < 0 || x.position + x.length > all.length)) return null;
+  return list.map((x) => all.subarray(x.position, x.position + x.length));
+}
+
 async function decodeEncapsulated(h: DicomHeader, dataSet: DataSet, frame: number, encoding: ReturnType<typeof encodingOf>): Promise<FrameResult> {
   const f = h.filePath;
   const element = dataSet.elements[PIXEL_DATA_TAG];
-  const bytes = encapsulatedFrame(f, dataSet, element, frame, h.frames, encoding);
+  // JPEG-LS (CharLS) takes the fragments themselves: one compressed-size JS copy fewer at peak.
+  const fragments = encoding === 'jpeg-ls' ? singleFrameFragments(dataSet, element, h.frames) : null;
+  const bytes = fragments ?? encapsulatedFrame(f, dataSet, element, frame, h.frames, encoding);
   const layout = layoutOf(h);
-  if (encoding === 'encapsulated-native') {
+  if (encoding === 'encapsulated-native' && bytes instanceof Uint8Array) {
     const need = nativeFrameBytes(layout);
     if (bytes.length < need) throw new CorruptCodestreamError(f, `frame ${frame + 1} holds ${bytes.length} bytes, ${need} expected`);
     return decodeNativeBytes(bytes, h, layout);
   }
-  if (encoding === 'rle') {
+  if (encoding === 'rle' && bytes instanceof Uint8Array) {
     try {
       // RLE segments are always colour-by-plane internally; decodeRle interleaves them (PS3.5 G.2).
       const cells = decodeRle(bytes, layout);

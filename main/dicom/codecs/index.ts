@@ -132,11 +132,22 @@ function checkEndsWithEoi(frame: Uint8Array): void {
   if (end < 2 || frame[end - 2] !== 0xff || frame[end - 1] !== 0xd9) throw new CodecFailure('the JPEG-LS codestream does not end with an EOI marker (truncated or damaged)');
 }
 
-async function decodeJpegLs(frame: Uint8Array, expected: ExpectedFrame): Promise<CodecOutput> {
-  checkJpegSize(frame, expected);
-  checkEndsWithEoi(frame);
+async function decodeJpegLs(frame: Uint8Array | readonly Uint8Array[], expected: ExpectedFrame): Promise<CodecOutput> {
+  const check = (codestream: Uint8Array) => {
+    checkJpegSize(codestream, expected);
+    checkEndsWithEoi(codestream);
+  };
+  // A contiguous codestream is checked before CharLS is even given it; fragments once gathered into its heap.
+  if (frame instanceof Uint8Array) check(frame);
   const range = newRange();
-  const r = await runWasmDecoder('charls', charlsFactory, (m) => m.JpegLSDecoder, frame, (d) => heapToStored(d, expected, false, range));
+  const r = await runWasmDecoder(
+    'charls',
+    charlsFactory,
+    (m) => m.JpegLSDecoder,
+    frame,
+    (d) => heapToStored(d, expected, false, range),
+    frame instanceof Uint8Array ? undefined : check,
+  );
   let samples = r.value;
   const { width, height, componentCount } = r.info;
   // CharLS leaves non-interleaved (ILV_NONE) colour data plane by plane.
@@ -170,9 +181,26 @@ function decodeJpegLossless(frame: Uint8Array, expected: ExpectedFrame): CodecOu
   return { samples: toStored(out.subarray(0, n), layout(expected)), width: header.width, height: header.height, components: header.components };
 }
 
-export async function decodeCompressedFrame(encoding: PixelEncoding, frame: Uint8Array, expected: ExpectedFrame): Promise<CodecOutput> {
+/** Fragments joined into one codestream (PS3.5 A.4), for the decoders that need it contiguous in JS memory. */
+export function joinFragments(fragments: readonly Uint8Array[]): Uint8Array {
+  if (fragments.length === 1) return fragments[0];
+  const out = new Uint8Array(fragments.reduce((n, f) => n + f.length, 0));
+  let at = 0;
+  for (const f of fragments) {
+    out.set(f, at);
+    at += f.length;
+  }
+  return out;
+}
+
+/**
+ * `frame`: the frame's codestream, or its fragments in order. JPEG-LS takes fragments as they are (gathered straight
+ * into CharLS's heap); the other decoders get them joined.
+ */
+export async function decodeCompressedFrame(encoding: PixelEncoding, frame: Uint8Array | readonly Uint8Array[], expected: ExpectedFrame): Promise<CodecOutput> {
   try {
-    return await decodeByEncoding(encoding, frame, expected);
+    if (encoding === 'jpeg-ls') return await decodeJpegLs(frame, expected);
+    return await decodeByEncoding(encoding, frame instanceof Uint8Array ? frame : joinFragments(frame), expected);
   } catch (e) {
     if (e instanceof SampleRangeError) throw new CodecFailure(e.message);
     throw e;

@@ -61,15 +61,17 @@ function describeWasmThrow(module: EmscriptenCodecModule, thrown: unknown): stri
 }
 
 /**
- * Decodes `input` with a fresh decoder instance. A WASM abort (RuntimeError) leaves the module unusable, so the
+ * Decodes `input` (one codestream, or its fragments in order, gathered straight into the WASM heap so no joined JS
+ * copy is made) with a fresh decoder instance. A WASM abort (RuntimeError) leaves the module unusable, so the
  * module is dropped and re-instantiated on the next call.
  */
 export async function runWasmDecoder<T>(
   name: string,
   factory: EmscriptenCodecFactory,
   pick: (m: EmscriptenCodecModule) => WasmDecoderClass | undefined,
-  input: Uint8Array,
+  input: Uint8Array | readonly Uint8Array[],
   consume: (decoded: WasmDecoded) => T,
+  checkEncoded?: (encoded: Uint8Array) => void,
 ): Promise<WasmResult<T>> {
   const codec = await loadCodec(name, factory);
   const Decoder = pick(codec.module);
@@ -78,7 +80,15 @@ export async function runWasmDecoder<T>(
   let decoder: InstanceType<WasmDecoderClass> | undefined;
   try {
     decoder = new Decoder();
-    decoder.getEncodedBuffer(input.length).set(input);
+    const parts = input instanceof Uint8Array ? [input] : input;
+    const encoded = decoder.getEncodedBuffer(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      encoded.set(p, at);
+      at += p.length;
+    }
+    // Checks that need the whole codestream contiguous run on the heap copy when the input came in pieces.
+    checkEncoded?.(encoded);
     decoder.decode();
     const info = { ...decoder.getFrameInfo() };
     const interleaveMode = decoder.getInterleaveMode?.();
