@@ -194,7 +194,9 @@ export class ModelsRegistry {
     if (existsSync(demoDir)) list.push({ id: DEMO_ID, dir: demoDir, demo: true });
     const names = await readdir(this.deps.modelsDir, { withFileTypes: true }).catch(() => []);
     for (const d of names.sort((a, b) => a.name.localeCompare(b.name))) {
-      if (!d.isDirectory() || d.name.startsWith('.') || d.name === DEMO_ID) continue;
+      // A linked folder counts too: IT may keep large models on another volume and link them into the models folder.
+      const folder = d.isDirectory() || (d.isSymbolicLink() && (await stat(join(this.deps.modelsDir, d.name)).catch(() => null))?.isDirectory() === true);
+      if (!folder || d.name.startsWith('.') || d.name === DEMO_ID) continue;
       list.push({ id: d.name, dir: join(this.deps.modelsDir, d.name), demo: false });
     }
     return list;
