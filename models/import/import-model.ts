@@ -1,7 +1,7 @@
 // Checkpoint → model folder: three ONNX graphs, the tokenizer and preprocessor config, and a manifest with hashes.
 // Weights are streamed through the graph builder one tensor at a time (see WeightSource), and a graph whose weights
 // would not fit in a 2 GB protobuf is written with an external data file beside it.
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parsePaliGemmaConfig, type PaliGemmaConfig } from '../config/paligemma';
 import { DEFAULT_PROMPT_TEMPLATES, MANIFEST_FILE, MANIFEST_FORMAT, MANIFEST_VERSION, describeFile, type Manifest } from '../manifest';
@@ -12,6 +12,7 @@ import { CheckpointWeightSource, checkWeights, expectedWeights, type WeightSourc
 import { TextTokenizer } from '../tokenizer/tokenizer';
 
 import { ImportError } from './errors';
+import { decoderShape, writeManifest } from './model-folder';
 import { importOnnxCommunity, isOnnxCommunityExport } from './onnx-community';
 
 export { ImportError };
@@ -129,15 +130,7 @@ export function writeModelFolder(rawConfig: Record<string, unknown>, source: Wei
       image: cfg.imageTokenId,
       newline,
     },
-    decoder: {
-      numLayers: cfg.text.numLayers,
-      numKvHeads: cfg.text.numKvHeads,
-      headDim: cfg.text.headDim,
-      hiddenSize: cfg.text.hiddenSize,
-      vocabSize: cfg.text.vocabSize,
-      slidingWindow: cfg.text.slidingWindow,
-      slidingLayers: cfg.text.slidingLayers,
-    },
+    decoder: decoderShape(cfg),
     promptTemplates: templates,
     maxNewTokens: typeof defaults.max_new_tokens === 'number' ? defaults.max_new_tokens : 160,
     graphs: { ...GRAPH_FILES },
@@ -146,9 +139,7 @@ export function writeModelFolder(rawConfig: Record<string, unknown>, source: Wei
     files: files.map((f) => describeFile(outDir, f)),
     notes: opts.dtype === 'fp32' ? [] : [`weights stored as ${opts.dtype}; activations, norms, softmax and the KV cache stay float32`],
   };
-  const tmp = join(outDir, `${MANIFEST_FILE}.tmp`);
-  writeFileSync(tmp, JSON.stringify(manifest, null, 2) + '\n');
-  renameSync(tmp, join(outDir, MANIFEST_FILE));
+  writeManifest(outDir, manifest);
   opts.onProgress?.(1, 'done');
   return manifest;
 }

@@ -2,13 +2,14 @@
 // onnx/vision_encoder{suffix}.onnx, onnx/embed_tokens{suffix}.onnx and onnx/decoder_model_merged{suffix}.onnx (with
 // `.onnx_data*` external data), config.json, tokenizer.json and preprocessor_config.json. The graphs are used as they
 // are; the engine adapts to their inputs (attention_mask, position_ids, use_cache_branch, float16 tensors).
-import { copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parsePaliGemmaConfig } from '../config/paligemma';
-import { DEFAULT_PROMPT_TEMPLATES, MANIFEST_FILE, MANIFEST_FORMAT, MANIFEST_VERSION, describeFile, type Manifest } from '../manifest';
+import { DEFAULT_PROMPT_TEMPLATES, MANIFEST_FORMAT, MANIFEST_VERSION, describeFile, type Manifest } from '../manifest';
 import type { WeightDtype } from '../onnx/paligemma';
 import { TextTokenizer } from '../tokenizer/tokenizer';
 import { ImportError } from './errors';
+import { decoderShape, writeManifest } from './model-folder';
 
 /** How an onnx-community export differs from transformers 5.x, written into its manifest. */
 export const ONNX_COMMUNITY_NOTES = [
@@ -98,15 +99,7 @@ export function importOnnxCommunity(srcDir: string, outDir: string, opts: { dtyp
     imageSeqLength: cfg.imageSeqLength,
     maxSequenceLength: cfg.text.maxPositionEmbeddings,
     tokens: { bos: cfg.bosTokenId, eos: cfg.eosTokenIds, pad: cfg.padTokenId, image: cfg.imageTokenId, newline },
-    decoder: {
-      numLayers: cfg.text.numLayers,
-      numKvHeads: cfg.text.numKvHeads,
-      headDim: cfg.text.headDim,
-      hiddenSize: cfg.text.hiddenSize,
-      vocabSize: cfg.text.vocabSize,
-      slidingWindow: cfg.text.slidingWindow,
-      slidingLayers: cfg.text.slidingLayers,
-    },
+    decoder: decoderShape(cfg),
     promptTemplates: { ...DEFAULT_PROMPT_TEMPLATES },
     maxNewTokens: 160,
     graphs,
@@ -115,8 +108,6 @@ export function importOnnxCommunity(srcDir: string, outDir: string, opts: { dtyp
     files: files.map((f) => describeFile(outDir, f)),
     notes: ONNX_COMMUNITY_NOTES,
   };
-  const tmp = join(outDir, `${MANIFEST_FILE}.tmp`);
-  writeFileSync(tmp, JSON.stringify(manifest, null, 2) + '\n');
-  renameSync(tmp, join(outDir, MANIFEST_FILE));
+  writeManifest(outDir, manifest);
   return manifest;
 }
