@@ -1,16 +1,15 @@
 // End to end with the demo model: Draft streams the golden text into Findings and Impression, the clinician edits a
 // word, signs and exports (the file carries the edited text, the AI statement and the model's hash), and Locate draws
 // the golden box. Real renderer, real services, real engine in its worker.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startHarness, ROOT, type Harness } from './harness/server';
-import { openApp, type BrowserSession } from './harness/browser';
+import { ROOT } from './harness/server';
+import { appSuite, SHOTS } from './harness/suite';
 
 const FIXTURES = join(ROOT, 'test/fixtures/e2e');
 const SIIM = join(FIXTURES, 'siim_1.2.276.0.7230010.3.1.4.8323329.4904.1517875185.355709.dcm');
 const GOLDEN = JSON.parse(readFileSync(join(FIXTURES, 'golden-draft.json'), 'utf8')) as Record<'dev09' | 'dev11', { generated_text: string }>;
-const SHOTS = join(ROOT, 'test-results/e2e');
 
 const [goldenFindings, goldenImpression] = (() => {
   const m = /^FINDINGS:\s*([\s\S]*?)\s*\nIMPRESSION:\s*([\s\S]*)$/.exec(GOLDEN.dev09.generated_text);
@@ -18,23 +17,11 @@ const [goldenFindings, goldenImpression] = (() => {
   return [m[1].trim(), m[2].trim()];
 })();
 
-let harness: Harness;
-let app: BrowserSession;
-
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  harness = await startHarness();
-  app = await openApp(harness.url);
-});
-
-afterAll(async () => {
-  await app?.close();
-  await harness?.close();
-});
+const e2e = appSuite();
 
 describe('drafting with the demo model, end to end', () => {
   it('labels the demo model as not for clinical use', async () => {
-    const { page } = app;
+    const { page } = e2e.app;
     await expect.poll(() => page.getByTestId('open-models').innerText(), { timeout: 60_000 }).toMatch(/demo — not for clinical use/);
     await page.getByTestId('open-models').click();
     await page.getByTestId('models-panel').waitFor();
@@ -44,8 +31,8 @@ describe('drafting with the demo model, end to end', () => {
   });
 
   it('asks before replacing the clinician’s text, restores it on Cancel, then streams the golden draft into Findings and Impression', async () => {
-    const { page } = app;
-    harness.nextOpenFiles = [SIIM];
+    const { page } = e2e.app;
+    e2e.harness.nextOpenFiles = [SIIM];
     await page.getByTestId('open-files').click();
     await page.getByTestId('overlay-wl').waitFor({ timeout: 30_000 });
 
@@ -53,7 +40,7 @@ describe('drafting with the demo model, end to end', () => {
     await page.getByTestId('draft').click();
     await page.getByTestId('confirm-cancel').click();
     expect(await page.getByTestId('section-findings').inputValue()).toBe('My own findings.');
-    expect(harness.events.filter((e) => e.event === 'draft:event')).toHaveLength(0);
+    expect(e2e.harness.events.filter((e) => e.event === 'draft:event')).toHaveLength(0);
 
     // Replace, then Cancel at once: the clinician's text comes back and main reports the draft cancelled.
     await page.evaluate(async () => {
@@ -64,12 +51,12 @@ describe('drafting with the demo model, end to end', () => {
       document.querySelector<HTMLButtonElement>('[data-testid=draft-cancel]')?.click();
     });
     await expect
-      .poll(() => harness.events.some((e) => e.event === 'draft:event' && (e.payload as { stage?: string }).stage === 'cancelled'), { timeout: 60_000 })
+      .poll(() => e2e.harness.events.some((e) => e.event === 'draft:event' && (e.payload as { stage?: string }).stage === 'cancelled'), { timeout: 60_000 })
       .toBe(true);
     await page.getByTestId('draft-progress').waitFor({ state: 'detached' });
     expect(await page.getByTestId('section-findings').inputValue()).toBe('My own findings.');
-    expect(harness.events.some((e) => e.event === 'draft:event' && (e.payload as { type: string }).type === 'done')).toBe(false);
-    harness.events.length = 0;
+    expect(e2e.harness.events.some((e) => e.event === 'draft:event' && (e.payload as { type: string }).type === 'done')).toBe(false);
+    e2e.harness.events.length = 0;
 
     // Watch the progress bar's stages and the tokens/s read-out as the page sees them.
     await page.evaluate(() => {
@@ -93,7 +80,7 @@ describe('drafting with the demo model, end to end', () => {
     expect(await page.getByTestId('section-wrap-impression').getAttribute('data-ai')).toBe('true');
     const seen = await page.evaluate(() => (window as unknown as { __seen: { stages: string[]; rate: boolean } }).__seen);
     // Main went through every stage; the page showed the later ones (the first may pass within one frame).
-    const stages = harness.events.flatMap((e) => (e.event === 'draft:event' && (e.payload as { type: string }).type === 'stage' ? [(e.payload as { stage: string }).stage] : []));
+    const stages = e2e.harness.events.flatMap((e) => (e.event === 'draft:event' && (e.payload as { type: string }).type === 'stage' ? [(e.payload as { stage: string }).stage] : []));
     expect(stages).toEqual(['loading-model', 'reading-image', 'reading-prompt', 'writing', 'done']);
     expect(seen.stages).toEqual(expect.arrayContaining(['reading-prompt', 'writing']));
     expect(seen.rate).toBe(true);
@@ -102,7 +89,7 @@ describe('drafting with the demo model, end to end', () => {
   });
 
   it('keeps the edit, shows the word-level changes, signs and exports with the AI statement and model hash', async () => {
-    const { page } = app;
+    const { page } = e2e.app;
     const edited = goldenFindings.replace('Large', 'Moderate');
     await page.getByTestId('section-findings').fill(edited);
     expect(await page.getByTestId('section-wrap-findings').getAttribute('data-ai')).toBeNull();
@@ -125,10 +112,10 @@ describe('drafting with the demo model, end to end', () => {
     await expect.poll(() => page.getByTestId('signed-by').innerText()).toContain('Dr Grace Hopper');
 
     await page.getByTestId('export-report').click();
-    await expect.poll(() => harness.savedPaths.length).toBe(1);
+    await expect.poll(() => e2e.harness.savedPaths.length).toBe(1);
     await page.getByTestId('toast').filter({ hasText: 'Report exported' }).waitFor();
-    const text = readFileSync(harness.savedPaths[0], 'utf8');
-    const [model] = await harness.services.handlers['models:list']({});
+    const text = readFileSync(e2e.harness.savedPaths[0], 'utf8');
+    const [model] = await e2e.harness.services.handlers['models:list']({});
     expect(text).toContain(edited);
     expect(text).toContain(goldenImpression);
     expect(text).toMatch(/AI-assisted/i);
@@ -137,7 +124,7 @@ describe('drafting with the demo model, end to end', () => {
   });
 
   it('locates the pneumothorax where the golden case puts it', async () => {
-    const { page } = app;
+    const { page } = e2e.app;
     await page.getByTestId('locate-label').fill('pneumothorax');
     await page.getByTestId('locate').click();
     const box = page.getByTestId('located-box');
@@ -171,8 +158,8 @@ describe('drafting with the demo model, end to end', () => {
   });
 
   it('imports a checkpoint folder with a progress bar and can make it the active model', async () => {
-    const { page } = app;
-    harness.nextModelFolder = join(ROOT, 'test/fixtures/models/tiny-paligemma2-cxr');
+    const { page } = e2e.app;
+    e2e.harness.nextModelFolder = join(ROOT, 'test/fixtures/models/tiny-paligemma2-cxr');
     await page.getByTestId('open-models').click();
     await page.getByTestId('models-panel').waitFor();
     const before = await page.locator('[data-testid^="model-"]').count();
@@ -182,12 +169,12 @@ describe('drafting with the demo model, end to end', () => {
     await page.screenshot({ path: join(SHOTS, '14-importing.png') });
     await page.getByTestId('import-progress').waitFor({ state: 'detached', timeout: 120_000 });
     await expect.poll(() => page.locator('[data-testid^="model-"]').count()).toBe(before + 1);
-    expect(harness.events.some((e) => e.event === 'models:importProgress')).toBe(true);
-    const imported = (await harness.services.handlers['models:list']({})).find((m) => !m.demo);
+    expect(e2e.harness.events.some((e) => e.event === 'models:importProgress')).toBe(true);
+    const imported = (await e2e.harness.services.handlers['models:list']({})).find((m) => !m.demo);
     if (!imported) throw new Error('no imported model listed');
     expect(imported.dtype).toBe('fp16');
     await page.getByTestId(`model-${imported.id}`).locator('input[type=radio]').check();
-    await expect.poll(async () => (await harness.services.handlers['models:list']({})).find((m) => m.active)?.id).toBe(imported.id);
+    await expect.poll(async () => (await e2e.harness.services.handlers['models:list']({})).find((m) => m.active)?.id).toBe(imported.id);
     await page.getByTestId(`verify-${imported.id}`).click();
     await page.getByTestId('toast').filter({ hasText: 'all files match' }).waitFor({ timeout: 60_000 });
     await page.screenshot({ path: join(SHOTS, '15-imported.png') });
@@ -197,17 +184,17 @@ describe('drafting with the demo model, end to end', () => {
   });
 
   it('drafts on its own when auto-draft is on and an unreported study opens', async () => {
-    const { page } = app;
+    const { page } = e2e.app;
     await page.getByTestId('open-models').click();
     await page.getByTestId('auto-draft').check();
     await page.keyboard.press('Escape');
-    const drafts = () => harness.events.filter((e) => e.event === 'draft:event' && (e.payload as { type: string }).type === 'done').length;
+    const drafts = () => e2e.harness.events.filter((e) => e.event === 'draft:event' && (e.payload as { type: string }).type === 'done').length;
     const before = drafts();
-    harness.nextOpenFiles = [join(FIXTURES, 'barre_CR-MONO1-10-chest_nometa.dcm')];
+    e2e.harness.nextOpenFiles = [join(FIXTURES, 'barre_CR-MONO1-10-chest_nometa.dcm')];
     await page.getByTestId('open-files').click();
     await expect.poll(drafts, { timeout: 120_000 }).toBe(before + 1);
     await expect.poll(() => page.getByTestId('section-findings').inputValue()).not.toBe('');
     expect(await page.getByTestId('section-wrap-findings').getAttribute('data-ai')).toBe('true');
-    expect(app.errors).toEqual([]);
+    expect(e2e.app.errors).toEqual([]);
   });
 });

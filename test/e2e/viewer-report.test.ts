@@ -1,34 +1,21 @@
 // End to end: the real renderer in headless Chromium against the real main services (only the transport differs
 // from Electron IPC). Open a MONOCHROME1 chest film → it shows right way up with white bones → dragging changes
 // window/level → type findings → export → the file on disk holds the text.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startHarness, ROOT, type Harness } from './harness/server';
-import { openApp, type BrowserSession } from './harness/browser';
+import { ROOT } from './harness/server';
+import { appSuite, SHOTS } from './harness/suite';
 import { correlation, flipVertical, invert, regionMean, sampleCanvas, samplePng, spread } from './harness/pixels';
 
 const FIXTURES = join(ROOT, 'test/fixtures/e2e');
 const MONO1 = join(FIXTURES, 'barre_CR-MONO1-10-chest_nometa.dcm');
 const MONO1_VIEW = join(FIXTURES, 'barre_CR-MONO1-10-chest_nometa.png');
-const SHOTS = join(ROOT, 'test-results/e2e');
 
-let harness: Harness;
-let app: BrowserSession;
-
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  harness = await startHarness();
-  app = await openApp(harness.url);
-});
-
-afterAll(async () => {
-  await app?.close();
-  await harness?.close();
-});
+const e2e = appSuite();
 
 async function waitForImage(): Promise<void> {
-  const { page } = app;
+  const { page } = e2e.app;
   await page.getByTestId('overlay-wl').waitFor({ state: 'visible', timeout: 30_000 });
   // Two animation frames: cornerstone draws on its requestAnimationFrame loop.
   await page.evaluate(() => new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done()))));
@@ -36,8 +23,8 @@ async function waitForImage(): Promise<void> {
 
 describe('viewer and report, end to end', () => {
   it('opens a MONOCHROME1 film and shows it the right way up with white bones', async () => {
-    const { page } = app;
-    harness.nextOpenFiles = [MONO1];
+    const { page } = e2e.app;
+    e2e.harness.nextOpenFiles = [MONO1];
     await page.getByTestId('open-files').click();
     await page.getByTestId('study-item').first().waitFor();
     await waitForImage();
@@ -66,7 +53,7 @@ describe('viewer and report, end to end', () => {
   });
 
   it('changes window/level when the user drags on the image', async () => {
-    const { page } = app;
+    const { page } = e2e.app;
     const before = await sampleCanvas(page, 440, 440, 24);
     const wlBefore = await page.getByTestId('overlay-wl').innerText();
     const box = await page.getByTestId('viewport').boundingBox();
@@ -89,16 +76,16 @@ describe('viewer and report, end to end', () => {
   });
 
   it('saves typed findings, exports them to a file and restores them on reopening', async () => {
-    const { page } = app;
+    const { page } = e2e.app;
     const findings = 'Heart size normal. No focal consolidation, effusion or pneumothorax — e2e ✓.';
     await page.getByTestId('section-findings').fill(findings);
     await page.getByTestId('section-impression').fill('No acute cardiopulmonary abnormality.');
     await expect.poll(() => page.getByTestId('save-indicator').getAttribute('data-state'), { timeout: 5000 }).toBe('saved');
 
     await page.getByTestId('export-report').click();
-    await expect.poll(() => harness.savedPaths.length).toBe(1);
+    await expect.poll(() => e2e.harness.savedPaths.length).toBe(1);
     await page.getByTestId('toast').filter({ hasText: 'Report exported' }).waitFor();
-    const text = readFileSync(harness.savedPaths[0], 'utf8');
+    const text = readFileSync(e2e.harness.savedPaths[0], 'utf8');
     expect(text).toContain(findings);
     expect(text).toContain('No acute cardiopulmonary abnormality.');
     await page.screenshot({ path: join(SHOTS, '03-findings-exported.png') });
@@ -110,12 +97,12 @@ describe('viewer and report, end to end', () => {
   });
 
   it('shows a failed save (the report changed elsewhere) and lets the clinician keep their text', async () => {
-    const { page } = app;
-    const uid = (await harness.services.handlers['studies:list']({}))[0].studyInstanceUid;
-    const stored = await harness.services.handlers['report:get']({ studyInstanceUid: uid });
+    const { page } = e2e.app;
+    const uid = (await e2e.harness.services.handlers['studies:list']({}))[0].studyInstanceUid;
+    const stored = await e2e.harness.services.handlers['report:get']({ studyInstanceUid: uid });
     if (!stored) throw new Error('no stored report');
     // Another writer saves first, so the editor's next save is based on a stale revision.
-    await harness.services.handlers['report:save']({ studyInstanceUid: uid, sections: { ...stored.sections, comparison: 'Other editor' }, baseRevision: stored.revision });
+    await e2e.harness.services.handlers['report:save']({ studyInstanceUid: uid, sections: { ...stored.sections, comparison: 'Other editor' }, baseRevision: stored.revision });
 
     await page.getByTestId('section-technique').fill('PA erect.');
     await expect.poll(() => page.getByTestId('save-indicator').getAttribute('data-state'), { timeout: 5000 }).toBe('failed');
@@ -124,8 +111,8 @@ describe('viewer and report, end to end', () => {
 
     await page.getByTestId('keep-mine').click();
     await expect.poll(() => page.getByTestId('save-indicator').getAttribute('data-state'), { timeout: 5000 }).toBe('saved');
-    const now = await harness.services.handlers['report:get']({ studyInstanceUid: uid });
+    const now = await e2e.harness.services.handlers['report:get']({ studyInstanceUid: uid });
     expect(now?.sections.technique).toBe('PA erect.');
-    expect(app.errors, 'no console errors (CSP violations would show here)').toEqual([]);
+    expect(e2e.app.errors, 'no console errors (CSP violations would show here)').toEqual([]);
   });
 });

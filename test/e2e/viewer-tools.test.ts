@@ -1,33 +1,20 @@
 // End to end: the viewer's tools and the report's signing, on the real renderer and real services.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startHarness, ROOT, type Harness } from './harness/server';
-import { openApp, type BrowserSession } from './harness/browser';
+import { ROOT } from './harness/server';
+import { appSuite, SHOTS } from './harness/suite';
 import { correlation, sampleCanvas, spread } from './harness/pixels';
 
 const MONO1 = join(ROOT, 'test/fixtures/e2e/barre_CR-MONO1-10-chest_nometa.dcm');
-const SHOTS = join(ROOT, 'test-results/e2e');
 
-let harness: Harness;
-let app: BrowserSession;
+const e2e = appSuite();
 
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  harness = await startHarness();
-  app = await openApp(harness.url);
-});
-
-afterAll(async () => {
-  await app?.close();
-  await harness?.close();
-});
-
-const frames = () => app.page.evaluate(() => new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done()))));
+const frames = () => e2e.app.page.evaluate(() => new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done()))));
 
 describe('viewer tools, end to end', () => {
   it('opens files dropped onto the window', async () => {
-    const { page } = app;
+    const { page } = e2e.app;
     await page.evaluate((path) => {
       (window as unknown as { __e2eDropPaths: Record<string, string> }).__e2eDropPaths = { 'chest.dcm': path };
     }, MONO1);
@@ -44,7 +31,7 @@ describe('viewer tools, end to end', () => {
   });
 
   it('applies presets, invert, rotate and reset', async () => {
-    const { page } = app;
+    const { page } = e2e.app;
     const start = await sampleCanvas(page, 440, 440, 16);
     await page.getByTestId('preset-select').selectOption('lung');
     await expect.poll(() => page.getByTestId('overlay-wl').innerText()).not.toBe('W 1024 / L 550');
@@ -68,7 +55,7 @@ describe('viewer tools, end to end', () => {
   });
 
   it('measures a length, in px when the file has no pixel spacing', async () => {
-    const { page } = app;
+    const { page } = e2e.app;
     await page.keyboard.press('m');
     const box = await page.getByTestId('viewport').boundingBox();
     if (!box) throw new Error('viewport has no box');
@@ -89,7 +76,7 @@ describe('viewer tools, end to end', () => {
   });
 
   it('shows the shortcut help with ?', async () => {
-    const { page } = app;
+    const { page } = e2e.app;
     await page.keyboard.press('Shift+?');
     await page.getByTestId('help-overlay').waitFor();
     await page.screenshot({ path: join(SHOTS, '06-help.png') });
@@ -98,7 +85,7 @@ describe('viewer tools, end to end', () => {
   });
 
   it('signs the report after asking for the clinician’s name', async () => {
-    const { page } = app;
+    const { page } = e2e.app;
     await page.getByTestId('section-impression').fill('Normal chest.');
     await page.getByTestId('sign-report').click();
     await page.getByTestId('sign-name').fill('Dr Ada Lovelace');
@@ -107,20 +94,20 @@ describe('viewer tools, end to end', () => {
     await expect.poll(() => page.getByTestId('signed-by').innerText()).toContain('Dr Ada Lovelace');
     expect(await page.getByTestId('section-impression').getAttribute('readonly')).not.toBeNull();
     await page.getByTestId('copy-report').click();
-    await expect.poll(() => harness.clipboard.length).toBe(1);
-    expect(harness.clipboard[0]).toContain('Normal chest.');
-    expect(harness.clipboard[0]).toContain('Dr Ada Lovelace');
-    expect(app.errors).toEqual([]);
+    await expect.poll(() => e2e.harness.clipboard.length).toBe(1);
+    expect(e2e.harness.clipboard[0]).toContain('Normal chest.');
+    expect(e2e.harness.clipboard[0]).toContain('Dr Ada Lovelace');
+    expect(e2e.app.errors).toEqual([]);
   });
 
   it('says which files could not be opened and never shows a stale film for an image that cannot be decoded', async () => {
-    const { page } = app;
-    const notDicom = join(harness.workDir, 'notes.dcm');
+    const { page } = e2e.app;
+    const notDicom = join(e2e.harness.workDir, 'notes.dcm');
     writeFileSync(notDicom, 'clinic notes, not an image');
     // The Barré film cut inside its pixel data: the header reads, the pixels cannot be decoded.
-    const truncated = join(harness.workDir, 'truncated.dcm');
+    const truncated = join(e2e.harness.workDir, 'truncated.dcm');
     writeFileSync(truncated, readFileSync(MONO1).subarray(0, 200_000));
-    harness.nextOpenFiles = [notDicom, truncated];
+    e2e.harness.nextOpenFiles = [notDicom, truncated];
     await page.getByTestId('open-files').click();
     const problems = page.getByTestId('open-problems');
     await problems.waitFor();
@@ -136,7 +123,7 @@ describe('viewer tools, end to end', () => {
   });
 
   it('cannot reach another origin or run injected inline script: the CSP refuses both', async () => {
-    const { page } = app;
+    const { page } = e2e.app;
     const outcome = await page.evaluate(async () => {
       const fetched = await fetch('http://198.51.100.7/leak').then(
         () => 'reached',
@@ -150,7 +137,7 @@ describe('viewer tools, end to end', () => {
       return { fetched, evaluated };
     });
     expect(outcome).toEqual({ fetched: 'refused', evaluated: 'blocked' });
-    await expect.poll(() => app.errors.filter((e) => /Content Security Policy/.test(e)).length).toBeGreaterThan(0);
-    expect(app.errors.filter((e) => !/Content Security Policy|Failed to fetch|net::/.test(e))).toEqual([]);
+    await expect.poll(() => e2e.app.errors.filter((e) => /Content Security Policy/.test(e)).length).toBeGreaterThan(0);
+    expect(e2e.app.errors.filter((e) => !/Content Security Policy|Failed to fetch|net::/.test(e))).toEqual([]);
   });
 });
