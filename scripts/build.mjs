@@ -2,7 +2,7 @@
 // Dependencies stay external: they are resolved from node_modules at run time (and packed by electron-builder).
 import { build } from 'esbuild';
 import { build as viteBuild } from 'vite';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join, basename } from 'node:path';
 
@@ -48,6 +48,9 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
 });
+
+// Our OpenJPEG WASM build is loaded from files at run time (its pthread workers start from openjpeg.worker.js).
+cpSync(join(root, 'main/dicom/codecs/openjpeg'), join(out, 'codecs/openjpeg'), { recursive: true, filter: (p) => !/\.(c|sh)$/.test(p) });
 
 if (existsSync(join(root, 'renderer/index.html'))) {
   await viteBuild({ configFile: join(root, 'renderer/vite.config.ts'), logLevel: 'warn' });

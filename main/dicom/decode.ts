@@ -14,7 +14,8 @@ import {
   guardDicom,
 } from './errors';
 import { encapsulatedFrame, nativeFrame } from './frames';
-import { headerFromDataSet, readFileBytes } from './header';
+import { headerFromDataSet } from './header';
+import { readDicomFile } from './read-file';
 import { PIXEL_DATA_TAG, parseDicomBytes } from './parse';
 import { cellsToStored, dtypeOfArray, interleavePlanes, minMax, nativeFrameBytes, type PixelLayout } from './pixels';
 import { findTransferSyntax } from './transfer-syntax';
@@ -198,6 +199,10 @@ async function decodeParsed(filePath: string, bytes: Uint8Array, frame: number):
 
 /** Reads and decodes frame `frame` (0-based) of a DICOM file. Throws DicomError subclasses on bad input. */
 export async function decodeFile(filePath: string, frame = 0): Promise<DecodedImage> {
-  const bytes = await readFileBytes(filePath);
-  return decodeBytes(filePath, bytes, frame);
+  const file = await readDicomFile(filePath);
+  try {
+    return await decodeBytes(filePath, file.bytes, frame);
+  } finally {
+    file.release();
+  }
 }

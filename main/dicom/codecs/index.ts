@@ -1,5 +1,4 @@
 // One entry point per compressed encoding (PS3.5 A.4.1–A.4.11); each returns interleaved samples.
-import openjpegFactory from '@cornerstonejs/codec-openjpeg/decodewasmjs';
 import charlsFactory from '@cornerstonejs/codec-charls/decodewasmjs';
 import libjpegTurboFactory from '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs';
 import openjphFactory from '@cornerstonejs/codec-openjph';
@@ -11,6 +10,7 @@ import { extractJ2kCodestream, readJ2kSize } from './j2k-markers';
 import { CodecFailure, UnsupportedCodestream } from './failures';
 import { SampleRangeError, toStored, type StoredLayout } from './stored';
 import { runWasmDecoder, type WasmDecoded } from './wasm';
+import { decodeJpeg2000Stored, failureLine as j2kFailureLine } from './openjpeg';
 import type { StoredArray } from '../types';
 
 export { CodecFailure, UnsupportedCodestream };
@@ -104,22 +104,26 @@ function planarToInterleaved<T extends StoredArray>(planar: T, pixels: number, c
   return out;
 }
 
-/** OpenJPEG's message lines that mean the image is wrong, even when it returns pixels. */
-const j2kFailureLine = /^\[ERROR\]|\[WARNING\].*(too short|truncat|premature)/i;
+function ybrToRgb(components: number, expected: ExpectedFrame): string | undefined {
+  // Both JPEG 2000 decoders undo the reversible/irreversible colour transform (T.800 G.2, G.3) themselves.
+  return components === 3 && /^YBR_(RCT|ICT)$/.test(expected.photometricInterpretation) ? 'RGB' : undefined;
+}
 
-async function decodeJpeg2000(frame: Uint8Array, expected: ExpectedFrame, htj2k: boolean): Promise<CodecOutput> {
+async function decodeJpeg2000(frame: Uint8Array, expected: ExpectedFrame): Promise<CodecOutput> {
+  const codestream = extractJ2kCodestream(frame);
+  checkSize(readJ2kSize(codestream), expected);
+  const r = await decodeJpeg2000Stored(codestream, layout(expected));
+  return { samples: r.samples, width: r.width, height: r.height, components: r.components, photometricInterpretation: ybrToRgb(r.components, expected), range: r.range };
+}
+
+async function decodeHtj2k(frame: Uint8Array, expected: ExpectedFrame): Promise<CodecOutput> {
   const codestream = extractJ2kCodestream(frame);
   checkSize(readJ2kSize(codestream), expected);
   const range = newRange();
-  const r = htj2k
-    ? await runWasmDecoder('openjph', openjphFactory, (m) => m.HTJ2KDecoder, codestream, (d) => heapToStored(d, expected, d.info.isSigned === true, range))
-    : await runWasmDecoder('openjpeg', openjpegFactory, (m) => m.J2KDecoder, codestream, (d) => heapToStored(d, expected, d.info.isSigned === true, range));
-  // OpenJPEG reports failures only through its message callback and an empty frame, never by throwing.
+  const r = await runWasmDecoder('openjph', openjphFactory, (m) => m.HTJ2KDecoder, codestream, (d) => heapToStored(d, expected, d.info.isSigned === true, range));
   const failure = r.messages.find((m) => j2kFailureLine.test(m));
   if (failure) throw new CodecFailure(failure.replace(/^\[(ERROR|WARNING)\]\s*/, '').trim(), r.messages);
-  let photometricInterpretation: string | undefined;
-  if (r.info.componentCount === 3 && /^YBR_(RCT|ICT)$/.test(expected.photometricInterpretation)) photometricInterpretation = 'RGB';
-  return { samples: r.value, width: r.info.width, height: r.info.height, components: r.info.componentCount, photometricInterpretation, range: known(range) };
+  return { samples: r.value, width: r.info.width, height: r.info.height, components: r.info.componentCount, photometricInterpretation: ybrToRgb(r.info.componentCount, expected), range: known(range) };
 }
 
 /**
@@ -210,9 +214,9 @@ export async function decodeCompressedFrame(encoding: PixelEncoding, frame: Uint
 async function decodeByEncoding(encoding: PixelEncoding, frame: Uint8Array, expected: ExpectedFrame): Promise<CodecOutput> {
   switch (encoding) {
     case 'jpeg2000':
-      return decodeJpeg2000(frame, expected, false);
+      return decodeJpeg2000(frame, expected);
     case 'htj2k':
-      return decodeJpeg2000(frame, expected, true);
+      return decodeHtj2k(frame, expected);
     case 'jpeg-ls':
       return decodeJpegLs(frame, expected);
     case 'jpeg-lossless':

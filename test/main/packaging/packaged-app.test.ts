@@ -94,6 +94,15 @@ describe('packaged app (linux x64, dir)', () => {
     expect(entries.some((e) => /\.(dll|dylib)$/.test(e))).toBe(false);
   });
 
+  it('unpacks the JPEG 2000 decoder, whose pthread workers start from files', () => {
+    for (const file of ['openjpeg.js', 'openjpeg.wasm', 'openjpeg.worker.js']) {
+      const path = `dist/codecs/openjpeg/${file}`;
+      expect(statFile(asarPath, path), path).toMatchObject({ unpacked: true });
+      expect(unpackedOnDisk(path), path).toBe(true);
+    }
+    expect(entries.filter((e) => /\/dist\/codecs\/openjpeg\/.*\.(c|sh)$/.test(e))).toEqual([]);
+  });
+
   it('ships only the target\'s onnxruntime binaries for other targets too (linux arm64, windows x64)', () => {
     const ort = (list: string[]) => nativeBinaries(list).filter((e) => e.includes('/onnxruntime-node/'));
     expect(ort(arm64Entries).sort()).toEqual([

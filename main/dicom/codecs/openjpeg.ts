@@ -1,0 +1,320 @@
+// JPEG 2000 decoding (ISO/IEC 15444-1; DICOM PS3.5 A.4.4) through Radraft's own OpenJPEG 2.5 WASM build
+// (./openjpeg/, see build-wasm.sh there for why it exists). A single-tile codestream, the usual radiograph, is
+// decoded in strips of STRIP_ROWS rows on OpenJPEG's thread pool, and each strip's 32-bit samples are turned into
+// stored values straight into the result, so the whole image never exists as 32-bit samples.
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { CodecFailure, UnsupportedCodestream } from './failures';
+import { SampleRangeError, type StoredLayout } from './stored';
+import type { StoredArray } from '../types';
+
+/** Rows per strip: small enough that the strip's working set stays well under the image, large enough to amortise. */
+const STRIP_ROWS = 64;
+const INFO_WORDS = 7 + 4 * 4;
+
+interface PthreadWorker {
+  unref(): void;
+}
+
+interface OpenjpegModule {
+  _rj_open(data: number, length: number, jp2: number, threads: number, info: number): number;
+  _rj_decode(y0: number, y1: number, whole: number, ptrs: number): number;
+  _rj_close(): void;
+  _rj_release_source(): void;
+  _rj_log_text(): number;
+  _malloc(size: number): number;
+  _free(ptr: number): void;
+  wasmMemory: WebAssembly.Memory;
+  UTF8ToString(ptr: number): string;
+  PThread: { unusedWorkers: PthreadWorker[]; terminateAllThreads(): void };
+}
+
+interface ModuleArgs {
+  wasmBinary: Uint8Array;
+  radraftThreads: number;
+  print: (text: string) => void;
+  printErr: (text: string) => void;
+}
+
+type OpenjpegFactory = (args: ModuleArgs) => Promise<OpenjpegModule>;
+
+/**
+ * The build's folder: beside this file in the sources, dist/codecs/openjpeg beside a bundle (dist/<entry>/x.cjs),
+ * or the sources' copy above a bundle built elsewhere in the repository (the tests' worker bundles).
+ */
+export function openjpegDir(): string {
+  const candidates = [join(__dirname, 'openjpeg')];
+  for (let dir = __dirname, up = 0; up < 6; up++, dir = dirname(dir)) {
+    candidates.push(join(dir, 'codecs', 'openjpeg'), join(dir, 'main', 'dicom', 'codecs', 'openjpeg'));
+  }
+  // Electron cannot start worker threads from inside app.asar; electron-builder unpacks this folder beside it.
+  const found = candidates.map((d) => d.replace(/app\.asar([\\/])/, 'app.asar.unpacked$1')).find((d) => existsSync(join(d, 'openjpeg.js')));
+  if (!found) throw new CodecFailure(`the JPEG 2000 decoder is missing (no openjpeg.js at or above ${__dirname}); reinstall Radraft`);
+  return found;
+}
+
+/** One pool thread per core up to 4; 0 on a single core (OpenJPEG then decodes on the calling thread). */
+function threadCount(): number {
+  const cores = availableParallelism();
+  return cores > 1 ? Math.min(cores, 4) : 0;
+}
+
+let loading: Promise<OpenjpegModule> | null = null;
+
+function loadModule(): Promise<OpenjpegModule> {
+  if (!loading) {
+    const dir = openjpegDir();
+    const factory = createRequire(__filename)(join(dir, 'openjpeg.js')) as OpenjpegFactory;
+    const ignore = () => undefined;
+    loading = factory({ wasmBinary: readFileSync(join(dir, 'openjpeg.wasm')), radraftThreads: threadCount(), print: ignore, printErr: ignore }).then((m) => {
+      // Idle pool threads must not keep a CLI or test process alive.
+      for (const w of m.PThread.unusedWorkers) w.unref();
+      return m;
+    });
+    loading.catch(() => {
+      loading = null;
+    });
+  }
+  return loading;
+}
+
+/** Drops a module whose WASM aborted: its memory and threads are in an unknown state. */
+function discardModule(m: OpenjpegModule): void {
+  loading = null;
+  try {
+    m.PThread.terminateAllThreads();
+  } catch {
+    // Threads of an aborted module may already be gone; nothing else holds them.
+  }
+}
+
+/** A file read straight into the decoder's memory, so its codestream needs no JS-side copy to reach OpenJPEG. */
+export interface HeapFile {
+  bytes: Uint8Array;
+  release(): void;
+}
+
+interface HeapRegion {
+  buffer: ArrayBufferLike;
+  ptr: number;
+  length: number;
+  freed: boolean;
+  module: OpenjpegModule;
+}
+
+const regions = new Set<HeapRegion>();
+
+function freeRegion(r: HeapRegion): void {
+  if (r.freed) return;
+  r.freed = true;
+  regions.delete(r);
+  r.module._free(r.ptr);
+}
+
+/**
+ * Reads `length` bytes with `read(into)` into a block of the decoder's memory. Once a decode has ingested the
+ * codestream it frees the block early (its pages then serve the decode's own buffers); the bytes must not be read
+ * after that, and release() is then a no-op.
+ */
+export async function readIntoDecoderMemory(length: number, read: (into: Uint8Array) => Promise<void>): Promise<HeapFile> {
+  const m = await loadModule();
+  const ptr = m._malloc(Math.max(1, length));
+  if (!ptr) throw new CodecFailure(`cannot reserve ${length} bytes for the JPEG 2000 decoder`);
+  const region: HeapRegion = { buffer: m.wasmMemory.buffer, ptr, length, freed: false, module: m };
+  regions.add(region);
+  const bytes = new Uint8Array(region.buffer, ptr, length);
+  try {
+    await read(bytes);
+  } catch (e) {
+    freeRegion(region);
+    throw e;
+  }
+  return { bytes, release: () => freeRegion(region) };
+}
+
+/** Files still held in the decoder's memory (released ones are not); for tests and diagnostics. */
+export function heldFileCount(): number {
+  return regions.size;
+}
+
+function regionHolding(m: OpenjpegModule, data: Uint8Array): HeapRegion | undefined {
+  for (const r of regions) {
+    if (r.module === m && !r.freed && data.buffer === r.buffer && data.byteOffset >= r.ptr && data.byteOffset + data.length <= r.ptr + r.length) return r;
+  }
+  return undefined;
+}
+
+export interface Jpeg2000Output {
+  samples: StoredArray;
+  width: number;
+  height: number;
+  components: number;
+  /** Min/max of the samples, for a single-component image. */
+  range?: { min: number; max: number };
+  /** OpenJPEG's warnings (errors throw). */
+  messages: string[];
+}
+
+interface ComponentInfo {
+  precision: number;
+  signed: boolean;
+}
+
+interface Header {
+  x0: number;
+  y0: number;
+  width: number;
+  height: number;
+  components: ComponentInfo[];
+  tiles: number;
+}
+
+function readHeader(info: Int32Array): Header {
+  const [x0, y0, x1, y1, numcomps, tw, th] = info;
+  const components: ComponentInfo[] = [];
+  for (let c = 0; c < Math.min(numcomps, 4); c++) {
+    const at = 7 + c * 4;
+    if (info[at + 2] !== 1 || info[at + 3] !== 1) throw new UnsupportedCodestream('JPEG 2000 components with subsampling are not supported');
+    components.push({ precision: info[at], signed: info[at + 1] !== 0 });
+  }
+  if (numcomps > 4) throw new UnsupportedCodestream(`a JPEG 2000 codestream with ${numcomps} components is not supported`);
+  return { x0, y0, width: x1 - x0, height: y1 - y0, components, tiles: tw * th };
+}
+
+function newStored(l: StoredLayout, n: number): StoredArray {
+  const signed = l.pixelRepresentation === 1;
+  if (l.bitsAllocated > 8) return signed ? new Int16Array(n) : new Uint16Array(n);
+  return signed ? new Int8Array(n) : new Uint8Array(n);
+}
+
+/**
+ * Writes one component of a strip into the interleaved result as stored values: keep Bits Stored bits and
+ * sign-extend for Pixel Representation 1 (PS3.5 8.1.1). Samples outside the codestream's range for Bits Stored
+ * mean damage in a lossless stream (fail) and overshoot in a lossy one (clamp), as stored.ts decides for the
+ * other codecs.
+ */
+function storeStrip(src: Int32Array, out: StoredArray, at: number, step: number, signedSource: boolean, l: StoredLayout, stats: { min: number; max: number }): void {
+  const bs = Math.min(l.bitsStored, l.bitsAllocated > 8 ? 16 : 8);
+  const lo = signedSource ? -(2 ** (bs - 1)) : 0;
+  const hi = signedSource ? 2 ** (bs - 1) - 1 : 2 ** bs - 1;
+  const clamp = l.outOfRange === 'clamp';
+  const mask = (1 << bs) - 1;
+  const up = 32 - bs;
+  const signedOut = l.pixelRepresentation === 1;
+  if (out instanceof Uint16Array && step === 1 && !signedOut) {
+    unsignedStrip(src, out, at, lo, hi, clamp, bs, stats);
+    return;
+  }
+  let { min, max } = stats;
+  for (let i = 0, o = at; i < src.length; i++, o += step) {
+    let v = src[i];
+    if (v < lo || v > hi) {
+      if (!clamp) throw new SampleRangeError(`decoded sample ${v} does not fit in ${bs} bits stored (damaged codestream or wrong Bits Stored)`);
+      v = v < lo ? lo : hi;
+    }
+    const s = signedOut ? ((v & mask) << up) >> up : v & mask;
+    out[o] = s;
+    if (s < min) min = s;
+    if (s > max) max = s;
+  }
+  stats.min = min;
+  stats.max = max;
+}
+
+/** The usual CR/DX case (one unsigned component of 9–16 bits) in a loop that sees one array type only. */
+function unsignedStrip(src: Int32Array, out: Uint16Array, at: number, lo: number, hi: number, clamp: boolean, bs: number, stats: { min: number; max: number }): void {
+  let { min, max } = stats;
+  for (let i = 0; i < src.length; i++) {
+    let v = src[i];
+    if (v < lo || v > hi) {
+      if (!clamp) throw new SampleRangeError(`decoded sample ${v} does not fit in ${bs} bits stored (damaged codestream or wrong Bits Stored)`);
+      v = v < lo ? lo : hi;
+    }
+    out[at + i] = v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  stats.min = min;
+  stats.max = max;
+}
+
+function logLines(m: OpenjpegModule): string[] {
+  return m
+    .UTF8ToString(m._rj_log_text())
+    .split('\n')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** JPEG 2000 decoders' message lines that mean the image is wrong, even when they return pixels. */
+export const failureLine = /^\[ERROR\]|\[WARNING\].*(too short|truncat|premature)/i;
+
+function failWith(m: OpenjpegModule, fallback: string): never {
+  const lines = logLines(m);
+  const first = lines.find((x) => failureLine.test(x)) ?? lines[0];
+  throw new CodecFailure(first ? first.replace(/^\[(ERROR|WARNING)\]\s*/, '') : fallback, lines);
+}
+
+/** Decodes a raw JPEG 2000 codestream into stored values of the layout's dtype, colour-by-pixel. */
+export async function decodeJpeg2000Stored(codestream: Uint8Array, layout: StoredLayout): Promise<Jpeg2000Output> {
+  const m = await loadModule();
+  const scratch = m._malloc(4 * (INFO_WORDS + 4));
+  // A codestream already in the decoder's memory (a file read there) is decoded in place; anything else is copied in.
+  const region = regionHolding(m, codestream);
+  const own = region ? 0 : m._malloc(Math.max(1, codestream.length));
+  if (!scratch || (!region && !own)) throw new CodecFailure('cannot reserve memory for the JPEG 2000 decoder');
+  const releaseSource = () => {
+    m._rj_release_source();
+    if (region) freeRegion(region);
+    else if (own) m._free(own);
+  };
+  let sourceHeld = true;
+  try {
+    if (own) new Uint8Array(m.wasmMemory.buffer, own, codestream.length).set(codestream);
+    const data = region ? codestream.byteOffset : own;
+    if (!m._rj_open(data, codestream.length, 0, threadCount(), scratch)) failWith(m, 'the JPEG 2000 header cannot be read');
+    const h = readHeader(new Int32Array(m.wasmMemory.buffer, scratch, INFO_WORDS).slice());
+    const comps = h.components.length;
+    const out = newStored(layout, h.width * h.height * comps);
+    const stats = { min: Infinity, max: -Infinity };
+    const ptrs = scratch + 4 * INFO_WORDS;
+    // Strips need a single tile (OpenJPEG keeps only that tile's data between calls); tiled images decode whole.
+    const step = h.tiles === 1 ? STRIP_ROWS : h.height;
+    for (let row = 0; row < h.height; row += step) {
+      const rows = Math.min(step, h.height - row);
+      const whole = step === h.height ? 1 : 0;
+      if (!m._rj_decode(h.y0 + row, h.y0 + row + rows, whole, ptrs)) failWith(m, 'the JPEG 2000 codestream cannot be decoded');
+      if (sourceHeld) {
+        // The tile data are now OpenJPEG's own copy: free the source before the next strips allocate.
+        releaseSource();
+        sourceHeld = false;
+      }
+      const heap = m.wasmMemory.buffer;
+      const at = new Int32Array(heap, ptrs, comps);
+      for (let c = 0; c < comps; c++) {
+        storeStrip(new Int32Array(heap, at[c], h.width * rows), out, row * h.width * comps + c, comps, h.components[c].signed, layout, stats);
+      }
+    }
+    const messages = logLines(m);
+    const failure = messages.find((x) => failureLine.test(x));
+    if (failure) throw new CodecFailure(failure.replace(/^\[(ERROR|WARNING)\]\s*/, ''), messages);
+    const range = comps === 1 && out.length > 0 ? stats : undefined;
+    return { samples: out, width: h.width, height: h.height, components: comps, range, messages };
+  } catch (e) {
+    if (e instanceof WebAssembly.RuntimeError) {
+      discardModule(m);
+      throw new CodecFailure(`the JPEG 2000 decoder stopped (${e.message})`);
+    }
+    throw e;
+  } finally {
+    try {
+      m._rj_close();
+      if (sourceHeld) releaseSource();
+      m._free(scratch);
+    } catch {
+      // An aborted module cannot be called any more; it has been discarded above.
+    }
+  }
+}

@@ -1,0 +1,68 @@
+// Reads a DICOM file for decoding. A JPEG 2000 file (PS3.5 A.4.4) goes straight into the JPEG 2000 decoder's
+// memory: OpenJPEG then reads the codestream where it lies, and frees it once ingested, so the compressed data
+// never exist as a JS copy beside the decoder's own.
+import { open } from 'node:fs/promises';
+import { readIntoDecoderMemory } from './codecs/openjpeg';
+import { CodecFailure } from './codecs/failures';
+import { NotDicomError, UnsupportedSyntaxError } from './errors';
+
+/** Enough for the File Meta Information group (PS3.10 7.1), where the transfer syntax is named. */
+const PREFIX_BYTES = 4096;
+
+/** JPEG 2000 Image Compression (Lossless Only) and JPEG 2000 Image Compression, PS3.5 Table A-1. */
+const JPEG2000_UIDS = ['1.2.840.10008.1.2.4.90', '1.2.840.10008.1.2.4.91'];
+
+export interface FileBytes {
+  bytes: Uint8Array;
+  /** Frees memory held outside the JS heap; the bytes must not be used afterwards. */
+  release(): void;
+}
+
+/** True when the File Meta names a JPEG 2000 transfer syntax (the UID, then padding or the next element). */
+export function namesJpeg2000(prefix: Uint8Array): boolean {
+  const text = String.fromCharCode(...prefix.subarray(0, PREFIX_BYTES));
+  return JPEG2000_UIDS.some((uid) => {
+    const at = text.indexOf(uid);
+    return at >= 0 && !/[0-9.]/.test(text.charAt(at + uid.length));
+  });
+}
+
+async function readWhole(filePath: string): Promise<FileBytes> {
+  const handle = await open(filePath, 'r');
+  try {
+    const { size } = await handle.stat();
+    const prefix = new Uint8Array(Math.min(size, PREFIX_BYTES));
+    await readFully(handle, prefix, 0);
+    const fill = async (into: Uint8Array) => {
+      into.set(prefix);
+      await readFully(handle, into.subarray(prefix.length), prefix.length);
+    };
+    if (size > prefix.length && namesJpeg2000(prefix)) return await readIntoDecoderMemory(size, fill);
+    const bytes = new Uint8Array(size);
+    await fill(bytes);
+    return { bytes, release: () => undefined };
+  } finally {
+    await handle.close();
+  }
+}
+
+async function readFully(handle: Awaited<ReturnType<typeof open>>, into: Uint8Array, position: number): Promise<void> {
+  let done = 0;
+  while (done < into.length) {
+    const { bytesRead } = await handle.read(into, done, into.length - done, position + done);
+    if (bytesRead === 0) break;
+    done += bytesRead;
+  }
+  if (done < into.length) throw new Error(`the file became shorter while being read (${position + done} bytes)`);
+}
+
+/** Reads a file, mapping file-system failures to a NotDicomError that names the file. */
+export async function readDicomFile(filePath: string): Promise<FileBytes> {
+  try {
+    return await readWhole(filePath);
+  } catch (e) {
+    if (e instanceof CodecFailure) throw new UnsupportedSyntaxError(filePath, `JPEG 2000 cannot be decoded here: ${e.message}`, { cause: e });
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new NotDicomError(filePath, `cannot read the file (${code ?? (e instanceof Error ? e.message : 'I/O error')})`, { cause: e });
+  }
+}
