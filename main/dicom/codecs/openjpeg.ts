@@ -21,6 +21,7 @@ interface PthreadWorker {
 interface OpenjpegModule {
   _rj_open(data: number, length: number, jp2: number, threads: number, info: number): number;
   _rj_decode(y0: number, y1: number, whole: number, ptrs: number): number;
+  _rj_store(ptrs: number, params: number, out: number, result: number): void;
   _rj_close(): void;
   _rj_release_source(): void;
   _rj_log_text(): number;
@@ -183,61 +184,27 @@ function readHeader(info: Int32Array): Header {
   return { x0, y0, width: x1 - x0, height: y1 - y0, components, tiles: tw * th };
 }
 
-function newStored(l: StoredLayout, n: number): StoredArray {
+/** The result array of the layout's dtype over `raw`. */
+function storedOver(l: StoredLayout, raw: ArrayBuffer): StoredArray {
   const signed = l.pixelRepresentation === 1;
-  if (l.bitsAllocated > 8) return signed ? new Int16Array(n) : new Uint16Array(n);
-  return signed ? new Int8Array(n) : new Uint8Array(n);
+  if (l.bitsAllocated > 8) return signed ? new Int16Array(raw) : new Uint16Array(raw);
+  return signed ? new Int8Array(raw) : new Uint8Array(raw);
 }
 
 /**
- * Writes one component of a strip into the interleaved result as stored values: keep Bits Stored bits and
- * sign-extend for Pixel Representation 1 (PS3.5 8.1.1). Samples outside the codestream's range for Bits Stored
- * mean damage in a lossless stream (fail) and overshoot in a lossy one (clamp), as stored.ts decides for the
- * other codecs.
+ * What rj_store needs to turn a strip's samples into stored values: keep Bits Stored bits and sign-extend for
+ * Pixel Representation 1 (PS3.5 8.1.1). Samples outside a component's range for Bits Stored mean damage in a
+ * lossless stream (fail) and overshoot in a lossy one (clamp), as stored.ts decides for the other codecs.
  */
-function storeStrip(src: Int32Array, out: StoredArray, at: number, step: number, signedSource: boolean, l: StoredLayout, stats: { min: number; max: number }): void {
+function storeParams(h: Header, l: StoredLayout, samples: number): Int32Array {
   const bs = Math.min(l.bitsStored, l.bitsAllocated > 8 ? 16 : 8);
-  const lo = signedSource ? -(2 ** (bs - 1)) : 0;
-  const hi = signedSource ? 2 ** (bs - 1) - 1 : 2 ** bs - 1;
-  const clamp = l.outOfRange === 'clamp';
-  const mask = (1 << bs) - 1;
-  const up = 32 - bs;
-  const signedOut = l.pixelRepresentation === 1;
-  if (out instanceof Uint16Array && step === 1 && !signedOut) {
-    unsignedStrip(src, out, at, lo, hi, clamp, bs, stats);
-    return;
-  }
-  let { min, max } = stats;
-  for (let i = 0, o = at; i < src.length; i++, o += step) {
-    let v = src[i];
-    if (v < lo || v > hi) {
-      if (!clamp) throw new SampleRangeError(`decoded sample ${v} does not fit in ${bs} bits stored (damaged codestream or wrong Bits Stored)`);
-      v = v < lo ? lo : hi;
-    }
-    const s = signedOut ? ((v & mask) << up) >> up : v & mask;
-    out[o] = s;
-    if (s < min) min = s;
-    if (s > max) max = s;
-  }
-  stats.min = min;
-  stats.max = max;
-}
-
-/** The usual CR/DX case (one unsigned component of 9–16 bits) in a loop that sees one array type only. */
-function unsignedStrip(src: Int32Array, out: Uint16Array, at: number, lo: number, hi: number, clamp: boolean, bs: number, stats: { min: number; max: number }): void {
-  let { min, max } = stats;
-  for (let i = 0; i < src.length; i++) {
-    let v = src[i];
-    if (v < lo || v > hi) {
-      if (!clamp) throw new SampleRangeError(`decoded sample ${v} does not fit in ${bs} bits stored (damaged codestream or wrong Bits Stored)`);
-      v = v < lo ? lo : hi;
-    }
-    out[at + i] = v;
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  stats.min = min;
-  stats.max = max;
+  const p = new Int32Array(6 + 2 * 4);
+  p.set([h.components.length, samples, l.bitsAllocated > 8 ? 2 : 1, bs, l.pixelRepresentation === 1 ? 1 : 0, l.outOfRange === 'clamp' ? 1 : 0]);
+  h.components.forEach((c, i) => {
+    p[6 + 2 * i] = c.signed ? -(2 ** (bs - 1)) : 0;
+    p[7 + 2 * i] = c.signed ? 2 ** (bs - 1) - 1 : 2 ** bs - 1;
+  });
+  return p;
 }
 
 function logLines(m: OpenjpegModule): string[] {
@@ -260,10 +227,15 @@ function failWith(m: OpenjpegModule, fallback: string): never {
 /** Decodes a raw JPEG 2000 codestream into stored values of the layout's dtype, colour-by-pixel. */
 export async function decodeJpeg2000Stored(codestream: Uint8Array, layout: StoredLayout): Promise<Jpeg2000Output> {
   const m = await loadModule();
-  const scratch = m._malloc(4 * (INFO_WORDS + 4));
+  // info words, then 4 component pointers, store parameters (14) and store results (4).
+  const scratch = m._malloc(4 * (INFO_WORDS + 4 + 14 + 4));
+  const ptrs = scratch + 4 * INFO_WORDS;
+  const params = ptrs + 4 * 4;
+  const result = params + 4 * 14;
   // A codestream already in the decoder's memory (a file read there) is decoded in place; anything else is copied in.
   const region = regionHolding(m, codestream);
   const own = region ? 0 : m._malloc(Math.max(1, codestream.length));
+  let staging = 0;
   if (!scratch || (!region && !own)) throw new CodecFailure('cannot reserve memory for the JPEG 2000 decoder');
   const releaseSource = () => {
     m._rj_release_source();
@@ -277,30 +249,38 @@ export async function decodeJpeg2000Stored(codestream: Uint8Array, layout: Store
     if (!m._rj_open(data, codestream.length, 0, threadCount(), scratch)) failWith(m, 'the JPEG 2000 header cannot be read');
     const h = readHeader(new Int32Array(m.wasmMemory.buffer, scratch, INFO_WORDS).slice());
     const comps = h.components.length;
-    const out = newStored(layout, h.width * h.height * comps);
-    const stats = { min: Infinity, max: -Infinity };
-    const ptrs = scratch + 4 * INFO_WORDS;
+    const cellBytes = layout.bitsAllocated > 8 ? 2 : 1;
+    const raw = new ArrayBuffer(h.width * h.height * comps * cellBytes);
+    const out = storedOver(layout, raw);
+    // The stored values arrive as raw cells; one view of the result per cell size takes them.
+    const outCells = cellBytes === 2 ? new Uint16Array(raw) : new Uint8Array(raw);
     // Strips need a single tile (OpenJPEG keeps only that tile's data between calls); tiled images decode whole.
     const step = h.tiles === 1 ? STRIP_ROWS : h.height;
+    new Int32Array(m.wasmMemory.buffer, result, 4).set([2 ** 31 - 1, -(2 ** 31), 0, 0]);
     for (let row = 0; row < h.height; row += step) {
       const rows = Math.min(step, h.height - row);
-      const whole = step === h.height ? 1 : 0;
-      if (!m._rj_decode(h.y0 + row, h.y0 + row + rows, whole, ptrs)) failWith(m, 'the JPEG 2000 codestream cannot be decoded');
+      if (!m._rj_decode(h.y0 + row, h.y0 + row + rows, step === h.height ? 1 : 0, ptrs)) failWith(m, 'the JPEG 2000 codestream cannot be decoded');
       if (sourceHeld) {
         // The tile data are now OpenJPEG's own copy: free the source before the next strips allocate.
         releaseSource();
         sourceHeld = false;
+        staging = m._malloc(h.width * step * comps * cellBytes);
+        if (!staging) throw new CodecFailure('cannot reserve memory for the JPEG 2000 decoder');
       }
+      const samples = h.width * rows;
+      new Int32Array(m.wasmMemory.buffer, params, 14).set(storeParams(h, layout, samples));
+      m._rj_store(ptrs, params, staging, result);
       const heap = m.wasmMemory.buffer;
-      const at = new Int32Array(heap, ptrs, comps);
-      for (let c = 0; c < comps; c++) {
-        storeStrip(new Int32Array(heap, at[c], h.width * rows), out, row * h.width * comps + c, comps, h.components[c].signed, layout, stats);
-      }
+      const r = new Int32Array(heap, result, 4);
+      if (r[3]) throw new SampleRangeError(`decoded sample ${r[2]} does not fit in ${layout.bitsStored} bits stored (damaged codestream or wrong Bits Stored)`);
+      const cells = cellBytes === 2 ? new Uint16Array(heap, staging, samples * comps) : new Uint8Array(heap, staging, samples * comps);
+      outCells.set(cells, row * h.width * comps);
     }
     const messages = logLines(m);
     const failure = messages.find((x) => failureLine.test(x));
     if (failure) throw new CodecFailure(failure.replace(/^\[(ERROR|WARNING)\]\s*/, ''), messages);
-    const range = comps === 1 && out.length > 0 ? stats : undefined;
+    const [min, max] = new Int32Array(m.wasmMemory.buffer, result, 2);
+    const range = comps === 1 && out.length > 0 ? { min, max } : undefined;
     return { samples: out, width: h.width, height: h.height, components: comps, range, messages };
   } catch (e) {
     if (e instanceof WebAssembly.RuntimeError) {
@@ -312,6 +292,7 @@ export async function decodeJpeg2000Stored(codestream: Uint8Array, layout: Store
     try {
       m._rj_close();
       if (sourceHeld) releaseSource();
+      if (staging) m._free(staging);
       m._free(scratch);
     } catch {
       // An aborted module cannot be called any more; it has been discarded above.

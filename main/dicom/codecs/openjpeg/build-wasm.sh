@@ -53,7 +53,7 @@ emcc $OPT_FLAGS -pthread -DMUTEX_pthread -DOPJ_STATIC -w \
   -sNODEJS_CATCH_EXIT=0 -sNODEJS_CATCH_REJECTION=0 \
   -sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=16777216 -sMAXIMUM_MEMORY=2147483648 \
   -sPTHREAD_POOL_SIZE=Module.radraftThreads \
-  -sEXPORTED_FUNCTIONS=_rj_open,_rj_decode,_rj_close,_rj_release_source,_rj_log_text,_malloc,_free \
+  -sEXPORTED_FUNCTIONS=_rj_open,_rj_decode,_rj_store,_rj_close,_rj_release_source,_rj_log_text,_malloc,_free \
   -sEXPORTED_RUNTIME_METHODS=wasmMemory,UTF8ToString,PThread
 cp "$work/openjpeg.js" "$work/openjpeg.wasm" "$work/openjpeg.worker.js" "$here/"
 echo "built $(wc -c < "$here/openjpeg.wasm") bytes of WASM"

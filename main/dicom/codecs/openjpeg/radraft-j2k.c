@@ -139,3 +139,37 @@ EMSCRIPTEN_KEEPALIVE int rj_decode(uint32_t y0, uint32_t y1, int whole, int32_t 
 EMSCRIPTEN_KEEPALIVE void rj_release_source(void) {
   ctx.data = NULL;
 }
+
+/*
+ * Stored values (PS3.5 8.1.1: Bits Stored bits kept, sign-extended when the output is signed) of the last decoded
+ * strip, interleaved by component, written to out as 8- or 16-bit cells. p holds: components, samples per
+ * component, bytes per cell, bits stored, signed output, clamp, then each component's lowest and highest valid
+ * sample. r receives min and max of the values written and, when a sample is out of range and clamp is 0, that
+ * sample (r[3] = 1); the strip is then incomplete. Done here rather than in JS because it runs between strips,
+ * while the pool threads wait.
+ */
+EMSCRIPTEN_KEEPALIVE void rj_store(int32_t *const *ptrs, const int32_t *p, void *out, int32_t *r) {
+  const int comps = p[0], bytes = p[2], bs = p[3], signed_out = p[4], clamp = p[5];
+  const uint32_t count = (uint32_t)p[1];
+  const int up = 32 - bs;
+  const uint32_t mask = bs >= 32 ? 0xffffffffu : ((1u << bs) - 1u);
+  int32_t lo_seen = r[0], hi_seen = r[1];
+  for (int c = 0; c < comps; c++) {
+    const int32_t *src = ptrs[c];
+    const int32_t lo = p[6 + 2 * c], hi = p[7 + 2 * c];
+    for (uint32_t i = 0; i < count; i++) {
+      int32_t v = src[i];
+      if (v < lo || v > hi) {
+        if (!clamp) { r[2] = v; r[3] = 1; return; }
+        v = v < lo ? lo : hi;
+      }
+      int32_t s = signed_out ? (int32_t)(((uint32_t)v & mask) << up) >> up : (int32_t)((uint32_t)v & mask);
+      if (s < lo_seen) lo_seen = s;
+      if (s > hi_seen) hi_seen = s;
+      if (bytes == 2) ((uint16_t *)out)[(size_t)i * comps + c] = (uint16_t)s;
+      else ((uint8_t *)out)[(size_t)i * comps + c] = (uint8_t)s;
+    }
+  }
+  r[0] = lo_seen;
+  r[1] = hi_seen;
+}
