@@ -9,6 +9,7 @@ import { hardenSession, hardenWebContents } from './window/harden';
 import { createMainWindow } from './window/create-window';
 import { nativeDialogs } from './window/dialogs';
 import { menuTemplate } from './window/menu-template';
+import { pathsFromArgv } from './window/open-with';
 
 // The build output inside the app (project root in development, app.asar when packaged).
 const distDir = join(app.getAppPath(), 'dist');
@@ -16,6 +17,21 @@ const resourcesDir = app.isPackaged ? process.resourcesPath : join(app.getAppPat
 
 let mainWindow: BrowserWindow | null = null;
 let services: Services | null = null;
+// The executable, and unpackaged also the app folder, come before the files on Radraft's command line.
+const argvSkip = app.isPackaged ? 1 : 2;
+// Files the operating system hands over before the services exist (launch arguments, macOS open-file).
+const openedEarly: string[] = pathsFromArgv(process.argv, argvSkip, process.cwd());
+
+function openFromSystem(paths: readonly string[]): void {
+  if (services) services.requestOpen(paths);
+  else openedEarly.push(...paths);
+}
+
+// macOS delivers files (Finder "Open With", dock drops) as events, possibly before the app is ready.
+app.on('open-file', (event, path) => {
+  event.preventDefault();
+  openFromSystem([path]);
+});
 
 registerAppScheme(protocol);
 app.enableSandbox();
@@ -23,7 +39,8 @@ app.enableSandbox();
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  app.on('second-instance', () => {
+  app.on('second-instance', (_event, argv, workingDirectory) => {
+    openFromSystem(pathsFromArgv(argv, argvSkip, workingDirectory));
     if (!mainWindow) return;
     if (mainWindow.isMinimized()) mainWindow.restore();
     mainWindow.focus();
@@ -47,6 +64,7 @@ async function start(): Promise<void> {
     },
   });
   registerIpc(ipcMain, services.handlers);
+  services.requestOpen(openedEarly.splice(0));
   const devTools = !app.isPackaged;
   Menu.setApplicationMenu(
     Menu.buildFromTemplate(

@@ -16,6 +16,7 @@ import { ModelsRegistry } from './models-registry/registry';
 import { DraftingService } from './drafting/drafting-service';
 import { bundledWorker, type WorkerScript } from './drafting/worker-task';
 import packageJson from '../package.json';
+import { PendingOpens } from './window/open-with';
 
 /** What the services need from the outside world; Electron supplies the real ones, tests and e2e supply fakes. */
 export interface ServiceDeps {
@@ -44,6 +45,8 @@ export type WorkerName = 'decode.worker' | 'model-input.worker' | 'model-import.
 
 export interface Services {
   handlers: Handlers;
+  /** Files the operating system asked to open; the renderer is told to take them. */
+  requestOpen(paths: readonly string[]): void;
   dispose(): Promise<void>;
 }
 
@@ -94,6 +97,8 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     return formatReportText({ record, study: identity(uid), exportedAt: now().toISOString(), appVersion: packageJson.version });
   };
 
+  const pending = new PendingOpens(() => deps.emit('studies:openRequested', {}));
+
   const handlers: Handlers = {
     'studies:openDialog': async ({ kind }) => {
       if (kind === 'files') {
@@ -105,6 +110,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     },
     'studies:openPaths': async ({ paths }) => opened(paths),
     'studies:openSamples': async () => opened([deps.samplesDir]),
+    'studies:takePendingOpens': async () => pending.take(),
     'studies:list': async () => index.list(),
     'image:load': async ({ imageId }) => index.loadImage(imageId),
     'report:get': async ({ studyInstanceUid }) => store.get(studyInstanceUid),
@@ -138,6 +144,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
 
   return {
     handlers,
+    requestOpen: (paths) => pending.add(paths),
     async dispose() {
       await drafting.dispose();
       await pixels.dispose();

@@ -4,6 +4,7 @@ export const INVOKE_CHANNELS = [
   'studies:openDialog',
   'studies:openPaths',
   'studies:openSamples',
+  'studies:takePendingOpens',
   'studies:list',
   'image:load',
   'report:get',
@@ -20,7 +21,7 @@ export const INVOKE_CHANNELS = [
 ] as const;
 export type InvokeChannel = (typeof INVOKE_CHANNELS)[number];
 
-export const EVENT_CHANNELS = ['draft:event', 'models:importProgress', 'menu:command'] as const;
+export const EVENT_CHANNELS = ['draft:event', 'models:importProgress', 'menu:command', 'studies:openRequested'] as const;
 export type EventChannel = (typeof EVENT_CHANNELS)[number];
 
 export function isInvokeChannel(name: unknown): name is InvokeChannel {

@@ -12,6 +12,8 @@ export const contract = {
   'studies:openDialog': { request: z.object({ kind: z.enum(['files', 'folder']) }), response: OpenResult },
   'studies:openPaths': { request: z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(10_000) }), response: OpenResult },
   'studies:openSamples': { request: z.object({}), response: OpenResult },
+  /** Files the operating system asked Radraft to open, not yet shown; taking them empties the list. */
+  'studies:takePendingOpens': { request: z.object({}), response: z.array(z.string()) },
   'studies:list': { request: z.object({}), response: z.array(StudySummary) },
   'image:load': { request: z.object({ imageId: z.string().min(1).max(4096) }), response: ImagePixels },
   'report:get': { request: StudyRef, response: ReportRecord.nullable() },
@@ -53,6 +55,8 @@ export const events = {
   'draft:event': DraftEvent,
   'models:importProgress': ImportProgress,
   'menu:command': z.object({ command: z.string() }),
+  /** More files from the operating system are waiting: take them with studies:takePendingOpens. */
+  'studies:openRequested': z.object({}),
 } as const satisfies Record<EventChannel, z.ZodType>;
 
 export type Contract = typeof contract;

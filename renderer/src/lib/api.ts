@@ -73,6 +73,7 @@ export const api = {
   openDialog: (kind: 'files' | 'folder') => invoke('studies:openDialog', { kind }),
   openPaths: (paths: string[]) => invoke('studies:openPaths', { paths }),
   openSamples: () => invoke('studies:openSamples', {}),
+  takePendingOpens: () => invoke('studies:takePendingOpens', {}),
   listStudies: () => invoke('studies:list', {}),
   loadImage: (imageId: string) => invoke('image:load', { imageId }),
   getReport: (studyInstanceUid: string) => invoke('report:get', { studyInstanceUid }),

@@ -34,6 +34,17 @@ async function call(channel: string, payload: unknown): Promise<unknown> {
 }
 
 describe('createServices', () => {
+  it('queues files the operating system hands over and tells the renderer to take them', async () => {
+    expect(await call('studies:takePendingOpens', {})).toEqual([]);
+    services.requestOpen([SAMPLES_DIR]);
+    expect(boundary.events.filter((e) => e.event === 'studies:openRequested')).toHaveLength(1);
+    const paths = (await call('studies:takePendingOpens', {})) as string[];
+    expect(paths).toEqual([SAMPLES_DIR]);
+    expect(await call('studies:takePendingOpens', {})).toEqual([]);
+    const result = (await call('studies:openPaths', { paths })) as { studies: unknown[] };
+    expect(result.studies).toHaveLength(4);
+  });
+
   it('opens the bundled samples', async () => {
     const result = await services.handlers['studies:openSamples']({});
     expect(result.problems).toEqual([]);

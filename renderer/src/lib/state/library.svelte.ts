@@ -72,6 +72,18 @@ class Library {
   openSamples = () => this.#open('the samples', () => api.openSamples());
   openPaths = (paths: string[]) => this.#open('the dropped files', () => api.openPaths(paths));
 
+  /** Opens what the operating system handed over ("Open with", an associated .dcm), if anything is waiting. */
+  openFromSystem = async () => {
+    let paths: string[];
+    try {
+      paths = await api.takePendingOpens();
+    } catch (err) {
+      toasts.push('error', 'Could not open the files from the system', errorText(err));
+      return;
+    }
+    if (paths.length > 0) await this.#open('the files opened from the system', () => api.openPaths(paths));
+  };
+
   select(studyInstanceUid: string, imageId?: string): void {
     const study = this.studies.find((s) => s.studyInstanceUid === studyInstanceUid);
     if (!study) return;
