@@ -9,6 +9,12 @@ import { NotDicomError, UnsupportedSyntaxError } from './errors';
 /** Enough for the File Meta Information group (PS3.10 7.1), where the transfer syntax is named. */
 const PREFIX_BYTES = 4096;
 
+/**
+ * Largest file read into the decoder's memory. That memory never shrinks, and decodeFile decodes one frame, so a
+ * big multi-frame file would inflate it for nothing; a single radiograph's codestream is well below this.
+ */
+const MAX_IN_DECODER_BYTES = 64 * 1024 * 1024;
+
 /** JPEG 2000 Image Compression (Lossless Only) and JPEG 2000 Image Compression, PS3.5 Table A-1. */
 const JPEG2000_UIDS = ['1.2.840.10008.1.2.4.90', '1.2.840.10008.1.2.4.91'];
 
@@ -37,7 +43,7 @@ async function readWhole(filePath: string): Promise<FileBytes> {
       into.set(prefix);
       await readFully(handle, into.subarray(prefix.length), prefix.length);
     };
-    if (size > prefix.length && namesJpeg2000(prefix)) return await readIntoDecoderMemory(size, fill);
+    if (size > prefix.length && size <= MAX_IN_DECODER_BYTES && namesJpeg2000(prefix)) return await readIntoDecoderMemory(size, fill);
     // Every byte is read over, so the zero-filling of a new Uint8Array would be wasted.
     const bytes = Buffer.allocUnsafe(size);
     await fill(bytes);
