@@ -190,9 +190,8 @@ export class DraftingService {
     }
     if (this.loadedDir !== dir) {
       try {
-        const verify = await this.deps.registry.loadCheck(dir);
-        await this.client.load(dir, { verify });
-        if (verify === 'full') await this.deps.registry.markVerified(dir);
+        // 'cached': files hashed before and unchanged since (size, mtime) are not hashed again; see verified-stamp.ts.
+        await this.client.load(dir, { verify: 'cached' });
         this.loadedDir = dir;
       } catch (error) {
         // A crashed worker cannot be reused; start a fresh one next time.

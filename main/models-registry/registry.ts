@@ -6,6 +6,7 @@ import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { ImportProgress, ModelSummary } from '../../app/domain/model';
 import { MANIFEST_FILE, readManifest, type Manifest } from '../../models/manifest';
+import { recordVerified } from '../../models/verified-stamp';
 import { AppError } from '../ipc/errors';
 import { runWorkerTask, type WorkerScript } from '../drafting/worker-task';
 import type { ImportRequest, ImportStep } from './model-import.worker';
@@ -16,7 +17,6 @@ const DEMO_USE =
   'Demonstration only: a tiny model that memorised 11 training images. Its text is meaningless on any other image. Never use it for patient care.';
 const IMPORTED_USE = 'Drafts radiology reports for a clinician to review, edit and sign; the clinician stays responsible for the report.';
 const ACTIVE_KEY = 'models.active';
-const VERIFIED_KEY = 'models.verified';
 
 export class ModelUnavailableError extends AppError {
   readonly code = 'model' as const;
@@ -97,29 +97,9 @@ export class ModelsRegistry {
     const entry = entries.find((e) => e.id === id);
     if (!entry) throw new ModelUnavailableError(`There is no installed model "${id}".`);
     const summary = await this.summarise(entry, this.activeId(entries), 'full');
-    if (summary.status === 'ok') await this.markVerified(entry.dir);
+    // The same record loading reads (models/verified-stamp.ts): the next load of this model skips the hashing.
+    if (summary.status === 'ok') recordVerified(entry.dir, readManifest(entry.dir));
     return summary;
-  }
-
-  /**
-   * How much checking loading `dir` needs: 'size' when every file was hashed before and has not changed since
-   * (same manifest, sizes and modification times), else 'full'. Hashing a multi-gigabyte model on every start would
-   * delay the first draft by seconds.
-   */
-  async loadCheck(dir: string): Promise<'full' | 'size'> {
-    const known = this.verified()[dir];
-    return known !== undefined && known === (await fingerprint(dir)) ? 'size' : 'full';
-  }
-
-  /** Records that every file of `dir` matched its sha256 (after models:verify or a fully verified load). */
-  async markVerified(dir: string): Promise<void> {
-    const print = await fingerprint(dir);
-    if (print !== null) this.deps.settings.set(VERIFIED_KEY, { ...this.verified(), [dir]: print });
-  }
-
-  private verified(): Record<string, string> {
-    const value = this.deps.settings.get(VERIFIED_KEY);
-    return typeof value === 'object' && value !== null ? (value as Record<string, string>) : {};
   }
 
   /** The model drafting should use, or an error that says how to fix the situation. */
@@ -263,23 +243,6 @@ async function checkFiles(dir: string, manifest: Manifest, check: 'size' | 'full
     if (check === 'full' && (await sha256OfFile(path)) !== f.sha256) return `${f.path} does not match its sha256 in the manifest (the file was changed or damaged).`;
   }
   return null;
-}
-
-/** Manifest hash plus size and mtime of every listed file; null when something is missing. */
-async function fingerprint(dir: string): Promise<string | null> {
-  try {
-    const manifestBytes = await readFile(join(dir, MANIFEST_FILE));
-    const manifest = readManifest(dir);
-    const parts = [createHash('sha256').update(manifestBytes).digest('hex')];
-    for (const f of manifest.files) {
-      const info = await stat(join(dir, f.path));
-      parts.push(`${f.path}:${info.size}:${info.mtimeMs}`);
-    }
-    return createHash('sha256').update(parts.join('\n')).digest('hex');
-  } catch {
-    // A missing or unreadable file: nothing to remember; the next load verifies fully and reports it.
-    return null;
-  }
 }
 
 /** Streamed, so hashing a multi-gigabyte model never blocks the main thread for long. */

@@ -6,6 +6,7 @@
 //     mismatch or unloadable graph → ModelFileCorruptError, manifest problems → ManifestError, non-PaliGemma-2
 //     config → UnsupportedArchitectureError) and opens one onnxruntime session per graph, reused by every call.
 //     opts.verify: 'cached' (default: sha256, skipped when a stamp of an earlier check matches size+mtime) | 'full' | 'size';
+//     The stamp is models/verified-stamp.ts (importable without onnxruntime: the app's Models panel writes it too).
 //     opts.threads: onnxruntime intra-op threads.
 //   model.manifest: Manifest            image size, image_seq_length, special tokens, prompt templates, dtype…
 //   model.tokenizer: TextTokenizer      the model's tokenizer.json

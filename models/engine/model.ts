@@ -1,6 +1,6 @@
 // The generation loop, kept as plain as llama2.c's: vision → embed + merge image features → prefill → greedy decode,
 // one onnxruntime session per graph, sessions created once per loaded model and reused for every draft.
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { parsePaliGemmaConfig } from '../config/paligemma';
@@ -9,6 +9,7 @@ import { floatsToHalf, halfToFloats } from '../onnx/quantize';
 import { TextTokenizer } from '../tokenizer/tokenizer';
 import { buildPrompt } from '../tokenizer/prompt';
 import { InvalidInputError, ModelFileCorruptError, ModelFileMissingError, ModelLoadError, PromptTooLongError } from './errors';
+import { readStamp, recordVerified, stampCovers } from '../verified-stamp';
 
 export interface LoadOptions {
   /**
@@ -69,42 +70,17 @@ export interface GenerateResult {
 
 const now = (): number => performance.now();
 
-const STAMP_FILE = '.radraft-verified.json';
-
-interface Stamp {
-  [path: string]: { sha256: string; bytes: number; mtimeMs: number };
-}
-
-function readStamp(dir: string): Stamp {
-  try {
-    return JSON.parse(readFileSync(join(dir, STAMP_FILE), 'utf8')) as Stamp;
-  } catch {
-    return {};
-  }
-}
-
 function verifyFiles(dir: string, manifest: Manifest, mode: 'full' | 'cached' | 'size'): void {
   const stamp = mode === 'cached' ? readStamp(dir) : {};
-  const next: Stamp = {};
   for (const f of manifest.files) {
     const path = join(dir, f.path);
     if (!existsSync(path)) throw ModelFileMissingError.of(f.path, dir);
     const st = statSync(path);
     if (st.size !== f.bytes) throw ModelFileCorruptError.of(f.path, dir, `${st.size} bytes, manifest says ${f.bytes}`);
-    if (mode === 'size') continue;
-    const seen = stamp[f.path];
-    if (!(seen && seen.sha256 === f.sha256 && seen.bytes === st.size && seen.mtimeMs === st.mtimeMs)) {
-      if (sha256File(path) !== f.sha256) throw ModelFileCorruptError.of(f.path, dir, 'sha256 does not match the manifest');
-    }
-    next[f.path] = { sha256: f.sha256, bytes: st.size, mtimeMs: st.mtimeMs };
+    if (mode === 'size' || stampCovers(stamp, f, st.size, st.mtimeMs)) continue;
+    if (sha256File(path) !== f.sha256) throw ModelFileCorruptError.of(f.path, dir, 'sha256 does not match the manifest');
   }
-  if (mode !== 'size') {
-    try {
-      writeFileSync(join(dir, STAMP_FILE), JSON.stringify(next));
-    } catch {
-      // A read-only model folder is fine: the next load hashes again.
-    }
-  }
+  if (mode !== 'size') recordVerified(dir, manifest);
 }
 
 /** Index of the largest value (first one on ties, as torch.argmax) and the top 5. */

@@ -1,6 +1,6 @@
 // Drafting with the real engine (demo model imported from resources/models on first use) through the services.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServices, type Services } from '../../../main/services';
@@ -10,6 +10,8 @@ import type { ImageSummary } from '../../../app/domain/study';
 import { fakeDeps, SAMPLES_DIR, type FakeBoundary } from '../services/fake-deps';
 import { bundleWorkers } from './bundle-workers';
 import { ModelsRegistry } from '../../../main/models-registry/registry';
+import { readManifest } from '../../../models/manifest';
+import { STAMP_FILE, readStamp, stampCovers } from '../../../models/verified-stamp';
 
 const ROOT = join(__dirname, '../../..');
 const SIIM_4904 = join(SAMPLES_DIR, 'siim_1.2.276.0.7230010.3.1.4.8323329.4904.1517875185.355709.dcm');
@@ -192,7 +194,7 @@ describe('drafting', () => {
 });
 
 describe('model verification on load', () => {
-  it('hashes a model fully once, then only when its files change', async () => {
+  it("records the Models panel's full check where loading reads it, and only when every file matched", async () => {
     const settings = new Map<string, unknown>();
     const registry = new ModelsRegistry({
       modelsDir: boundary.deps.modelsDir,
@@ -202,12 +204,27 @@ describe('model verification on load', () => {
       emitProgress: () => undefined,
     });
     const demoDir = join(boundary.deps.modelsDir, 'demo');
-    expect(await registry.loadCheck(demoDir)).toBe('full');
+    const stampPath = join(demoDir, STAMP_FILE);
+    rmSync(stampPath, { force: true });
     expect(await registry.verify('demo')).toMatchObject({ status: 'ok' });
-    expect(await registry.loadCheck(demoDir)).toBe('size');
-    const later = new Date(Date.now() + 60_000);
-    utimesSync(join(demoDir, 'decoder.onnx'), later, later);
-    expect(await registry.loadCheck(demoDir)).toBe('full');
+    const files = readManifest(demoDir).files;
+    const stamp = readStamp(demoDir);
+    expect(Object.keys(stamp).sort()).toEqual(files.map((f) => f.path).sort());
+    for (const f of files) expect(stampCovers(stamp, f, statSync(join(demoDir, f.path)).size, statSync(join(demoDir, f.path)).mtimeMs)).toBe(true);
+
+    // A damaged file (same size, new time): the check says so and leaves no record that would let a load skip it.
+    rmSync(stampPath);
+    const decoder = join(demoDir, 'decoder.onnx');
+    const good = readFileSync(decoder);
+    const bad = Buffer.from(good);
+    bad[bad.length - 100] ^= 0xff;
+    writeFileSync(decoder, bad);
+    try {
+      expect(await registry.verify('demo')).toMatchObject({ status: 'broken', problem: expect.stringMatching(/decoder\.onnx does not match its sha256/) });
+      expect(existsSync(stampPath)).toBe(false);
+    } finally {
+      writeFileSync(decoder, good);
+    }
   });
 });
 
