@@ -39,7 +39,7 @@ export function dtypeOfArray(a: StoredArray): StoredDtype {
   return 'int32';
 }
 
-function allocate(dtype: StoredDtype, n: number): StoredArray {
+export function allocate(dtype: StoredDtype, n: number): StoredArray {
   switch (dtype) {
     case 'uint8': return new Uint8Array(n);
     case 'int8': return new Int8Array(n);

@@ -10,7 +10,7 @@ import { extractJ2kCodestream, readJ2kSize } from './j2k-markers';
 import { CodecFailure, UnsupportedCodestream } from './failures';
 import { SampleRangeError, toStored, type StoredLayout } from './stored';
 import { runWasmDecoder, type WasmDecoded } from './wasm';
-import { decodeJpeg2000Stored, failureLine as j2kFailureLine } from './openjpeg';
+import { decodeJpeg2000Stored, j2kFailure } from './openjpeg';
 import type { StoredArray } from '../types';
 
 export { CodecFailure, UnsupportedCodestream };
@@ -121,8 +121,8 @@ async function decodeHtj2k(frame: Uint8Array, expected: ExpectedFrame): Promise<
   checkSize(readJ2kSize(codestream), expected);
   const range = newRange();
   const r = await runWasmDecoder('openjph', openjphFactory, (m) => m.HTJ2KDecoder, codestream, (d) => heapToStored(d, expected, d.info.isSigned === true, range));
-  const failure = r.messages.find((m) => j2kFailureLine.test(m));
-  if (failure) throw new CodecFailure(failure.replace(/^\[(ERROR|WARNING)\]\s*/, '').trim(), r.messages);
+  const failure = j2kFailure(r.messages);
+  if (failure) throw failure;
   return { samples: r.value, width: r.info.width, height: r.info.height, components: r.info.componentCount, photometricInterpretation: ybrToRgb(r.info.componentCount, expected), range: known(range) };
 }
 

@@ -7,7 +7,8 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CodecFailure, UnsupportedCodestream } from './failures';
-import { SampleRangeError, type StoredLayout } from './stored';
+import { SampleRangeError, sampleRange, storedBits, type StoredLayout } from './stored';
+import { allocate, dtypeFor } from '../pixels';
 import type { StoredArray } from '../types';
 
 /**
@@ -16,6 +17,7 @@ import type { StoredArray } from '../types';
  */
 const STRIP_ROWS = 96;
 const INFO_WORDS = 7 + 4 * 4;
+const STORE_PARAM_WORDS = 6 + 2 * 4;
 const START_TIMEOUT_MS = 8000;
 
 interface PthreadWorker {
@@ -23,7 +25,7 @@ interface PthreadWorker {
 }
 
 interface OpenjpegModule {
-  _rj_open(data: number, length: number, jp2: number, threads: number, info: number): number;
+  _rj_open(data: number, length: number, threads: number, info: number): number;
   _rj_decode(y0: number, y1: number, whole: number, ptrs: number): number;
   _rj_store(ptrs: number, params: number, out: number, result: number): void;
   _rj_close(): void;
@@ -172,13 +174,6 @@ export interface Jpeg2000Output {
   components: number;
   /** Min/max of the samples, for a single-component image. */
   range?: { min: number; max: number };
-  /** OpenJPEG's warnings (errors throw). */
-  messages: string[];
-}
-
-interface ComponentInfo {
-  precision: number;
-  signed: boolean;
 }
 
 interface Header {
@@ -186,41 +181,37 @@ interface Header {
   y0: number;
   width: number;
   height: number;
-  components: ComponentInfo[];
+  /** Per component: are its samples signed? */
+  signed: boolean[];
   tiles: number;
 }
 
 function readHeader(info: Int32Array): Header {
   const [x0, y0, x1, y1, numcomps, tw, th] = info;
-  const components: ComponentInfo[] = [];
+  const signed: boolean[] = [];
   for (let c = 0; c < Math.min(numcomps, 4); c++) {
     const at = 7 + c * 4;
     if (info[at + 2] !== 1 || info[at + 3] !== 1) throw new UnsupportedCodestream('JPEG 2000 components with subsampling are not supported');
-    components.push({ precision: info[at], signed: info[at + 1] !== 0 });
+    signed.push(info[at + 1] !== 0);
   }
   if (numcomps > 4) throw new UnsupportedCodestream(`a JPEG 2000 codestream with ${numcomps} components is not supported`);
-  return { x0, y0, width: x1 - x0, height: y1 - y0, components, tiles: tw * th };
-}
-
-/** The result array of the layout's dtype over `raw`. */
-function storedOver(l: StoredLayout, raw: ArrayBuffer): StoredArray {
-  const signed = l.pixelRepresentation === 1;
-  if (l.bitsAllocated > 8) return signed ? new Int16Array(raw) : new Uint16Array(raw);
-  return signed ? new Int8Array(raw) : new Uint8Array(raw);
+  return { x0, y0, width: x1 - x0, height: y1 - y0, signed, tiles: tw * th };
 }
 
 /**
  * What rj_store needs to turn a strip's samples into stored values: keep Bits Stored bits and sign-extend for
  * Pixel Representation 1 (PS3.5 8.1.1). Samples outside a component's range for Bits Stored mean damage in a
- * lossless stream (fail) and overshoot in a lossy one (clamp), as stored.ts decides for the other codecs.
+ * lossless stream (fail) and overshoot in a lossy one (clamp), as stored.ts decides for the other codecs. Word 1,
+ * the samples per component, is set for each strip.
  */
-function storeParams(h: Header, l: StoredLayout, samples: number): Int32Array {
-  const bs = Math.min(l.bitsStored, l.bitsAllocated > 8 ? 16 : 8);
-  const p = new Int32Array(6 + 2 * 4);
-  p.set([h.components.length, samples, l.bitsAllocated > 8 ? 2 : 1, bs, l.pixelRepresentation === 1 ? 1 : 0, l.outOfRange === 'clamp' ? 1 : 0]);
-  h.components.forEach((c, i) => {
-    p[6 + 2 * i] = c.signed ? -(2 ** (bs - 1)) : 0;
-    p[7 + 2 * i] = c.signed ? 2 ** (bs - 1) - 1 : 2 ** bs - 1;
+function storeParams(h: Header, l: StoredLayout): Int32Array {
+  const bs = storedBits(l);
+  const p = new Int32Array(STORE_PARAM_WORDS);
+  p.set([h.signed.length, 0, l.bitsAllocated > 8 ? 2 : 1, bs, l.pixelRepresentation === 1 ? 1 : 0, l.outOfRange === 'clamp' ? 1 : 0]);
+  h.signed.forEach((signed, i) => {
+    const { lo, hi } = sampleRange(bs, signed);
+    p[6 + 2 * i] = lo;
+    p[7 + 2 * i] = hi;
   });
   return p;
 }
@@ -234,22 +225,32 @@ function logLines(m: OpenjpegModule): string[] {
 }
 
 /** JPEG 2000 decoders' message lines that mean the image is wrong, even when they return pixels. */
-export const failureLine = /^\[ERROR\]|\[WARNING\].*(too short|truncat|premature)/i;
+const failureLine = /^\[ERROR\]|\[WARNING\].*(too short|truncat|premature)/i;
 
+/** The failure OpenJPEG's (or OpenJPH's) messages report, if any, as a CodecFailure carrying them all. */
+export function j2kFailure(lines: string[]): CodecFailure | undefined {
+  const failure = lines.find((x) => failureLine.test(x));
+  return failure ? new CodecFailure(withoutLevel(failure), lines) : undefined;
+}
+
+function withoutLevel(line: string): string {
+  return line.replace(/^\[(ERROR|WARNING)\]\s*/, '').trim();
+}
+
+/** A call that returned failure: the failure line of the log, else its first line, else `fallback`. */
 function failWith(m: OpenjpegModule, fallback: string): never {
   const lines = logLines(m);
-  const first = lines.find((x) => failureLine.test(x)) ?? lines[0];
-  throw new CodecFailure(first ? first.replace(/^\[(ERROR|WARNING)\]\s*/, '') : fallback, lines);
+  throw j2kFailure(lines) ?? new CodecFailure(lines.length > 0 ? withoutLevel(lines[0]) : fallback, lines);
 }
 
 /** Decodes a raw JPEG 2000 codestream into stored values of the layout's dtype, colour-by-pixel. */
 export async function decodeJpeg2000Stored(codestream: Uint8Array, layout: StoredLayout): Promise<Jpeg2000Output> {
   const m = await loadModule();
-  // info words, then 4 component pointers, store parameters (14) and store results (4).
-  const scratch = m._malloc(4 * (INFO_WORDS + 4 + 14 + 4));
+  // info words, then 4 component pointers, store parameters and store results (4).
+  const scratch = m._malloc(4 * (INFO_WORDS + 4 + STORE_PARAM_WORDS + 4));
   const ptrs = scratch + 4 * INFO_WORDS;
   const params = ptrs + 4 * 4;
-  const result = params + 4 * 14;
+  const result = params + 4 * STORE_PARAM_WORDS;
   // A codestream already in the decoder's memory (a file read there) is decoded in place; anything else is copied in.
   const region = regionHolding(m, codestream);
   const own = region ? 0 : m._malloc(Math.max(1, codestream.length));
@@ -264,14 +265,14 @@ export async function decodeJpeg2000Stored(codestream: Uint8Array, layout: Store
   try {
     if (own) new Uint8Array(m.wasmMemory.buffer, own, codestream.length).set(codestream);
     const data = region ? codestream.byteOffset : own;
-    if (!m._rj_open(data, codestream.length, 0, threadCount(), scratch)) failWith(m, 'the JPEG 2000 header cannot be read');
+    if (!m._rj_open(data, codestream.length, threadCount(), scratch)) failWith(m, 'the JPEG 2000 header cannot be read');
     const h = readHeader(new Int32Array(m.wasmMemory.buffer, scratch, INFO_WORDS).slice());
-    const comps = h.components.length;
+    const comps = h.signed.length;
     const cellBytes = layout.bitsAllocated > 8 ? 2 : 1;
-    const raw = new ArrayBuffer(h.width * h.height * comps * cellBytes);
-    const out = storedOver(layout, raw);
+    const out = allocate(dtypeFor(layout.bitsAllocated, layout.pixelRepresentation === 1), h.width * h.height * comps);
     // The stored values arrive as raw cells; one view of the result per cell size takes them.
-    const outCells = cellBytes === 2 ? new Uint16Array(raw) : new Uint8Array(raw);
+    const outCells = cellBytes === 2 ? new Uint16Array(out.buffer) : new Uint8Array(out.buffer);
+    const storeWords = storeParams(h, layout);
     // Strips need a single tile (OpenJPEG keeps only that tile's data between calls); tiled images decode whole.
     const step = h.tiles === 1 ? STRIP_ROWS : h.height;
     new Int32Array(m.wasmMemory.buffer, result, 4).set([2 ** 31 - 1, -(2 ** 31), 0, 0]);
@@ -286,20 +287,20 @@ export async function decodeJpeg2000Stored(codestream: Uint8Array, layout: Store
         if (!staging) throw new CodecFailure('cannot reserve memory for the JPEG 2000 decoder');
       }
       const samples = h.width * rows;
-      new Int32Array(m.wasmMemory.buffer, params, 14).set(storeParams(h, layout, samples));
+      storeWords[1] = samples;
+      new Int32Array(m.wasmMemory.buffer, params, STORE_PARAM_WORDS).set(storeWords);
       m._rj_store(ptrs, params, staging, result);
       const heap = m.wasmMemory.buffer;
       const r = new Int32Array(heap, result, 4);
-      if (r[3]) throw new SampleRangeError(`decoded sample ${r[2]} does not fit in ${layout.bitsStored} bits stored (damaged codestream or wrong Bits Stored)`);
+      if (r[3]) throw new SampleRangeError(r[2], storedBits(layout));
       const cells = cellBytes === 2 ? new Uint16Array(heap, staging, samples * comps) : new Uint8Array(heap, staging, samples * comps);
       outCells.set(cells, row * h.width * comps);
     }
-    const messages = logLines(m);
-    const failure = messages.find((x) => failureLine.test(x));
-    if (failure) throw new CodecFailure(failure.replace(/^\[(ERROR|WARNING)\]\s*/, ''), messages);
+    const failure = j2kFailure(logLines(m));
+    if (failure) throw failure;
     const [min, max] = new Int32Array(m.wasmMemory.buffer, result, 2);
     const range = comps === 1 && out.length > 0 ? { min, max } : undefined;
-    return { samples: out, width: h.width, height: h.height, components: comps, range, messages };
+    return { samples: out, width: h.width, height: h.height, components: comps, range };
   } catch (e) {
     if (e instanceof WebAssembly.RuntimeError) {
       discardModule(m);

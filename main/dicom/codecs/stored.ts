@@ -17,6 +17,20 @@ export interface StoredLayout {
 
 export class SampleRangeError extends Error {
   override name = 'SampleRangeError';
+
+  constructor(sample: number, bitsStored: number) {
+    super(`decoded sample ${sample} does not fit in ${bitsStored} bits stored (damaged codestream or wrong Bits Stored)`);
+  }
+}
+
+/** Bits Stored as far as the cell holds them (8 or 16 bits). */
+export function storedBits(l: StoredLayout): number {
+  return Math.min(l.bitsStored, l.bitsAllocated > 8 ? 16 : 8);
+}
+
+/** Raw range of a codec's samples: unsigned codecs give 0 … 2^bs − 1, signed ones −2^(bs−1) … 2^(bs−1) − 1. */
+export function sampleRange(bs: number, signedSource: boolean): { lo: number; hi: number } {
+  return signedSource ? { lo: -(2 ** (bs - 1)), hi: 2 ** (bs - 1) - 1 } : { lo: 0, hi: 2 ** bs - 1 };
 }
 
 type SampleArray = Uint8Array | Int8Array | Uint16Array | Int16Array;
@@ -39,7 +53,7 @@ function storedViewOver(src: SampleArray, wide: boolean, signed: boolean): Store
 export function toStored(src: SampleArray, l: StoredLayout, reuse = false, stats?: { min: number; max: number }): StoredArray {
   const signed = l.pixelRepresentation === 1;
   const wide = l.bitsAllocated > 8;
-  const bs = Math.min(l.bitsStored, wide ? 16 : 8);
+  const bs = storedBits(l);
   const n = src.length;
   const reused = reuse ? storedViewOver(src, wide, signed) : null;
   const out: StoredArray = reused ?? (wide ? (signed ? new Int16Array(n) : new Uint16Array(n)) : signed ? new Int8Array(n) : new Uint8Array(n));
@@ -49,10 +63,7 @@ export function toStored(src: SampleArray, l: StoredLayout, reuse = false, stats
     if (!reused) out.set(src);
     return out;
   }
-  // Raw range of the codec's samples: unsigned codecs give 0 … 2^bs − 1, signed ones −2^(bs−1) … 2^(bs−1) − 1.
-  const srcSigned = src instanceof Int16Array || src instanceof Int8Array;
-  const lo = srcSigned ? -(2 ** (bs - 1)) : 0;
-  const hi = srcSigned ? 2 ** (bs - 1) - 1 : 2 ** bs - 1;
+  const { lo, hi } = sampleRange(bs, src instanceof Int16Array || src instanceof Int8Array);
   const mask = (1 << bs) - 1;
   const up = 32 - bs;
   const clamp = l.outOfRange === 'clamp';
@@ -63,7 +74,7 @@ export function toStored(src: SampleArray, l: StoredLayout, reuse = false, stats
   for (let i = 0; i < n; i++) {
     let v = src[i];
     if (v < lo || v > hi) {
-      if (!clamp) throw new SampleRangeError(`decoded sample ${v} does not fit in ${bs} bits stored (damaged codestream or wrong Bits Stored)`);
+      if (!clamp) throw new SampleRangeError(v, bs);
       v = v < lo ? lo : hi;
     }
     out[i] = signed ? ((v & mask) << up) >> up : v & mask;
@@ -82,7 +93,7 @@ function unsignedToStored(src: Uint16Array, out: Uint16Array, hi: number, clamp:
   for (let i = 0; i < src.length; i++) {
     let v = src[i];
     if (v > hi) {
-      if (!clamp) throw new SampleRangeError(`decoded sample ${v} does not fit in ${bs} bits stored (damaged codestream or wrong Bits Stored)`);
+      if (!clamp) throw new SampleRangeError(v, bs);
       v = hi;
     }
     out[i] = v;

@@ -5,6 +5,7 @@
 # `apt-get source openjpeg2` (needs a deb-src line for bookworm). Emscripten's tools need `acorn`: NODE_PATH
 # points at this repository's node_modules, where ESLint brings it.
 set -euo pipefail
+# OPT_FLAGS overrides the optimisation flags, for trying others against bench/dicom-decode.ts.
 OPT_FLAGS="${OPT_FLAGS:--O3 -msimd128 -msse2}"
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../../../.." && pwd)"

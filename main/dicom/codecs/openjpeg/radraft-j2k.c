@@ -75,13 +75,14 @@ EMSCRIPTEN_KEEPALIVE void rj_close(void) {
  * info receives x0, y0, x1, y1, numcomps, tiles across, tiles down, then per component (up to 4) prec, sgnd,
  * dx, dy. Returns 1, or 0 with the reason in rj_log_text().
  */
-EMSCRIPTEN_KEEPALIVE int rj_open(const uint8_t *data, uint32_t length, int jp2, int threads, int32_t *info) {
+EMSCRIPTEN_KEEPALIVE int rj_open(const uint8_t *data, uint32_t length, int threads, int32_t *info) {
   rj_close();
   log_len = 0;
   log_text[0] = 0;
   ctx.data = data;
   ctx.length = length;
-  ctx.codec = opj_create_decompress(jp2 ? OPJ_CODEC_JP2 : OPJ_CODEC_J2K);
+  /* A raw codestream: the caller unwraps a JP2 file first (j2k-markers.ts). */
+  ctx.codec = opj_create_decompress(OPJ_CODEC_J2K);
   if (!ctx.codec) return 0;
   opj_set_error_handler(ctx.codec, on_error, NULL);
   opj_set_warning_handler(ctx.codec, on_warning, NULL);
