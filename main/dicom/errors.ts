@@ -67,6 +67,12 @@ export class DecodeTimeoutError extends DicomError {
   readonly kind = 'timeout' as const;
 }
 
+/** A failure to read `filePath` from disk, as the NotDicomError the user sees: the errno code, else the message. */
+export function unreadableFile(filePath: string, e: unknown): NotDicomError {
+  const code = (e as NodeJS.ErrnoException).code;
+  return new NotDicomError(filePath, `cannot read the file (${code ?? (e instanceof Error ? e.message : 'I/O error')})`, { cause: e });
+}
+
 /** Rebuilds a DicomError from its name, file and reason (errors cross worker boundaries as plain data). */
 export function reviveDicomError(name: string, filePath: string, reason: string): DicomError | null {
   const classes: Record<string, new (filePath: string, reason: string) => DicomError> = {

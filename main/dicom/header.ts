@@ -3,7 +3,7 @@ import { open, readFile } from 'node:fs/promises';
 import type { DataSet, Element } from 'dicom-parser';
 import type { SpacingSource, VoiWindow } from '../../app/domain/study';
 import type { LutTable } from '../../app/domain/study';
-import { DicomError, MalformedDicomError, NotDicomError, describeThrown, guardDicom } from './errors';
+import { DicomError, MalformedDicomError, describeThrown, guardDicom, unreadableFile } from './errors';
 import { PIXEL_DATA_TAG, parseDicomBytes, type ParsedDicom } from './parse';
 import { transferSyntaxName } from './transfer-syntax';
 import type { DicomHeader } from './types';
@@ -217,7 +217,7 @@ export async function readFileBytes(filePath: string): Promise<Buffer> {
   try {
     return await readFile(filePath);
   } catch (e) {
-    throw new NotDicomError(filePath, `cannot read the file (${(e as NodeJS.ErrnoException).code ?? 'I/O error'})`, { cause: e });
+    throw unreadableFile(filePath, e);
   }
 }
 
@@ -244,7 +244,7 @@ async function readHeaderUnguarded(filePath: string): Promise<DicomHeader> {
   try {
     prefix = await readPrefix(filePath, HEADER_PREFIX_BYTES);
   } catch (e) {
-    throw new NotDicomError(filePath, `cannot read the file (${(e as NodeJS.ErrnoException).code ?? 'I/O error'})`, { cause: e });
+    throw unreadableFile(filePath, e);
   }
   if (prefix.bytes.length < prefix.size) {
     try {

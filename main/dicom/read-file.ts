@@ -4,7 +4,7 @@
 import { open } from 'node:fs/promises';
 import { readIntoDecoderMemory } from './codecs/openjpeg';
 import { CodecFailure } from './codecs/failures';
-import { NotDicomError, UnsupportedSyntaxError } from './errors';
+import { UnsupportedSyntaxError, unreadableFile } from './errors';
 
 /** Enough for the File Meta Information group (PS3.10 7.1), where the transfer syntax is named. */
 const PREFIX_BYTES = 4096;
@@ -69,7 +69,6 @@ export async function readDicomFile(filePath: string): Promise<FileBytes> {
     return await readWhole(filePath);
   } catch (e) {
     if (e instanceof CodecFailure) throw new UnsupportedSyntaxError(filePath, `JPEG 2000 cannot be decoded here: ${e.message}`, { cause: e });
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new NotDicomError(filePath, `cannot read the file (${code ?? (e instanceof Error ? e.message : 'I/O error')})`, { cause: e });
+    throw unreadableFile(filePath, e);
   }
 }
