@@ -2,9 +2,9 @@
 // Weights are streamed through the graph builder one tensor at a time (see WeightSource), and a graph whose weights
 // would not fit in a 2 GB protobuf is written with an external data file beside it.
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parsePaliGemmaConfig, type PaliGemmaConfig } from '../config/paligemma';
-import { DEFAULT_PROMPT_TEMPLATES, MANIFEST_FILE, MANIFEST_FORMAT, MANIFEST_VERSION, describeFile, type Manifest } from '../manifest';
+import { DEFAULT_PROMPT_TEMPLATES, MANIFEST_FILE, describeFile, type Manifest } from '../manifest';
 import { InitializerSink, type GraphBuilder } from '../onnx/graph';
 import { PaliGemmaGraphBuilder, type NBitsQuantizer, type WeightDtype } from '../onnx/paligemma';
 import { linearNBitsQuantizer } from '../onnx/quantize';
@@ -12,7 +12,7 @@ import { CheckpointWeightSource, checkWeights, expectedWeights, type WeightSourc
 import { TextTokenizer } from '../tokenizer/tokenizer';
 
 import { ImportError } from './errors';
-import { decoderShape, writeManifest } from './model-folder';
+import { manifestHead, writeManifest } from './model-folder';
 import { importOnnxCommunity, isOnnxCommunityExport } from './onnx-community';
 
 export { ImportError };
@@ -112,17 +112,7 @@ export function writeModelFolder(rawConfig: Record<string, unknown>, source: Wei
   const templates = { ...DEFAULT_PROMPT_TEMPLATES, ...((defaults.prompt_templates ?? defaults.promptTemplates ?? {}) as Record<string, string>) };
   const eos = typeof defaults.eos_token_id === 'number' ? [defaults.eos_token_id] : Array.isArray(defaults.eos_token_id) ? (defaults.eos_token_id as number[]) : cfg.eosTokenIds;
   const manifest: Manifest = {
-    format: MANIFEST_FORMAT,
-    version: MANIFEST_VERSION,
-    layout: 'radraft',
-    name: opts.name ?? basename(resolve(outDir)),
-    createdAt: new Date().toISOString(),
-    architecture: 'PaliGemmaForConditionalGeneration',
-    dtype: opts.dtype,
-    sourceConfig: rawConfig,
-    imageSize: cfg.vision.imageSize,
-    imageSeqLength: cfg.imageSeqLength,
-    maxSequenceLength: cfg.text.maxPositionEmbeddings,
+    ...manifestHead(cfg, rawConfig, { layout: 'radraft', dtype: opts.dtype, name: opts.name, folder: outDir }),
     tokens: {
       bos: typeof defaults.bos_token_id === 'number' ? defaults.bos_token_id : cfg.bosTokenId,
       eos,
@@ -130,7 +120,6 @@ export function writeModelFolder(rawConfig: Record<string, unknown>, source: Wei
       image: cfg.imageTokenId,
       newline,
     },
-    decoder: decoderShape(cfg),
     promptTemplates: templates,
     maxNewTokens: typeof defaults.max_new_tokens === 'number' ? defaults.max_new_tokens : 160,
     graphs: { ...GRAPH_FILES },

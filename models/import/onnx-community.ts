@@ -3,13 +3,13 @@
 // `.onnx_data*` external data), config.json, tokenizer.json and preprocessor_config.json. The graphs are used as they
 // are; the engine adapts to their inputs (attention_mask, position_ids, use_cache_branch, float16 tensors).
 import { copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parsePaliGemmaConfig } from '../config/paligemma';
-import { DEFAULT_PROMPT_TEMPLATES, MANIFEST_FORMAT, MANIFEST_VERSION, describeFile, type Manifest } from '../manifest';
+import { DEFAULT_PROMPT_TEMPLATES, describeFile, type Manifest } from '../manifest';
 import type { WeightDtype } from '../onnx/paligemma';
 import { TextTokenizer } from '../tokenizer/tokenizer';
 import { ImportError } from './errors';
-import { decoderShape, writeManifest } from './model-folder';
+import { manifestHead, writeManifest } from './model-folder';
 
 /** How an onnx-community export differs from transformers 5.x, written into its manifest. */
 export const ONNX_COMMUNITY_NOTES = [
@@ -87,19 +87,8 @@ export function importOnnxCommunity(srcDir: string, outDir: string, opts: { dtyp
     files.push('preprocessor_config.json');
   }
   const manifest: Manifest = {
-    format: MANIFEST_FORMAT,
-    version: MANIFEST_VERSION,
-    layout: 'onnx-community',
-    name: opts.name ?? basename(resolve(srcDir)),
-    createdAt: new Date().toISOString(),
-    architecture: 'PaliGemmaForConditionalGeneration',
-    dtype: opts.dtype,
-    sourceConfig: rawConfig,
-    imageSize: cfg.vision.imageSize,
-    imageSeqLength: cfg.imageSeqLength,
-    maxSequenceLength: cfg.text.maxPositionEmbeddings,
+    ...manifestHead(cfg, rawConfig, { layout: 'onnx-community', dtype: opts.dtype, name: opts.name, folder: srcDir }),
     tokens: { bos: cfg.bosTokenId, eos: cfg.eosTokenIds, pad: cfg.padTokenId, image: cfg.imageTokenId, newline },
-    decoder: decoderShape(cfg),
     promptTemplates: { ...DEFAULT_PROMPT_TEMPLATES },
     maxNewTokens: 160,
     graphs,
