@@ -1,7 +1,13 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'dicom');
+
+/** sha256 over the little-endian bytes of decoded pixels, as in dicom_decode_reference.json. */
+export function pixelSha256(a: ArrayBufferView): string {
+  return createHash('sha256').update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)).digest('hex');
+}
 
 export function fixture(...parts: string[]): string {
   return join(FIXTURES, ...parts);
