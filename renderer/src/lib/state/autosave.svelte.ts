@@ -182,6 +182,7 @@ export class ReportSession {
       if (acceptAi) this.#acceptPending = false;
       this.#adopt(record);
       this.saveError = null;
+      // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a new Date replaces the old on each save; none is mutated.
       this.lastSavedAt = new Date();
       // Typing during the save leaves newer text on screen: save again.
       const unchanged = (Object.keys(snapshot) as SectionName[]).every((k) => snapshot[k] === this.sections[k]);
