@@ -1,6 +1,7 @@
 // End to end with the demo model: Draft streams the golden text into Findings and Impression, the clinician edits a
 // word, signs and exports (the file carries the edited text, the AI statement and the model's hash), and Locate draws
-// the golden box. Real renderer, real services, real engine in its worker.
+// the golden box. Real renderer, real services, real engine in its worker. Each test starts a fresh app and the
+// tests run in a random order (describe.shuffle): none relies on a study, report or setting another left behind.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,9 +18,25 @@ const [goldenFindings, goldenImpression] = (() => {
   return [m[1].trim(), m[2].trim()];
 })();
 
-const e2e = appSuite();
+const e2e = appSuite({ fresh: 'test' });
 
-describe('drafting with the demo model, end to end', () => {
+async function openStudy(path: string): Promise<void> {
+  e2e.harness.nextOpenFiles = [path];
+  await e2e.app.page.getByTestId('open-files').click();
+  await e2e.app.page.getByTestId('overlay-wl').waitFor({ timeout: 30_000 });
+}
+
+/** Opens the SIIM study and drafts its report (empty sections: no confirmation), until the draft is saved. */
+async function draftedSiim(): Promise<void> {
+  const { page } = e2e.app;
+  await openStudy(SIIM);
+  await page.getByTestId('draft').click();
+  await expect.poll(() => page.getByTestId('section-impression').inputValue(), { timeout: 120_000 }).toBe(goldenImpression);
+  expect(await page.getByTestId('section-findings').inputValue()).toBe(goldenFindings);
+  await expect.poll(() => page.getByTestId('save-indicator').getAttribute('data-state')).toBe('saved');
+}
+
+describe.shuffle('drafting with the demo model, end to end', () => {
   it('labels the demo model as not for clinical use', async () => {
     const { page } = e2e.app;
     await expect.poll(() => page.getByTestId('open-models').innerText(), { timeout: 60_000 }).toMatch(/demo — not for clinical use/);
@@ -32,9 +49,7 @@ describe('drafting with the demo model, end to end', () => {
 
   it('asks before replacing the clinician’s text, restores it on Cancel, then streams the golden draft into Findings and Impression', async () => {
     const { page } = e2e.app;
-    e2e.harness.nextOpenFiles = [SIIM];
-    await page.getByTestId('open-files').click();
-    await page.getByTestId('overlay-wl').waitFor({ timeout: 30_000 });
+    await openStudy(SIIM);
 
     await page.getByTestId('section-findings').fill('My own findings.');
     await page.getByTestId('draft').click();
@@ -90,6 +105,7 @@ describe('drafting with the demo model, end to end', () => {
 
   it('keeps the edit, shows the word-level changes, signs and exports with the AI statement and model hash', async () => {
     const { page } = e2e.app;
+    await draftedSiim();
     const edited = goldenFindings.replace('Large', 'Moderate');
     await page.getByTestId('section-findings').fill(edited);
     expect(await page.getByTestId('section-wrap-findings').getAttribute('data-ai')).toBeNull();
@@ -125,6 +141,7 @@ describe('drafting with the demo model, end to end', () => {
 
   it('locates the pneumothorax where the golden case puts it', async () => {
     const { page } = e2e.app;
+    await openStudy(SIIM);
     await page.getByTestId('locate-label').fill('pneumothorax');
     await page.getByTestId('locate').click();
     const box = page.getByTestId('located-box');
@@ -178,8 +195,8 @@ describe('drafting with the demo model, end to end', () => {
     await page.getByTestId(`verify-${imported.id}`).click();
     await page.getByTestId('toast').filter({ hasText: 'all files match' }).waitFor({ timeout: 60_000 });
     await page.screenshot({ path: join(SHOTS, '15-imported.png') });
-    // Back to the demo model for the rest of the run.
     await page.getByTestId('model-demo').locator('input[type=radio]').check();
+    await expect.poll(async () => (await e2e.harness.services.handlers['models:list']({})).find((m) => m.active)?.id).toBe('demo');
     await page.keyboard.press('Escape');
   });
 
@@ -190,8 +207,7 @@ describe('drafting with the demo model, end to end', () => {
     await page.keyboard.press('Escape');
     const drafts = () => e2e.harness.events.filter((e) => e.event === 'draft:event' && (e.payload as { type: string }).type === 'done').length;
     const before = drafts();
-    e2e.harness.nextOpenFiles = [join(FIXTURES, 'barre_CR-MONO1-10-chest_nometa.dcm')];
-    await page.getByTestId('open-files').click();
+    await openStudy(join(FIXTURES, 'barre_CR-MONO1-10-chest_nometa.dcm'));
     await expect.poll(drafts, { timeout: 120_000 }).toBe(before + 1);
     await expect.poll(() => page.getByTestId('section-findings').inputValue()).not.toBe('');
     expect(await page.getByTestId('section-wrap-findings').getAttribute('data-ai')).toBe('true');

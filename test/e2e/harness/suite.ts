@@ -1,6 +1,6 @@
-// One e2e test file's shared setup: the real services and the app in headless Chromium, started once before the
-// file's tests and closed after them (even when a start failed half-way).
-import { afterAll, beforeAll } from 'vitest';
+// One e2e test file's setup: the real services and the app in headless Chromium, started once before the file's
+// tests (or afresh before each test) and closed after them (even when a start failed half-way).
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startHarness, ROOT, type Harness } from './server';
@@ -14,15 +14,19 @@ export interface AppSuite {
   app: BrowserSession;
 }
 
-/** Call at a test file's top level; the fields are set once its beforeAll has run. */
-export function appSuite(): AppSuite {
+/**
+ * Call at a test file's top level; the fields are set once its beforeAll has run. With `fresh: 'test'` every test
+ * gets its own services, user data and browser profile, so no test depends on what another left behind.
+ */
+export function appSuite(options: { fresh?: 'file' | 'test' } = {}): AppSuite {
   const suite = {} as AppSuite;
-  beforeAll(async () => {
+  const [start, stop] = options.fresh === 'test' ? [beforeEach, afterEach] : [beforeAll, afterAll];
+  start(async () => {
     mkdirSync(SHOTS, { recursive: true });
     suite.harness = await startHarness();
     suite.app = await openApp(suite.harness.url);
   });
-  afterAll(async () => {
+  stop(async () => {
     await suite.app?.close();
     await suite.harness?.close();
   });

@@ -1,6 +1,8 @@
 // Drafting with the real engine (demo model imported from resources/models on first use) through the services.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+// Every test starts from its own user-data folder and services, and the tests run in a random order, so none can
+// lean on what an earlier one left behind.
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServices, type Services } from '../../../main/services';
@@ -35,13 +37,15 @@ let boundary: FakeBoundary;
 let services: Services;
 let workers: ReturnType<typeof bundleWorkers>;
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'radraft-draft-'));
+beforeAll(() => {
   workers = bundleWorkers();
+});
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'radraft-draft-'));
   boundary = fakeDeps(dir, { bundledModelsDir: checkpointOnlyBundle(dir), workers });
   services = await createServices(boundary.deps);
 });
-afterAll(async () => {
+afterEach(async () => {
   await services.dispose();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -61,205 +65,217 @@ async function until(draftId: string, done: (events: DraftEvent[]) => boolean, t
 }
 const finished = (events: DraftEvent[]): boolean => events.some((e) => e.type === 'stage' && ['done', 'cancelled', 'error'].includes(e.stage));
 
-describe('models registry', () => {
-  it('lists the embedded demo model, imported on first use and clearly labelled', async () => {
-    const models = await services.handlers['models:list']({});
-    expect(models).toHaveLength(1);
-    expect(models[0]).toMatchObject({ id: 'demo', demo: true, active: true, status: 'ok', dtype: 'fp32', imageSize: 224, problem: null });
-    expect(models[0].name).toMatch(/NOT FOR CLINICAL USE/);
-    expect(models[0].intendedUse).toMatch(/Demonstration only/);
-    expect(models[0].manifestSha256).toMatch(/^[0-9a-f]{64}$/);
-    expect(models[0].sizeBytes).toBeGreaterThan(1_000_000);
-  });
+/** Drafts a report for the study with the active model and waits until the draft has finished. */
+async function draftReport(studyInstanceUid: string): Promise<DraftEvent[]> {
+  const imageId = (await services.handlers['studies:list']({})).find((s) => s.studyInstanceUid === studyInstanceUid)!.images[0].imageId;
+  const { draftId } = await services.handlers['draft:start']({ studyInstanceUid, imageId, task: 'report' });
+  return until(draftId, finished);
+}
 
-  it('imports a checkpoint folder with progress, and remembers the active model across restarts', async () => {
-    boundary.next.modelFolder = join(ROOT, 'resources/models/demo-checkpoint');
-    const result = await services.handlers['models:importDialog']({ dtype: 'int8' });
-    expect(result).toMatchObject({ cancelled: false, model: { id: 'demo-checkpoint-int8', dtype: 'int8', status: 'ok', demo: false, active: false } });
-    const progress = boundary.events.filter((e) => e.event === 'models:importProgress').map((e) => e.payload as { jobId: string; fraction: number });
-    expect(progress.length).toBeGreaterThan(2);
-    expect(progress.every((p) => p.jobId === result.jobId)).toBe(true);
-    expect(progress.at(-1)?.fraction).toBe(1);
-
-    const listed = await services.handlers['models:setActive']({ modelId: 'demo-checkpoint-int8' });
-    expect(listed.find((m) => m.active)?.id).toBe('demo-checkpoint-int8');
-    await services.dispose();
-    services = await createServices(boundary.deps);
-    expect((await services.handlers['models:list']({})).find((m) => m.active)?.id).toBe('demo-checkpoint-int8');
-    await services.handlers['models:setActive']({ modelId: 'demo' });
-
-    boundary.next.modelFolder = null;
-    expect(await services.handlers['models:importDialog']({ dtype: 'int4' })).toEqual({ cancelled: true, jobId: null, model: null });
-  });
-
-  it('a cancelled or broken import leaves no model behind and says why', async () => {
-    boundary.next.modelFolder = join(ROOT, 'resources/samples');
-    await expect(services.handlers['models:importDialog']({ dtype: 'fp32' })).rejects.toThrow(/could not be imported: .*config\.json/);
-    expect((await services.handlers['models:list']({})).map((m) => m.id)).toEqual(['demo', 'demo-checkpoint-int8']);
-  });
-
-  it('verify finds a file whose bytes changed but whose size did not', async () => {
-    const copy = join(boundary.deps.modelsDir, 'tampered');
-    cpSync(join(boundary.deps.modelsDir, 'demo'), copy, { recursive: true });
-    const decoder = join(copy, 'decoder.onnx');
-    const bytes = readFileSync(decoder);
-    bytes[bytes.length - 10] ^= 0xff;
-    writeFileSync(decoder, bytes);
-    expect((await services.handlers['models:list']({})).find((m) => m.id === 'tampered')).toMatchObject({ status: 'ok' });
-    const verified = await services.handlers['models:verify']({ modelId: 'tampered' });
-    expect(verified).toMatchObject({ status: 'broken', problem: expect.stringMatching(/decoder\.onnx does not match its sha256/) });
-    rmSync(copy, { recursive: true, force: true });
-    expect(await services.handlers['models:verify']({ modelId: 'demo' })).toMatchObject({ status: 'ok' });
-  });
-});
-
-describe('drafting', () => {
-  let uid: string;
-  beforeAll(async () => {
-    const { studies } = await services.handlers['studies:openPaths']({ paths: [SIIM_4904] });
-    uid = studies[0].studyInstanceUid;
-  });
-
-  it('streams the golden draft for the frontal image, with stages, and records provenance', async () => {
-    const imageId = (await services.handlers['studies:list']({}))[0].images[0].imageId;
-    const { draftId } = await services.handlers['draft:start']({ studyInstanceUid: uid, imageId, task: 'report' });
-    const events = await until(draftId, finished);
-    const stages = events.filter((e) => e.type === 'stage').map((e) => (e as { stage: string }).stage);
-    expect(stages).toEqual(['loading-model', 'reading-image', 'reading-prompt', 'writing', 'done']);
-    const tokens = events.filter((e): e is Extract<DraftEvent, { type: 'token' }> => e.type === 'token');
-    expect(tokens.map((t) => t.text).join('')).toBe(DEV09);
-    expect(tokens.every((t) => t.probability > 0 && t.probability <= 1)).toBe(true);
-    expect(tokens.at(-1)!.tokensPerSecond).toBeGreaterThan(0);
-    expect(events.find((e) => e.type === 'done')).toMatchObject({ text: DEV09, boxes: [] });
-
-    const record = await services.handlers['report:get']({ studyInstanceUid: uid });
-    const demo = (await services.handlers['models:list']({})).find((m) => m.id === 'demo')!;
-    expect(record?.provenance).toMatchObject({
-      modelName: demo.name,
-      manifestSha256: demo.manifestSha256,
-      dtype: 'fp32',
-      prompt: 'report en',
-      sopInstanceUid: '1.2.276.0.7230010.3.1.4.8323329.4904.1517875185.355709',
-      generation: { maxTokens: 160, greedy: true },
-      aiDraft: {
-        findings: 'Large right pneumothorax with partial collapse of the right lung. No mediastinal shift. The left lung is clear.',
-        impression: 'Large right pneumothorax.',
-      },
-      reviewed: false,
+describe.shuffle('drafting services', () => {
+  describe('models registry', () => {
+    it('lists the embedded demo model, imported on first use and clearly labelled', async () => {
+      const models = await services.handlers['models:list']({});
+      expect(models).toHaveLength(1);
+      expect(models[0]).toMatchObject({ id: 'demo', demo: true, active: true, status: 'ok', dtype: 'fp32', imageSize: 224, problem: null });
+      expect(models[0].name).toMatch(/NOT FOR CLINICAL USE/);
+      expect(models[0].intendedUse).toMatch(/Demonstration only/);
+      expect(models[0].manifestSha256).toMatch(/^[0-9a-f]{64}$/);
+      expect(models[0].sizeBytes).toBeGreaterThan(1_000_000);
     });
-    // The revision is untouched: the editor's pending autosave (baseRevision 0) still applies.
-    expect(record?.revision).toBe(0);
-  });
 
-  it('the export of an edited, signed AI draft carries the AI statement and the model identity', async () => {
-    const record = (await services.handlers['report:get']({ studyInstanceUid: uid }))!;
-    const ai = record.provenance!.aiDraft;
-    await services.handlers['report:save']({ studyInstanceUid: uid, baseRevision: 0, sections: { ...record.sections, findings: ai.findings!.replace('Large', 'Moderate'), impression: ai.impression! } });
-    await services.handlers['report:sign']({ studyInstanceUid: uid, signedBy: 'Dr Grace Hopper' });
-    boundary.next.save = join(dir, 'drafted.txt');
-    await services.handlers['report:export']({ studyInstanceUid: uid });
-    const text = readFileSync(join(dir, 'drafted.txt'), 'utf8');
-    expect(text).toContain('Moderate right pneumothorax with partial collapse');
-    expect(text).toContain('AI-assisted draft');
-    expect(text).toContain(record.provenance!.manifestSha256);
-    expect(text).toContain('NOT FOR CLINICAL USE');
-    await expect(services.handlers['draft:start']({ studyInstanceUid: uid, imageId: 'x', task: 'report' })).rejects.toThrow(/signed/);
-  });
+    it('imports a checkpoint folder with progress, and remembers the active model across restarts', async () => {
+      // The Models panel lists the models (setting up the demo) before it offers Import.
+      expect((await services.handlers['models:list']({})).map((m) => m.id)).toEqual(['demo']);
+      boundary.next.modelFolder = join(ROOT, 'resources/models/demo-checkpoint');
+      const result = await services.handlers['models:importDialog']({ dtype: 'int8' });
+      expect(result).toMatchObject({ cancelled: false, model: { id: 'demo-checkpoint-int8', dtype: 'int8', status: 'ok', demo: false, active: false } });
+      const progress = boundary.events.filter((e) => e.event === 'models:importProgress').map((e) => e.payload as { jobId: string; fraction: number });
+      expect(progress.length).toBeGreaterThan(2);
+      expect(progress.every((p) => p.jobId === result.jobId)).toBe(true);
+      expect(progress.at(-1)?.fraction).toBe(1);
 
-  it('locates: a detect prompt returns the golden box in image pixels', async () => {
-    const { draftId } = await services.handlers['draft:start']({ studyInstanceUid: uid, imageId: 'x', task: 'detect', detectLabel: 'pneumothorax' });
-    const events = await until(draftId, finished);
-    const done = events.find((e): e is Extract<DraftEvent, { type: 'done' }> => e.type === 'done');
-    expect(done?.boxes).toHaveLength(1);
-    const [y0, x0, y1, x1] = DEV11_LOCS.map((bin) => (bin / 1024) * 1024);
-    expect(done!.boxes[0]).toMatchObject({ label: 'pneumothorax', y0, x0, y1, x1 });
-  });
+      const listed = await services.handlers['models:setActive']({ modelId: 'demo-checkpoint-int8' });
+      expect(listed.find((m) => m.active)?.id).toBe('demo-checkpoint-int8');
+      await services.dispose();
+      services = await createServices(boundary.deps);
+      expect((await services.handlers['models:list']({})).find((m) => m.active)?.id).toBe('demo-checkpoint-int8');
+      await services.handlers['models:setActive']({ modelId: 'demo' });
 
-  it('cancel stops a running draft within a token', async () => {
-    const { studies } = await services.handlers['studies:openPaths']({ paths: [join(SAMPLES_DIR, 'nih_dx_pa_00000002_implLE_8bit.dcm')] });
-    const other = studies[0].studyInstanceUid;
-    const { draftId } = await services.handlers['draft:start']({ studyInstanceUid: other, imageId: 'x', task: 'report' });
-    await until(draftId, (events) => events.some((e) => e.type === 'token'));
-    expect(await services.handlers['draft:cancel']({ draftId })).toEqual({ cancelled: true });
-    const tokensAtCancel = draftEvents(draftId).filter((e) => e.type === 'token').length;
-    const events = await until(draftId, finished);
-    expect(events.at(-1)).toMatchObject({ type: 'stage', stage: 'cancelled' });
-    expect(events.some((e) => e.type === 'done')).toBe(false);
-    // The worker checks the abort flag after every decode step: at most the step in flight (plus messages already
-    // queued to this thread) arrives after cancel.
-    expect(events.filter((e) => e.type === 'token').length - tokensAtCancel).toBeLessThanOrEqual(2);
-    expect((await services.handlers['report:get']({ studyInstanceUid: other }))?.provenance ?? null).toBeNull();
-    expect(await services.handlers['draft:cancel']({ draftId })).toEqual({ cancelled: false });
-  });
-});
-
-describe('model verification on load', () => {
-  it("records the Models panel's full check where loading reads it, and only when every file matched", async () => {
-    const settings = new Map<string, unknown>();
-    const registry = new ModelsRegistry({
-      modelsDir: boundary.deps.modelsDir,
-      bundledModelsDir: join(dir, 'bundle'),
-      settings: { get: (k) => settings.get(k), set: (k, v) => settings.set(k, v) },
-      importWorker: workers['model-import.worker'],
-      emitProgress: () => undefined,
+      boundary.next.modelFolder = null;
+      expect(await services.handlers['models:importDialog']({ dtype: 'int4' })).toEqual({ cancelled: true, jobId: null, model: null });
     });
-    const demoDir = join(boundary.deps.modelsDir, 'demo');
-    const stampPath = join(demoDir, STAMP_FILE);
-    rmSync(stampPath, { force: true });
-    expect(await registry.verify('demo')).toMatchObject({ status: 'ok' });
-    const files = readManifest(demoDir).files;
-    const stamp = readStamp(demoDir);
-    expect(Object.keys(stamp).sort()).toEqual(files.map((f) => f.path).sort());
-    for (const f of files) expect(stampCovers(stamp, f, statSync(join(demoDir, f.path)).size, statSync(join(demoDir, f.path)).mtimeMs)).toBe(true);
 
-    // A damaged file (same size, new time): the check says so and leaves no record that would let a load skip it.
-    rmSync(stampPath);
-    const decoder = join(demoDir, 'decoder.onnx');
-    const good = readFileSync(decoder);
-    const bad = Buffer.from(good);
-    bad[bad.length - 100] ^= 0xff;
-    writeFileSync(decoder, bad);
-    try {
-      expect(await registry.verify('demo')).toMatchObject({ status: 'broken', problem: expect.stringMatching(/decoder\.onnx does not match its sha256/) });
-      expect(existsSync(stampPath)).toBe(false);
-    } finally {
-      writeFileSync(decoder, good);
-    }
-  });
-});
+    it('a cancelled or broken import leaves no model behind and says why', async () => {
+      boundary.next.modelFolder = join(ROOT, 'resources/samples');
+      await expect(services.handlers['models:importDialog']({ dtype: 'fp32' })).rejects.toThrow(/could not be imported: .*config\.json/);
+      expect((await services.handlers['models:list']({})).map((m) => m.id)).toEqual(['demo']);
+      expect(readdirSync(boundary.deps.modelsDir)).toEqual(['demo']);
+    });
 
-describe('prompt and image choice', () => {
-  const templates = { report: 'report en', reportWithIndication: 'report en INDICATION: {indication}', detect: 'detect {label}' };
-  it('adds the indication only when the manifest has a template for it', () => {
-    expect(buildPrompt(templates, { task: 'report', indication: ' cough,\n fever ' })).toBe('report en INDICATION: cough, fever');
-    expect(buildPrompt(templates, { task: 'report', indication: '  ' })).toBe('report en');
-    expect(buildPrompt({ report: 'report en' }, { task: 'report', indication: 'cough' })).toBe('report en');
-    expect(buildPrompt(templates, { task: 'detect', detectLabel: 'effusion' })).toBe('detect effusion');
+    it('verify finds a file whose bytes changed but whose size did not', async () => {
+      await services.handlers['models:list']({}); // imports the demo model on first use
+      const copy = join(boundary.deps.modelsDir, 'tampered');
+      cpSync(join(boundary.deps.modelsDir, 'demo'), copy, { recursive: true });
+      const decoder = join(copy, 'decoder.onnx');
+      const bytes = readFileSync(decoder);
+      bytes[bytes.length - 10] ^= 0xff;
+      writeFileSync(decoder, bytes);
+      expect((await services.handlers['models:list']({})).find((m) => m.id === 'tampered')).toMatchObject({ status: 'ok' });
+      const verified = await services.handlers['models:verify']({ modelId: 'tampered' });
+      expect(verified).toMatchObject({ status: 'broken', problem: expect.stringMatching(/decoder\.onnx does not match its sha256/) });
+      rmSync(copy, { recursive: true, force: true });
+      expect(await services.handlers['models:verify']({ modelId: 'demo' })).toMatchObject({ status: 'ok' });
+    });
   });
-  it('prefers PA, then AP, then the image on screen', () => {
-    const img = (imageId: string, viewPosition: string) => ({ imageId, viewPosition }) as ImageSummary;
-    expect(pickDraftImage([img('lat', 'LL'), img('ap', 'AP'), img('pa', 'PA')], 'lat')?.imageId).toBe('pa');
-    expect(pickDraftImage([img('lat', 'LL'), img('ap', 'AP')], 'lat')?.imageId).toBe('ap');
-    expect(pickDraftImage([img('a', ''), img('b', '')], 'b')?.imageId).toBe('b');
-  });
-});
 
-describe('without any model', () => {
-  it('says how to fix it instead of failing silently', async () => {
-    const empty = mkdtempSync(join(tmpdir(), 'radraft-nomodel-'));
-    const b = fakeDeps(empty, { bundledModelsDir: join(empty, 'no-bundle'), workers });
-    const s = await createServices(b.deps);
-    try {
-      const listed = await s.handlers['models:list']({});
-      expect(listed).toEqual([expect.objectContaining({ id: 'demo', status: 'broken', active: false, problem: expect.stringMatching(/demo checkpoint is not part of this installation/) })]);
-      const { studies } = await s.handlers['studies:openPaths']({ paths: [SIIM_4904] });
-      const { draftId } = await s.handlers['draft:start']({ studyInstanceUid: studies[0].studyInstanceUid, imageId: 'x', task: 'report' });
-      for (let i = 0; i < 200 && !b.events.some((e) => e.event === 'draft:event' && (e.payload as DraftEvent).type === 'error'); i++) await new Promise((r) => setTimeout(r, 10));
-      const error = b.events.map((e) => e.payload as DraftEvent).find((e) => e.draftId === draftId && e.type === 'error');
-      expect(error).toMatchObject({ message: expect.stringMatching(/No model is installed.*Import one in the Models panel/) });
-    } finally {
-      await s.dispose();
-      rmSync(empty, { recursive: true, force: true });
-    }
+  describe('drafting', () => {
+    let uid: string;
+    beforeEach(async () => {
+      const { studies } = await services.handlers['studies:openPaths']({ paths: [SIIM_4904] });
+      uid = studies[0].studyInstanceUid;
+    });
+
+    it('streams the golden draft for the frontal image, with stages, and records provenance', async () => {
+      const events = await draftReport(uid);
+      const stages = events.filter((e) => e.type === 'stage').map((e) => (e as { stage: string }).stage);
+      expect(stages).toEqual(['loading-model', 'reading-image', 'reading-prompt', 'writing', 'done']);
+      const tokens = events.filter((e): e is Extract<DraftEvent, { type: 'token' }> => e.type === 'token');
+      expect(tokens.map((t) => t.text).join('')).toBe(DEV09);
+      expect(tokens.every((t) => t.probability > 0 && t.probability <= 1)).toBe(true);
+      expect(tokens.at(-1)!.tokensPerSecond).toBeGreaterThan(0);
+      expect(events.find((e) => e.type === 'done')).toMatchObject({ text: DEV09, boxes: [] });
+
+      const record = await services.handlers['report:get']({ studyInstanceUid: uid });
+      const demo = (await services.handlers['models:list']({})).find((m) => m.id === 'demo')!;
+      expect(record?.provenance).toMatchObject({
+        modelName: demo.name,
+        manifestSha256: demo.manifestSha256,
+        dtype: 'fp32',
+        prompt: 'report en',
+        sopInstanceUid: '1.2.276.0.7230010.3.1.4.8323329.4904.1517875185.355709',
+        generation: { maxTokens: 160, greedy: true },
+        aiDraft: {
+          findings: 'Large right pneumothorax with partial collapse of the right lung. No mediastinal shift. The left lung is clear.',
+          impression: 'Large right pneumothorax.',
+        },
+        reviewed: false,
+      });
+      // The revision is untouched: the editor's pending autosave (baseRevision 0) still applies.
+      expect(record?.revision).toBe(0);
+    });
+
+    it('the export of an edited, signed AI draft carries the AI statement and the model identity', async () => {
+      await draftReport(uid);
+      const record = (await services.handlers['report:get']({ studyInstanceUid: uid }))!;
+      const ai = record.provenance!.aiDraft;
+      await services.handlers['report:save']({ studyInstanceUid: uid, baseRevision: 0, sections: { ...record.sections, findings: ai.findings!.replace('Large', 'Moderate'), impression: ai.impression! } });
+      await services.handlers['report:sign']({ studyInstanceUid: uid, signedBy: 'Dr Grace Hopper' });
+      boundary.next.save = join(dir, 'drafted.txt');
+      await services.handlers['report:export']({ studyInstanceUid: uid });
+      const text = readFileSync(join(dir, 'drafted.txt'), 'utf8');
+      expect(text).toContain('Moderate right pneumothorax with partial collapse');
+      expect(text).toContain('AI-assisted draft');
+      expect(text).toContain(record.provenance!.manifestSha256);
+      expect(text).toContain('NOT FOR CLINICAL USE');
+      await expect(services.handlers['draft:start']({ studyInstanceUid: uid, imageId: 'x', task: 'report' })).rejects.toThrow(/signed/);
+    });
+
+    it('locates: a detect prompt returns the golden box in image pixels', async () => {
+      const { draftId } = await services.handlers['draft:start']({ studyInstanceUid: uid, imageId: 'x', task: 'detect', detectLabel: 'pneumothorax' });
+      const events = await until(draftId, finished);
+      const done = events.find((e): e is Extract<DraftEvent, { type: 'done' }> => e.type === 'done');
+      expect(done?.boxes).toHaveLength(1);
+      const [y0, x0, y1, x1] = DEV11_LOCS.map((bin) => (bin / 1024) * 1024);
+      expect(done!.boxes[0]).toMatchObject({ label: 'pneumothorax', y0, x0, y1, x1 });
+    });
+
+    it('cancel stops a running draft within a token', async () => {
+      const { studies } = await services.handlers['studies:openPaths']({ paths: [join(SAMPLES_DIR, 'nih_dx_pa_00000002_implLE_8bit.dcm')] });
+      const other = studies[0].studyInstanceUid;
+      const { draftId } = await services.handlers['draft:start']({ studyInstanceUid: other, imageId: 'x', task: 'report' });
+      await until(draftId, (events) => events.some((e) => e.type === 'token'));
+      expect(await services.handlers['draft:cancel']({ draftId })).toEqual({ cancelled: true });
+      const tokensAtCancel = draftEvents(draftId).filter((e) => e.type === 'token').length;
+      const events = await until(draftId, finished);
+      expect(events.at(-1)).toMatchObject({ type: 'stage', stage: 'cancelled' });
+      expect(events.some((e) => e.type === 'done')).toBe(false);
+      // The worker checks the abort flag after every decode step: at most the step in flight (plus messages already
+      // queued to this thread) arrives after cancel.
+      expect(events.filter((e) => e.type === 'token').length - tokensAtCancel).toBeLessThanOrEqual(2);
+      expect((await services.handlers['report:get']({ studyInstanceUid: other }))?.provenance ?? null).toBeNull();
+      expect(await services.handlers['draft:cancel']({ draftId })).toEqual({ cancelled: false });
+    });
+  });
+
+  describe('model verification on load', () => {
+    it("records the Models panel's full check where loading reads it, and only when every file matched", async () => {
+      const settings = new Map<string, unknown>();
+      const registry = new ModelsRegistry({
+        modelsDir: boundary.deps.modelsDir,
+        bundledModelsDir: join(dir, 'bundle'),
+        settings: { get: (k) => settings.get(k), set: (k, v) => settings.set(k, v) },
+        importWorker: workers['model-import.worker'],
+        emitProgress: () => undefined,
+      });
+      const demoDir = join(boundary.deps.modelsDir, 'demo');
+      const stampPath = join(demoDir, STAMP_FILE);
+      rmSync(stampPath, { force: true });
+      expect(await registry.verify('demo')).toMatchObject({ status: 'ok' });
+      const files = readManifest(demoDir).files;
+      const stamp = readStamp(demoDir);
+      expect(Object.keys(stamp).sort()).toEqual(files.map((f) => f.path).sort());
+      for (const f of files) expect(stampCovers(stamp, f, statSync(join(demoDir, f.path)).size, statSync(join(demoDir, f.path)).mtimeMs)).toBe(true);
+
+      // A damaged file (same size, new time): the check says so and leaves no record that would let a load skip it.
+      rmSync(stampPath);
+      const decoder = join(demoDir, 'decoder.onnx');
+      const good = readFileSync(decoder);
+      const bad = Buffer.from(good);
+      bad[bad.length - 100] ^= 0xff;
+      writeFileSync(decoder, bad);
+      try {
+        expect(await registry.verify('demo')).toMatchObject({ status: 'broken', problem: expect.stringMatching(/decoder\.onnx does not match its sha256/) });
+        expect(existsSync(stampPath)).toBe(false);
+      } finally {
+        writeFileSync(decoder, good);
+      }
+    });
+  });
+
+  describe('prompt and image choice', () => {
+    const templates = { report: 'report en', reportWithIndication: 'report en INDICATION: {indication}', detect: 'detect {label}' };
+    it('adds the indication only when the manifest has a template for it', () => {
+      expect(buildPrompt(templates, { task: 'report', indication: ' cough,\n fever ' })).toBe('report en INDICATION: cough, fever');
+      expect(buildPrompt(templates, { task: 'report', indication: '  ' })).toBe('report en');
+      expect(buildPrompt({ report: 'report en' }, { task: 'report', indication: 'cough' })).toBe('report en');
+      expect(buildPrompt(templates, { task: 'detect', detectLabel: 'effusion' })).toBe('detect effusion');
+    });
+    it('prefers PA, then AP, then the image on screen', () => {
+      const img = (imageId: string, viewPosition: string) => ({ imageId, viewPosition }) as ImageSummary;
+      expect(pickDraftImage([img('lat', 'LL'), img('ap', 'AP'), img('pa', 'PA')], 'lat')?.imageId).toBe('pa');
+      expect(pickDraftImage([img('lat', 'LL'), img('ap', 'AP')], 'lat')?.imageId).toBe('ap');
+      expect(pickDraftImage([img('a', ''), img('b', '')], 'b')?.imageId).toBe('b');
+    });
+  });
+
+  describe('without any model', () => {
+    it('says how to fix it instead of failing silently', async () => {
+      const empty = mkdtempSync(join(tmpdir(), 'radraft-nomodel-'));
+      const b = fakeDeps(empty, { bundledModelsDir: join(empty, 'no-bundle'), workers });
+      const s = await createServices(b.deps);
+      try {
+        const listed = await s.handlers['models:list']({});
+        expect(listed).toEqual([expect.objectContaining({ id: 'demo', status: 'broken', active: false, problem: expect.stringMatching(/demo checkpoint is not part of this installation/) })]);
+        const { studies } = await s.handlers['studies:openPaths']({ paths: [SIIM_4904] });
+        const { draftId } = await s.handlers['draft:start']({ studyInstanceUid: studies[0].studyInstanceUid, imageId: 'x', task: 'report' });
+        for (let i = 0; i < 200 && !b.events.some((e) => e.event === 'draft:event' && (e.payload as DraftEvent).type === 'error'); i++) await new Promise((r) => setTimeout(r, 10));
+        const error = b.events.map((e) => e.payload as DraftEvent).find((e) => e.draftId === draftId && e.type === 'error');
+        expect(error).toMatchObject({ message: expect.stringMatching(/No model is installed.*Import one in the Models panel/) });
+      } finally {
+        await s.dispose();
+        rmSync(empty, { recursive: true, force: true });
+      }
+    });
   });
 });
