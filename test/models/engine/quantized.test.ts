@@ -1,24 +1,26 @@
-// Low-precision imports of the tiny radiology model: how many of the 14 dev cases keep the first 20 reference ids.
-// Measured with onnxruntime-node 1.30 CPU: fp16 14/14, int8 14/14, int4 14/14 (MatMulNBits, block 32, asymmetric).
+// Low-precision imports of the tiny radiology model reproduce every dev case's reference generation in full, as
+// docs/paligemma-engine.md reports. Not a near-tie gamble: along the reference path the top-1 logit leads the
+// runner-up by at least 5.4 in all three dtypes, while quantization moves a top-5 logit by at most 1.4 (int4).
 import { describe, expect, it } from 'vitest';
-import { loadModel, type WeightDtype } from '../../../models/engine/index';
+import { loadModel } from '../../../models/engine/index';
 import { casePixels, cxrCases, importFixture, inputIds } from './fixtures';
 
 const cases = cxrCases();
-const floor: Record<Exclude<WeightDtype, 'fp32'>, number> = { fp16: 14, int8: 13, int4: 12 };
 
-describe.each(Object.entries(floor))('tiny-paligemma2-cxr imported as %s', (dtype, atLeast) => {
-  it(`keeps the first 20 reference ids in at least ${atLeast} of 14 dev cases`, async () => {
-    const imported = importFixture('tiny-paligemma2-cxr', dtype as WeightDtype);
+describe.each(['fp16', 'int8', 'int4'] as const)('tiny-paligemma2-cxr imported as %s', (dtype) => {
+  it(`reproduces all ${cases.length} dev cases' reference ids to the end`, async () => {
+    const imported = importFixture('tiny-paligemma2-cxr', dtype);
     const model = await loadModel(imported.dir);
     try {
+      expect(cases).toHaveLength(14);
       expect(model.manifest.dtype).toBe(dtype);
-      let kept = 0;
+      const differing: string[] = [];
       for (const c of cases) {
-        const r = await model.generate({ pixelValues: casePixels(c, ''), inputIds: inputIds(c), maxTokens: 20 });
-        if (JSON.stringify(r.ids) === JSON.stringify(c.generated_ids.slice(0, 20))) kept++;
+        // A few tokens of room: a generation that runs past the reference's end must fail too.
+        const r = await model.generate({ pixelValues: casePixels(c, ''), inputIds: inputIds(c), maxTokens: c.generated_ids.length + 5 });
+        if (JSON.stringify(r.ids) !== JSON.stringify(c.generated_ids)) differing.push(c.id);
       }
-      expect(kept).toBeGreaterThanOrEqual(atLeast);
+      expect(differing).toEqual([]);
     } finally {
       await model.dispose();
       imported.cleanup();
