@@ -12,7 +12,7 @@ export interface DecodeRequest {
 export interface SerializedError {
   name: string;
   message: string;
-  /** Present for DicomErrors. */
+  /** Present for DicomErrors and FrameOutOfRangeError. */
   filePath?: string;
   reason?: string;
 }

@@ -11,6 +11,7 @@ import {
   NoPixelDataError,
   UnsupportedSyntaxError,
   describeThrown,
+  FrameOutOfRangeError,
   guardDicom,
 } from './errors';
 import { encapsulatedFrame, nativeFrame } from './frames';
@@ -168,7 +169,7 @@ async function decodeParsed(filePath: string, bytes: Uint8Array, frame: number):
   const header = headerFromDataSet(filePath, parsed);
   checkImagePixelModule(header, parsed.dataSet);
   if (!Number.isInteger(frame) || frame < 0 || frame >= header.frames) {
-    throw new RangeError(`${filePath}: frame ${frame} requested, the image has ${header.frames} frame(s)`);
+    throw FrameOutOfRangeError.of(filePath, frame, header.frames);
   }
   const encoding = encodingOf(header);
   const ts = findTransferSyntax(header.transferSyntaxUid);

@@ -3,11 +3,11 @@
 import { parentPort } from 'node:worker_threads';
 import { decodeFile } from './decode';
 import type { DecodeReply, DecodeRequest, SerializedError } from './decode-protocol';
-import { DicomError } from './errors';
+import { DicomError, FrameOutOfRangeError } from './errors';
 import { renderModelView } from './model-view';
 
 function serialize(e: unknown): SerializedError {
-  if (e instanceof DicomError) return { name: e.name, message: e.message, filePath: e.filePath, reason: e.reason };
+  if (e instanceof DicomError || e instanceof FrameOutOfRangeError) return { name: e.name, message: e.message, filePath: e.filePath, reason: e.reason };
   if (e instanceof Error) return { name: e.name, message: e.message };
   return { name: 'Error', message: String(e) };
 }

@@ -67,15 +67,37 @@ export class DecodeTimeoutError extends DicomError {
   readonly kind = 'timeout' as const;
 }
 
+/**
+ * A frame number outside the image's Number of Frames (PS3.3 C.7.6.6): the caller asked for something the file
+ * does not claim to have, so this is not a problem with the file. A RangeError, and its own class so guardDicom can
+ * let it through without matching message text.
+ */
+export class FrameOutOfRangeError extends RangeError {
+  override name = 'FrameOutOfRangeError';
+  readonly filePath: string;
+  /** The reason alone, without the file name (the same shape as DicomError's, so it crosses workers the same way). */
+  readonly reason: string;
+
+  constructor(filePath: string, reason: string) {
+    super(`${basename(filePath)}: ${reason}`);
+    this.filePath = filePath;
+    this.reason = reason;
+  }
+
+  static of(filePath: string, frame: number, frames: number): FrameOutOfRangeError {
+    return new FrameOutOfRangeError(filePath, `frame ${frame} requested, the image has ${frames} frame(s)`);
+  }
+}
+
 /** A failure to read `filePath` from disk, as the NotDicomError the user sees: the errno code, else the message. */
 export function unreadableFile(filePath: string, e: unknown): NotDicomError {
   const code = (e as NodeJS.ErrnoException).code;
   return new NotDicomError(filePath, `cannot read the file (${code ?? (e instanceof Error ? e.message : 'I/O error')})`, { cause: e });
 }
 
-/** Rebuilds a DicomError from its name, file and reason (errors cross worker boundaries as plain data). */
-export function reviveDicomError(name: string, filePath: string, reason: string): DicomError | null {
-  const classes: Record<string, new (filePath: string, reason: string) => DicomError> = {
+/** Rebuilds a DicomError (or FrameOutOfRangeError) from its name, file and reason (errors cross worker boundaries as plain data). */
+export function reviveDicomError(name: string, filePath: string, reason: string): DicomError | FrameOutOfRangeError | null {
+  const classes: Record<string, new (filePath: string, reason: string) => DicomError | FrameOutOfRangeError> = {
     NotDicomError,
     TruncatedError,
     MalformedDicomError,
@@ -83,6 +105,7 @@ export function reviveDicomError(name: string, filePath: string, reason: string)
     UnsupportedSyntaxError,
     CorruptCodestreamError,
     DecodeTimeoutError,
+    FrameOutOfRangeError,
   };
   const C = classes[name];
   return C ? new C(filePath, reason) : null;
@@ -91,13 +114,13 @@ export function reviveDicomError(name: string, filePath: string, reason: string)
 /**
  * Last line of defence for hostile input: anything but a DicomError (a library throwing a bare string, a typed
  * array refusing an absurd length…) becomes a MalformedDicomError naming the file, with the original as `cause`.
- * RangeErrors about the requested frame are the caller's mistake and pass through.
+ * A FrameOutOfRangeError is the caller's mistake and passes through.
  */
 export async function guardDicom<T>(filePath: string, work: () => Promise<T> | T): Promise<T> {
   try {
     return await work();
   } catch (e) {
-    if (e instanceof DicomError || (e instanceof RangeError && e.message.startsWith(`${filePath}: frame`))) throw e;
+    if (e instanceof DicomError || e instanceof FrameOutOfRangeError) throw e;
     throw new MalformedDicomError(filePath, `the file cannot be read (${describeThrown(e)})`, { cause: e });
   }
 }

@@ -10,6 +10,7 @@ export {
   NoPixelDataError,
   UnsupportedSyntaxError,
   CorruptCodestreamError,
+  FrameOutOfRangeError,
   type DicomErrorKind,
 } from './errors';
 export type { DicomHeader, DecodedImage, StoredArray, StoredDtype } from './types';

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CorruptCodestreamError, DecodePool, DecodeTimeoutError, NotDicomError, decodeFile, renderModelView } from '../../../main/dicom';
+import { CorruptCodestreamError, DecodePool, DecodeTimeoutError, FrameOutOfRangeError, NotDicomError, decodeFile, renderModelView } from '../../../main/dicom';
 import { fixture } from './fixtures';
 
 // Bundle the worker the way scripts/build.mjs does, so the test does not depend on a prior build.
@@ -31,7 +31,10 @@ describe('DecodePool', () => {
     expect(err).toBeInstanceOf(CorruptCodestreamError);
     expect((err as CorruptCodestreamError).filePath).toBe(fixture('cxr-robustness', 'pydicom966_bad_COM_marker_j2k.dcm'));
     await expect(pool.decode(fixture('PROVENANCE.md'))).rejects.toBeInstanceOf(NotDicomError);
-    await expect(pool.decode(fixture('cxr', 'barre_CR-MONO1-10-chest_nometa.dcm'), 5)).rejects.toThrow(RangeError);
+    const frame = await pool.decode(fixture('cxr', 'barre_CR-MONO1-10-chest_nometa.dcm'), 5).catch((e: unknown) => e);
+    expect(frame).toBeInstanceOf(FrameOutOfRangeError);
+    expect(frame).toBeInstanceOf(RangeError);
+    expect((frame as FrameOutOfRangeError).filePath).toBe(fixture('cxr', 'barre_CR-MONO1-10-chest_nometa.dcm'));
   });
 
   it('keeps the calling thread responsive while a large JPEG 2000 decodes', async () => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  FrameOutOfRangeError,
   MalformedDicomError,
   NoPixelDataError,
   NotDicomError,
@@ -16,6 +17,7 @@ import {
   toImagePixels,
 } from '../../../main/dicom';
 import { ImagePixels } from '../../../app/domain/study';
+import { guardDicom } from '../../../main/dicom/errors';
 import { dxImage, encapsulated, part10, u16le, type El } from './build-dicom';
 
 const tmp = mkdtempSync(join(tmpdir(), 'radraft-dicom-'));
@@ -123,7 +125,11 @@ describe('decode', () => {
   it('selects frames of a native multi-frame image and rejects frames that do not exist', async () => {
     const bytes = part10(dxImage({ rows: 1, columns: 2, frames: 3, pixels: u16le([1, 2, 3, 4, 5, 6]) }));
     expect([...(await decodeBytes('m.dcm', bytes, 2)).pixels]).toEqual([5, 6]);
-    await expect(decodeBytes('m.dcm', bytes, 3)).rejects.toThrow(RangeError);
+    const err = await decodeBytes('/x/m.dcm', bytes, 3).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FrameOutOfRangeError);
+    expect(err).toBeInstanceOf(RangeError);
+    expect(err).toMatchObject({ filePath: '/x/m.dcm', message: 'm.dcm: frame 3 requested, the image has 3 frame(s)' });
+    await expect(decodeBytes('m.dcm', bytes, -1)).rejects.toBeInstanceOf(FrameOutOfRangeError);
   });
 
   it('decodes RLE multi-frame (one fragment per frame, PS3.5 A.4.2 / Annex G)', async () => {
@@ -159,6 +165,14 @@ describe('decode', () => {
 });
 
 describe('typed errors name the file and the reason', () => {
+  it('a RangeError from inside the engine is the file’s problem, whatever its message says', async () => {
+    // Only FrameOutOfRangeError (the caller's frame number) passes guardDicom; a library's RangeError that happens
+    // to read like one must still become a MalformedDicomError naming the file.
+    const lookalike = () => Promise.reject(new RangeError('/x/m.dcm: frame 1 requested, the image has 1 frame(s)'));
+    await expect(guardDicom('/x/m.dcm', lookalike)).rejects.toBeInstanceOf(MalformedDicomError);
+    await expect(guardDicom('/x/m.dcm', () => Promise.reject(FrameOutOfRangeError.of('/x/m.dcm', 1, 1)))).rejects.toBeInstanceOf(FrameOutOfRangeError);
+  });
+
   it('not DICOM', async () => {
     const err = await decodeBytes('/x/notes.txt', new TextEncoder().encode('Hello, this is not an image at all.')).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NotDicomError);
