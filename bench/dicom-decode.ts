@@ -1,4 +1,4 @@
-// DICOM engine benchmark (issue 2, item 6). Run: npx tsx bench/dicom-decode.ts [--runs N]
+// DICOM engine benchmark: decode speed and peak memory against GDCM. Run: npx tsx bench/dicom-decode.ts [--runs N]
 //  1. decode time of the 2128×2000 JPEG 2000 lossless DX and the 1955×1841 JPEG-LS CR, side by side with GDCM
 //     (`gdcmconv --raw`, Debian libgdcm-tools) on this machine; goal ≤ 1.5× GDCM;
 //  2. uncompressed files: read + parse + decode + model view, goal < 50 ms;

@@ -1,7 +1,8 @@
 // Per-token overhead of the engine's generation loop over a bare onnxruntime session.run loop on the same graphs.
 // Both loops decode the same token ids from the same prefill (the bare loop replays the engine's ids, so the work
-// inside onnxruntime is identical); the difference is the engine's own per-token work: tensor plumbing, top-5 and
-// softmax over the vocabulary, streaming detokenisation, the onToken callback. Goal ≤ 5 %.
+// inside onnxruntime is identical, the graph's TopK/ReduceLogSumExp token choice included); the difference is the
+// engine's own per-token work: tensor plumbing, reading the top-5, streaming detokenisation, the onToken callback.
+// Goal ≤ 5 %.
 //
 // Usage: npx tsx bench/engine-overhead.ts [--model MODEL_DIR | --fixture tiny-paligemma2-randn] [--tokens 64]
 //          [--rounds 15] [--threads N]

@@ -16,7 +16,7 @@ export interface DecodePoolOptions {
   workerPath?: string;
   /** Extra node flags for workers (tests pass ['--import', 'tsx'] to run the TypeScript source). */
   execArgv?: string[];
-  /** Per-job deadline in ms (issue 2: no decode may hang for more than 10 s). */
+  /** Per-job deadline in ms (default 10 s): no decode may hang the app, whatever the file holds. */
   timeoutMs?: number;
 }
 

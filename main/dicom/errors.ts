@@ -61,7 +61,7 @@ export class CorruptCodestreamError extends DicomError {
   readonly kind = 'corrupt-codestream' as const;
 }
 
-/** Decoding took longer than the engine allows (issue 2: never a hang over 10 s); the worker was stopped. */
+/** Decoding took longer than the engine allows (10 s by default: never a hang); the worker was stopped. */
 export class DecodeTimeoutError extends DicomError {
   override name = 'DecodeTimeoutError';
   readonly kind = 'timeout' as const;

@@ -1,4 +1,4 @@
-// The model view of a decoded frame (issue 2, item 3): full-resolution 8-bit grey, the PaliGemma input.
+// The model view of a decoded frame: full-resolution 8-bit grey, the PaliGemma input.
 import { renderGray8, type Gray8View } from '../../app/imaging/gray8';
 import { colourToGrey } from './colour';
 import { UnsupportedSyntaxError } from './errors';

@@ -1,4 +1,4 @@
-// `radraft inspect` and `radraft render` (issue 2, item 5), run through the command modules and, once built,
+// `radraft inspect` and `radraft render`, run through the command modules and, once built,
 // through the real bin/radraft.cjs.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';

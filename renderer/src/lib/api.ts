@@ -1,5 +1,5 @@
 // Typed client over the preload's `window.radraft`: the renderer's only way to reach main. Types come from the one
-// contract (app/ipc/contract.ts); only `import type` here so zod stays out of the renderer bundle.
+// contract (app/ipc/contract.ts); main validates every payload, so the renderer needs the schemas' types only.
 import type { EventChannel, InvokeChannel } from '../../../app/ipc/channels';
 import type { EventOf, RadraftBridge, RequestOf, ResponseOf } from '../../../app/ipc/contract';
 import { decodeIpcError, type IpcErrorCode } from '../../../app/ipc/errors';

@@ -1,4 +1,4 @@
-// Issue 2, item 4: every file of the robustness corpora gives a correct result or a typed error naming the file.
+// Every file of the robustness corpora gives a correct result or a typed error naming the file.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// Seeded mutation fuzzing of the DICOM engine (issue 2, item 4): mutated and truncated copies of real files must
+// Seeded mutation fuzzing of the DICOM engine: mutated and truncated copies of real files must
 // decode to a result or fail with a DicomError, never with anything else, and never take long.
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';

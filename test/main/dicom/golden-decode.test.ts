@@ -1,4 +1,4 @@
-// Issue 2, item 2: stored values equal pydicom's, bit for bit for lossless syntaxes, ±1 on ≥ 99.9 % for lossy ones.
+// Stored values equal pydicom's, bit for bit for lossless syntaxes, ±1 on ≥ 99.9 % for lossy ones.
 import { describe, expect, it } from 'vitest';
 import { CorruptCodestreamError, decodeFile, findTransferSyntax } from '../../../main/dicom';
 import { fixture, goldenReference, pixelSha256 } from './fixtures';

@@ -1,4 +1,4 @@
-// Issue 2, item 3: the full-resolution model view equals the reference PNGs within ±1 on ≥ 99.9 % of pixels.
+// The full-resolution model view equals the reference PNGs within ±1 on ≥ 99.9 % of pixels.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';

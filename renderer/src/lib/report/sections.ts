@@ -1,5 +1,4 @@
-// The report's sections as the editor shows them. Kept here (not imported from app/domain at run time) so zod,
-// which the domain schemas use, stays out of the renderer bundle; the type ties it to the contract.
+// The report's sections as the editor shows them: labels, hints and sizes; the type ties them to the contract.
 import type { ReportSections } from '../../../../app/domain/report';
 
 export type SectionName = keyof ReportSections;
