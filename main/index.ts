@@ -1,7 +1,8 @@
 // Electron entry: lifecycle, single instance, hardened session and window, services served over IPC.
 import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, protocol, session } from 'electron';
 import { join } from 'node:path';
-import { isEventChannel } from '../app/ipc/channels';
+import { isEventChannel, type EventChannel } from '../app/ipc/channels';
+import type { EventOf } from '../app/ipc/contract';
 import { createServices, type Services } from './services';
 import { registerIpc } from './ipc/register';
 import { registerAppScheme, serveRenderer } from './window/app-protocol';
@@ -49,6 +50,11 @@ if (!app.requestSingleInstanceLock()) {
   app.whenReady().then(start).catch(fatal);
 }
 
+/** Main → renderer events, typed by the contract (a menu click carries one of the app's commands). */
+function emit<E extends EventChannel>(event: E, payload: EventOf<E>): void {
+  if (isEventChannel(event) && mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(event, payload);
+}
+
 async function start(): Promise<void> {
   hardenSession(session.defaultSession);
   serveRenderer(protocol, join(distDir, 'renderer'));
@@ -59,16 +65,14 @@ async function start(): Promise<void> {
     modelsDir: join(userDataDir, 'models'),
     dialogs: nativeDialogs(() => mainWindow, app.getPath('documents')),
     clipboard: { writeText: (text) => clipboard.writeText(text) },
-    emit: (event, payload) => {
-      if (isEventChannel(event) && mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(event, payload);
-    },
+    emit,
   });
   registerIpc(ipcMain, services.handlers);
   services.requestOpen(openedEarly.splice(0));
   const devTools = !app.isPackaged;
   Menu.setApplicationMenu(
     Menu.buildFromTemplate(
-      menuTemplate((command) => mainWindow?.webContents.send('menu:command', { command }), { isMac: process.platform === 'darwin', devTools }),
+      menuTemplate((command) => emit('menu:command', { command }), { isMac: process.platform === 'darwin', devTools }),
     ),
   );
   mainWindow = createMainWindow(join(distDir, 'main', 'preload.cjs'), devTools);

@@ -13,7 +13,7 @@ import { readImageHeader } from './studies/header';
 import { createPixelSource } from './studies/pixel-source';
 import { writeFileAtomic } from './export/atomic-write';
 import { ModelsRegistry } from './models-registry/registry';
-import { DraftingService } from './drafting/drafting-service';
+import { DraftInProgressError, DraftingService } from './drafting/drafting-service';
 import { bundledWorker, type WorkerScript } from './drafting/worker-task';
 import packageJson from '../package.json';
 import { PendingOpens } from './window/open-with';
@@ -97,6 +97,11 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     return formatReportText({ record, study: identity(uid), exportedAt: now().toISOString(), appVersion: packageJson.version });
   };
 
+  /** While the model writes into a report, the screen shows text that is not the report yet: nothing leaves. */
+  const notWhileDrafting = (uid: string, what: string): void => {
+    if (drafting.isDrafting(uid)) throw new DraftInProgressError(`The AI draft is still being written; the report can be ${what} once it is finished or cancelled.`);
+  };
+
   const pending = new PendingOpens(() => deps.emit('studies:openRequested', {}));
 
   const handlers: Handlers = {
@@ -114,9 +119,20 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     'studies:list': async () => index.list(),
     'image:load': async ({ imageId }) => index.loadImage(imageId),
     'report:get': async ({ studyInstanceUid }) => store.get(studyInstanceUid),
-    'report:save': async ({ studyInstanceUid, sections, baseRevision, acceptAi }) => store.save(studyInstanceUid, sections, baseRevision, acceptAi ?? false),
-    'report:sign': async ({ studyInstanceUid, signedBy }) => store.sign(studyInstanceUid, signedBy),
+    'report:save': async ({ studyInstanceUid, sections, baseRevision, accept }) => store.save(studyInstanceUid, sections, baseRevision, accept ?? []),
+    'report:insertDraft': async ({ studyInstanceUid, draftId, baseRevision }) => store.insertDraft(studyInstanceUid, draftId, baseRevision),
+    'report:discardDraft': async ({ studyInstanceUid, baseRevision }) => {
+      notWhileDrafting(studyInstanceUid, 'discarded');
+      return store.discardDraft(studyInstanceUid, baseRevision);
+    },
+    'report:sign': async ({ studyInstanceUid, ...request }) => {
+      notWhileDrafting(studyInstanceUid, 'signed');
+      return store.sign(studyInstanceUid, request);
+    },
+    'report:saveAddendum': async ({ studyInstanceUid, text, baseRevision }) => store.saveAddendum(studyInstanceUid, text, baseRevision),
+    'report:signAddendum': async ({ studyInstanceUid, ...request }) => store.signAddendum(studyInstanceUid, request),
     'report:export': async ({ studyInstanceUid }) => {
+      notWhileDrafting(studyInstanceUid, 'exported');
       const text = reportText(studyInstanceUid);
       const filePath = await deps.dialogs.saveFile(defaultExportFileName(identity(studyInstanceUid), studyInstanceUid));
       if (filePath === null) return { cancelled: true, filePath: null };
@@ -124,6 +140,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
       return { cancelled: false, filePath };
     },
     'report:copy': async ({ studyInstanceUid }) => {
+      notWhileDrafting(studyInstanceUid, 'copied');
       const text = reportText(studyInstanceUid);
       deps.clipboard.writeText(text);
       return { text };

@@ -2,11 +2,15 @@
 // Handlers in main validate requests with these schemas; the renderer's client is typed from them.
 import { z } from 'zod';
 import type { EventChannel, InvokeChannel } from './channels';
+import { COMMANDS } from './commands';
 import { ImagePixels, OpenResult, StudySummary } from '../domain/study';
-import { ReportRecord, ReportSections } from '../domain/report';
+import { AddendumTextInput, ReportRecord, ReportSectionsInput, SECTION_NAMES, SectionName } from '../domain/report';
 import { DraftEvent, ImportProgress, ModelSummary } from '../domain/model';
 
 const StudyRef = z.object({ studyInstanceUid: z.string().min(1).max(128) });
+const Revision = z.number().int().nonnegative();
+const Signer = z.string().trim().min(1).max(200);
+const Accept = z.array(SectionName).max(SECTION_NAMES.length);
 
 export const contract = {
   'studies:openDialog': { request: z.object({ kind: z.enum(['files', 'folder']) }), response: OpenResult },
@@ -19,14 +23,28 @@ export const contract = {
   'report:get': { request: StudyRef, response: ReportRecord.nullable() },
   'report:save': {
     request: StudyRef.extend({
-      sections: ReportSections,
-      baseRevision: z.number().int().nonnegative(),
-      /** The clinician accepted the AI-written text as it stands: main marks the provenance reviewed. */
-      acceptAi: z.boolean().optional(),
+      sections: ReportSectionsInput,
+      baseRevision: Revision,
+      /** Sections whose AI text the clinician accepted as it stands (Accept). */
+      accept: Accept.optional(),
     }),
     response: ReportRecord,
   },
-  'report:sign': { request: StudyRef.extend({ signedBy: z.string().trim().min(1).max(200) }), response: ReportRecord },
+  /** Puts a finished AI draft into the report (main decides what goes where: app/report/review.ts). */
+  'report:insertDraft': { request: StudyRef.extend({ draftId: z.string().min(1).max(128), baseRevision: Revision }), response: ReportRecord },
+  /** Takes the last inserted AI draft out: the sections it filled get back the text from before it. */
+  'report:discardDraft': { request: StudyRef.extend({ baseRevision: Revision }), response: ReportRecord },
+  /**
+   * Signs exactly the text on screen: `sections` at `baseRevision` must be what is stored, and every AI section must
+   * be accepted (here, in `accept`, or earlier) or edited.
+   */
+  'report:sign': {
+    request: StudyRef.extend({ signedBy: Signer, sections: ReportSectionsInput, baseRevision: Revision, accept: Accept }),
+    response: ReportRecord,
+  },
+  /** The text of the signed report's addendum in progress ('' removes it). */
+  'report:saveAddendum': { request: StudyRef.extend({ text: AddendumTextInput, baseRevision: Revision }), response: ReportRecord },
+  'report:signAddendum': { request: StudyRef.extend({ signedBy: Signer, text: AddendumTextInput, baseRevision: Revision }), response: ReportRecord },
   'report:export': {
     request: StudyRef,
     response: z.object({ cancelled: z.boolean(), filePath: z.string().nullable() }),
@@ -54,7 +72,8 @@ export const contract = {
 export const events = {
   'draft:event': DraftEvent,
   'models:importProgress': ImportProgress,
-  'menu:command': z.object({ command: z.string() }),
+  /** A click in the application menu: one of the app's commands (app/ipc/commands.ts). */
+  'menu:command': z.object({ command: z.enum(COMMANDS) }),
   /** More files from the operating system are waiting: take them with studies:takePendingOpens. */
   'studies:openRequested': z.object({}),
 } as const satisfies Record<EventChannel, z.ZodType>;

@@ -3,10 +3,16 @@
 
 export const IPC_ERROR_CODES = [
   'invalid-request',
+  /** The request is well-formed but the report cannot take it (an empty report to sign, a section too long). */
+  'validation',
   'not-found',
   'conflict',
   'signed',
+  /** Signing would pass AI text no clinician accepted or edited. */
+  'unreviewed',
   'storage',
+  /** A stored report could not be read; it was set aside and a new one started. Reading again succeeds. */
+  'damaged',
   'dicom',
   'export',
   'model',

@@ -1,6 +1,7 @@
 // The plain-text form of a report: what export writes and copy puts on the clipboard. Pure: no I/O, no clock.
 import { SECTION_NAMES, type ReportRecord, type SectionName } from '../domain/report';
 import type { StudySummary } from '../domain/study';
+import { describeOrigin, hasAiText, sectionOrigins } from './review';
 
 const HEADINGS: Record<SectionName, string> = {
   indication: 'INDICATION',
@@ -21,18 +22,20 @@ export interface ExportTextInput {
   appVersion: string;
 }
 
-/** True when any section text came from the model. */
+/** True when any section holds text that came from the model (edited or not). */
 export function isAiAssisted(record: ReportRecord): boolean {
-  const draft = record.provenance?.aiDraft;
-  return draft !== undefined && Object.values(draft).some((text) => (text ?? '').trim() !== '');
+  return hasAiText(record.sections, record.ai);
+}
+
+/** One line of the header: the label padded to a column, then the value (or "not recorded"). */
+function fieldLine(label: string, value: string): string {
+  return `${(label + ':').padEnd(20)}${value.trim() === '' ? 'not recorded' : value.trim()}`;
 }
 
 export function formatReportText({ record, study, exportedAt, appVersion }: ExportTextInput): string {
   const lines: string[] = [];
   lines.push('RADIOLOGY REPORT', '================', '');
-  const field = (label: string, value: string): void => {
-    lines.push(`${(label + ':').padEnd(20)}${value.trim() === '' ? 'not recorded' : value.trim()}`);
-  };
+  const field = (label: string, value: string): void => void lines.push(fieldLine(label, value));
   field('Patient', study?.patientName ?? '');
   field('Patient ID', study?.patientId ?? '');
   field('Study date', formatDicomDate(study?.studyDate ?? ''));
@@ -48,34 +51,65 @@ export function formatReportText({ record, study, exportedAt, appVersion }: Expo
   } else {
     field('Status', 'DRAFT - not signed');
   }
+  const signedAddenda = record.addenda.filter((a) => a.status === 'final').length;
+  if (signedAddenda > 0) field('Addenda', `${signedAddenda} signed, printed after the report`);
   field('Report created', formatTimestamp(record.createdAt));
   field('Last changed', formatTimestamp(record.updatedAt));
   field('Revision', String(record.revision));
 
+  lines.push(...sectionLines(record), ...aiStatementLines(record), ...addendumLines(record));
+
+  lines.push('', `Exported ${formatTimestamp(exportedAt)} by Radraft ${appVersion}.`, '');
+  return lines.join('\n');
+}
+
+/**
+ * The sections. When the model wrote any of the report, each heading says where its text came from: written by the
+ * clinician, AI-drafted and edited, AI-drafted and accepted unchanged, or AI-drafted and not reviewed.
+ */
+function sectionLines(record: ReportRecord): string[] {
+  const lines: string[] = [];
+  const origins = sectionOrigins(record.sections, record.ai);
+  const perSection = isAiAssisted(record);
   for (const name of SECTION_NAMES) {
-    const heading = HEADINGS[name];
+    const origin = perSection ? describeOrigin(origins[name], record.status === 'final') : '';
+    const heading = origin === '' ? HEADINGS[name] : `${HEADINGS[name]} (${origin})`;
     lines.push('', heading, '-'.repeat(heading.length));
     const text = normaliseNewlines(record.sections[name]).trim();
     lines.push(text === '' ? '(none)' : text);
   }
+  return lines;
+}
 
-  if (isAiAssisted(record) && record.provenance) {
-    const p = record.provenance;
-    lines.push('', 'AI-ASSISTED DRAFT', '-----------------');
-    const review =
-      record.status === 'final' ? `It was reviewed, edited as needed and signed by ${record.signedBy ?? 'the clinician'}.`
-      : p.reviewed ? 'It has been edited by a clinician but the report is not signed.'
-      : 'It has NOT been reviewed by a clinician.';
-    lines.push(`AI-assisted draft: parts of this report were drafted by the AI model "${p.modelName}". ${review}`);
-    field('Model', p.modelName);
-    field('Manifest sha256', p.manifestSha256);
-    field('Weights dtype', p.dtype);
-    field('Drafted at', formatTimestamp(p.startedAt));
-    field('Image SOP UID', p.sopInstanceUid);
-  }
+/** Which model drafted parts of the report; the section headings say what the clinician did with each part. */
+function aiStatementLines(record: ReportRecord): string[] {
+  const p = record.provenance;
+  if (!isAiAssisted(record) || !p) return ['', 'All sections were written by the clinician; this report holds no AI-drafted text.'];
+  return [
+    '',
+    'AI-ASSISTED DRAFT',
+    '-----------------',
+    `AI-assisted draft: parts of this report were drafted by the AI model "${p.modelName}". Each section's heading says whether a clinician edited it, accepted it unchanged, or has not reviewed it.`,
+    fieldLine('Model', p.modelName),
+    fieldLine('Manifest sha256', p.manifestSha256),
+    fieldLine('Weights dtype', p.dtype),
+    fieldLine('Drafted at', formatTimestamp(p.startedAt)),
+    fieldLine('Image SOP UID', p.sopInstanceUid),
+  ];
+}
 
-  lines.push('', `Exported ${formatTimestamp(exportedAt)} by Radraft ${appVersion}.`, '');
-  return lines.join('\n');
+/** Signed addenda, oldest first, each with its own signer and time; one still being written is not printed. */
+function addendumLines(record: ReportRecord): string[] {
+  const lines: string[] = [];
+  record.addenda
+    .filter((a) => a.status === 'final')
+    .forEach((a, i) => {
+      const heading = `ADDENDUM ${i + 1}`;
+      lines.push('', heading, '-'.repeat(heading.length));
+      lines.push(fieldLine('Signed by', a.signedBy ?? ''), fieldLine('Signed at', formatTimestamp(a.signedAt ?? '')));
+      lines.push(normaliseNewlines(a.text).trim());
+    });
+  return lines;
 }
 
 /** DICOM DA (PS3.5 6.2) YYYYMMDD → YYYY-MM-DD; anything else is printed as stored. */

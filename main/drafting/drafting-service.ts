@@ -2,7 +2,8 @@
 // the final answer stream out as draft:event; what the model saw and wrote is kept with the report (provenance).
 import { randomUUID } from 'node:crypto';
 import type { DraftEvent, DraftStage } from '../../app/domain/model';
-import type { DraftProvenance } from '../../app/domain/report';
+import type { DraftProvenance, ReportSections } from '../../app/domain/report';
+import { DRAFTED_SECTIONS } from '../../app/report/review';
 import type { ImageSummary } from '../../app/domain/study';
 import { parseLocBoxes } from '../../app/report/loc-tokens';
 import { splitReportText } from '../../app/report/sections';
@@ -26,6 +27,12 @@ export interface DraftRequest {
 export class DraftError extends AppError {
   readonly code = 'draft' as const;
   override name = 'DraftError';
+}
+
+/** The report cannot be signed, exported or copied while a draft is being written into it. */
+export class DraftInProgressError extends AppError {
+  readonly code = 'draft' as const;
+  override name = 'DraftInProgressError';
 }
 
 export interface DraftingDeps {
@@ -59,7 +66,7 @@ export function buildPrompt(templates: Record<string, string>, req: Pick<DraftRe
 export class DraftingService {
   private client: InferenceClient | null = null;
   private loadedDir: string | null = null;
-  private readonly running = new Map<string, AbortController>();
+  private readonly running = new Map<string, { controller: AbortController; studyInstanceUid: string; task: DraftRequest['task'] }>();
   private readonly inputs: TaskWorker<ModelInputRequest, Float32Array>;
   /** Drafts run one after another: there is one model in one worker. */
   private queue: Promise<void> = Promise.resolve();
@@ -78,20 +85,26 @@ export class DraftingService {
     }
     const draftId = randomUUID();
     const controller = new AbortController();
-    this.running.set(draftId, controller);
+    this.running.set(draftId, { controller, studyInstanceUid: req.studyInstanceUid, task: req.task });
     this.queue = this.queue.then(() => this.run(draftId, req, image, controller.signal)).finally(() => this.running.delete(draftId));
     return { draftId };
   }
 
   cancel(draftId: string): { cancelled: boolean } {
-    const controller = this.running.get(draftId);
+    const controller = this.running.get(draftId)?.controller;
     if (!controller || controller.signal.aborted) return { cancelled: false };
     controller.abort();
     return { cancelled: true };
   }
 
+  /** A report draft for this study is queued or being written. */
+  isDrafting(studyInstanceUid: string): boolean {
+    for (const run of this.running.values()) if (run.task === 'report' && run.studyInstanceUid === studyInstanceUid && !run.controller.signal.aborted) return true;
+    return false;
+  }
+
   async dispose(): Promise<void> {
-    for (const c of this.running.values()) c.abort();
+    for (const run of this.running.values()) run.controller.abort();
     await this.queue.catch(() => undefined);
     await this.client?.dispose();
     this.client = null;
@@ -137,6 +150,7 @@ export class DraftingService {
       const boxes = req.task === 'detect' ? parseLocBoxes(result.text, { rows: view.height, columns: view.width }) : [];
       if (req.task === 'report') {
         const provenance: DraftProvenance = {
+          draftId,
           modelName: model.summary.name,
           manifestSha256: model.summary.manifestSha256,
           dtype: model.summary.dtype,
@@ -146,8 +160,7 @@ export class DraftingService {
           generation: { maxTokens: model.manifest.maxNewTokens, greedy: true },
           startedAt,
           finishedAt: this.deps.now().toISOString(),
-          aiDraft: nonEmpty(splitReportText(result.text)),
-          reviewed: false,
+          aiDraft: modelSections(splitReportText(result.text)),
         };
         this.deps.store.recordProvenance(req.studyInstanceUid, provenance);
       }
@@ -204,6 +217,7 @@ export class DraftingService {
   }
 }
 
-function nonEmpty(sections: Record<string, string>): DraftProvenance['aiDraft'] {
-  return Object.fromEntries(Object.entries(sections).filter(([, text]) => text.trim() !== ''));
+/** What the model wrote for the sections a draft may fill (never Indication), leaving out empty ones. */
+function modelSections(sections: ReportSections): DraftProvenance['aiDraft'] {
+  return Object.fromEntries(DRAFTED_SECTIONS.filter((k) => sections[k].trim() !== '').map((k) => [k, sections[k]]));
 }

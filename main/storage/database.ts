@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AppError } from '../ipc/errors';
+import { upgradeToRecordV2 } from './upgrade-v2';
 
 export type Db = Database.Database;
 
@@ -15,6 +16,8 @@ interface Migration {
   version: number;
   description: string;
   sql: string;
+  /** Row conversions SQL cannot express; runs after `sql`, in the same transaction. */
+  run?: (db: Db, now: () => Date) => void;
 }
 
 /** Append only: a released migration is never edited, a new one is added. */
@@ -69,13 +72,38 @@ export const MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX draft_history_study ON draft_history (study_instance_uid);`,
   },
+  {
+    version: 4,
+    description: 'report record v2 (per-section AI review, draft undo, addenda); revisions stored as changes; damaged rows set aside',
+    sql: `
+      ALTER TABLE reports ADD COLUMN ai_json TEXT;
+      ALTER TABLE reports ADD COLUMN undo_json TEXT;
+      ALTER TABLE reports ADD COLUMN addenda_json TEXT;
+      CREATE TABLE report_revisions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        study_instance_uid TEXT NOT NULL,
+        revision INTEGER NOT NULL,
+        saved_at TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('full', 'delta')),
+        data_json TEXT NOT NULL
+      );
+      CREATE INDEX report_revisions_study ON report_revisions (study_instance_uid, id);
+      CREATE TABLE damaged_reports (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        study_instance_uid TEXT NOT NULL,
+        found_at TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        row_json TEXT NOT NULL
+      );`,
+    run: (db, now) => upgradeToRecordV2(db, now),
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
 
 /** `busyTimeoutMs`: how long a write waits for another holder of the file's lock before failing. */
 export function openDatabase(filePath: string, now: () => Date = () => new Date(), busyTimeoutMs = 5000): Db {
-  let db: Db;
+  let db: Db | undefined;
   try {
     mkdirSync(dirname(filePath), { recursive: true });
     db = new Database(filePath, { timeout: busyTimeoutMs });
@@ -85,6 +113,8 @@ export function openDatabase(filePath: string, now: () => Date = () => new Date(
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
   } catch (error) {
+    // The file may be open already (a damaged file fails at the first pragma): close it, or its descriptor leaks.
+    if (db?.open) db.close();
     if (/NODE_MODULE_VERSION|was compiled against a different Node\.js version/.test(String((error as Error).message))) {
       // Development set-up only: packaged builds are rebuilt for Electron by electron-builder.
       throw new StorageError(
@@ -120,6 +150,7 @@ function migrate(db: Db, now: () => Date): void {
     if (m.version <= current) continue;
     db.transaction(() => {
       db.exec(m.sql);
+      m.run?.(db, now);
       record.run(m.version, m.description, now().toISOString());
     })();
   }

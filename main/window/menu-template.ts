@@ -1,11 +1,10 @@
-// The application menu as data; clicks become `menu:command` events the renderer acts on.
+// The application menu as data; clicks become `menu:command` events the renderer acts on. Every item names one of
+// the app's commands (app/ipc/commands.ts), the same list the keyboard table and the renderer's handlers use.
 import type { MenuItemConstructorOptions } from 'electron';
+import type { Command } from '../../app/ipc/commands';
 
-export const MENU_COMMANDS = ['open-files', 'open-folder', 'open-samples', 'export-report', 'copy-report', 'sign-report', 'draft', 'show-shortcuts', 'show-models'] as const;
-export type MenuCommand = (typeof MENU_COMMANDS)[number];
-
-export function menuTemplate(send: (command: MenuCommand) => void, opts: { isMac: boolean; devTools: boolean }): MenuItemConstructorOptions[] {
-  const item = (label: string, command: MenuCommand, accelerator?: string): MenuItemConstructorOptions => ({ label, accelerator, click: () => send(command) });
+export function menuTemplate(send: (command: Command) => void, opts: { isMac: boolean; devTools: boolean }): MenuItemConstructorOptions[] {
+  const item = (label: string, command: Command, accelerator?: string): MenuItemConstructorOptions => ({ label, accelerator, click: () => send(command) });
   const file: MenuItemConstructorOptions = {
     label: '&File',
     submenu: [
@@ -22,11 +21,13 @@ export function menuTemplate(send: (command: MenuCommand) => void, opts: { isMac
   };
   const edit: MenuItemConstructorOptions = {
     label: '&Edit',
-    submenu: [{ role: 'undo' }, { role: 'redo' }, { type: 'separator' }, { role: 'cut' }, { role: 'copy' }, { role: 'paste' }, { role: 'selectAll' }],
+    // Undo is the app's own command: when the last change was an inserted AI draft, it takes the whole draft out
+    // (the text from before it comes back); otherwise it is the text field's own undo.
+    submenu: [item('Undo', 'undo', 'CmdOrCtrl+Z'), { role: 'redo' }, { type: 'separator' }, { role: 'cut' }, { role: 'copy' }, { role: 'paste' }, { role: 'selectAll' }],
   };
   const report: MenuItemConstructorOptions = {
     label: '&Report',
-    submenu: [item('Draft with AI', 'draft', 'CmdOrCtrl+D'), item('Models…', 'show-models')],
+    submenu: [item('Draft with AI', 'draft', 'CmdOrCtrl+D'), item('Discard AI Draft', 'discard-draft'), { type: 'separator' }, item('Models…', 'show-models')],
   };
   const view: MenuItemConstructorOptions = {
     label: '&View',
@@ -39,7 +40,7 @@ export function menuTemplate(send: (command: MenuCommand) => void, opts: { isMac
       ...(opts.devTools ? [{ type: 'separator' } as const, { role: 'toggleDevTools' } as const] : []),
     ],
   };
-  const help: MenuItemConstructorOptions = { label: '&Help', submenu: [item('Keyboard Shortcuts', 'show-shortcuts', 'F1')] };
+  const help: MenuItemConstructorOptions = { label: '&Help', submenu: [item('Keyboard Shortcuts', 'show-help', 'F1')] };
   const appMenu: MenuItemConstructorOptions[] = opts.isMac ? [{ role: 'appMenu' }] : [];
   return [...appMenu, file, edit, report, view, help];
 }

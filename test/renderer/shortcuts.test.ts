@@ -14,7 +14,7 @@ describe('keyboard shortcuts', () => {
   it('maps plain keys, case-insensitively', () => {
     expect(commandFor(key('w'), false)).toBe('tool-wl');
     expect(commandFor(key('R', { shiftKey: true }), false)).toBe('rotate');
-    expect(commandFor(key('?', { shiftKey: true }), false)).toBe('help');
+    expect(commandFor(key('?', { shiftKey: true }), false)).toBe('show-help');
     expect(commandFor(key('2'), false)).toBe('preset-lung');
   });
 

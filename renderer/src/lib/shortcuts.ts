@@ -1,28 +1,8 @@
-// Keyboard shortcuts: one table drives both the key handler and the help overlay, so they cannot disagree.
-export type Command =
-  | 'tool-wl'
-  | 'tool-pan'
-  | 'tool-zoom'
-  | 'tool-measure'
-  | 'preset-header'
-  | 'preset-lung'
-  | 'preset-mediastinum'
-  | 'preset-bone'
-  | 'fit'
-  | 'actual'
-  | 'rotate'
-  | 'flip-h'
-  | 'flip-v'
-  | 'invert'
-  | 'reset'
-  | 'zoom-in'
-  | 'zoom-out'
-  | 'clear-measurements'
-  | 'toggle-boxes'
-  | 'open-files'
-  | 'open-folder'
-  | 'draft'
-  | 'help';
+// Keyboard shortcuts: one table drives both the key handler and the help overlay, so they cannot disagree. The
+// commands are the app's one vocabulary (app/ipc/commands.ts), shared with the application menu.
+import type { Command } from '../../../app/ipc/commands';
+
+export type { Command };
 
 export interface Shortcut {
   keys: string[];
@@ -56,7 +36,8 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: ['o'], command: 'open-files', label: 'Open DICOM files', group: 'Study', ctrl: true },
   { keys: ['o'], command: 'open-folder', label: 'Open a folder', group: 'Study', ctrl: true, shift: true },
   { keys: ['d'], command: 'draft', label: 'Draft the report with the model', group: 'Study' },
-  { keys: ['?'], command: 'help', label: 'Show this help', group: 'Study' },
+  { keys: ['z'], command: 'undo', label: 'Undo (right after a draft: take the whole draft out)', group: 'Study', ctrl: true },
+  { keys: ['?'], command: 'show-help', label: 'Show this help', group: 'Study' },
 ];
 
 /** The command for a key press, or null. Plain keys never fire while the user types in a field. */

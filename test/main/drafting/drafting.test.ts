@@ -149,6 +149,7 @@ describe.shuffle('drafting services', () => {
       const record = await services.handlers['report:get']({ studyInstanceUid: uid });
       const demo = (await services.handlers['models:list']({})).find((m) => m.id === 'demo')!;
       expect(record?.provenance).toMatchObject({
+        draftId: events[0].draftId,
         modelName: demo.name,
         manifestSha256: demo.manifestSha256,
         dtype: 'fp32',
@@ -159,23 +160,30 @@ describe.shuffle('drafting services', () => {
           findings: 'Large right pneumothorax with partial collapse of the right lung. No mediastinal shift. The left lung is clear.',
           impression: 'Large right pneumothorax.',
         },
-        reviewed: false,
       });
-      // The revision is untouched: the editor's pending autosave (baseRevision 0) still applies.
+      // The revision is untouched and nothing is in the report yet: the draft goes in with report:insertDraft.
       expect(record?.revision).toBe(0);
+      expect(record?.sections.findings).toBe('');
+      expect(record?.ai).toEqual({});
     });
 
     it('the export of an edited, signed AI draft carries the AI statement and the model identity', async () => {
       await draftReport(uid);
       const record = (await services.handlers['report:get']({ studyInstanceUid: uid }))!;
+      const inserted = await services.handlers['report:insertDraft']({ studyInstanceUid: uid, draftId: record.provenance!.draftId, baseRevision: record.revision });
       const ai = record.provenance!.aiDraft;
-      await services.handlers['report:save']({ studyInstanceUid: uid, baseRevision: 0, sections: { ...record.sections, findings: ai.findings!.replace('Large', 'Moderate'), impression: ai.impression! } });
-      await services.handlers['report:sign']({ studyInstanceUid: uid, signedBy: 'Dr Grace Hopper' });
+      expect(inserted.sections).toMatchObject({ findings: ai.findings, impression: ai.impression });
+      const edited = { ...inserted.sections, findings: ai.findings!.replace('Large', 'Moderate') };
+      const saved = await services.handlers['report:save']({ studyInstanceUid: uid, baseRevision: inserted.revision, sections: edited });
+      await services.handlers['report:sign']({ studyInstanceUid: uid, signedBy: 'Dr Grace Hopper', sections: edited, baseRevision: saved.revision, accept: ['impression'] });
       boundary.next.save = join(dir, 'drafted.txt');
       await services.handlers['report:export']({ studyInstanceUid: uid });
       const text = readFileSync(join(dir, 'drafted.txt'), 'utf8');
       expect(text).toContain('Moderate right pneumothorax with partial collapse');
       expect(text).toContain('AI-assisted draft');
+      expect(text).toContain('FINDINGS (AI-drafted, edited by the clinician)');
+      expect(text).toContain('IMPRESSION (AI-drafted, accepted unchanged by the clinician)');
+      expect(text).not.toMatch(/reviewed, edited as needed/);
       expect(text).toContain(record.provenance!.manifestSha256);
       expect(text).toContain('NOT FOR CLINICAL USE');
       await expect(services.handlers['draft:start']({ studyInstanceUid: uid, imageId: 'x', task: 'report' })).rejects.toThrow(/signed/);

@@ -11,7 +11,7 @@ beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'radraft-export-'))));
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const record: ReportRecord = {
-  version: 1,
+  version: 2,
   studyInstanceUid: '1.2.3',
   sections: { ...emptySections(), indication: 'Cough, fever.', findings: 'Lungs are clear.\r\nNo effusion — none.', impression: 'Normal chest (Ñ).' },
   status: 'final',
@@ -21,6 +21,9 @@ const record: ReportRecord = {
   updatedAt: '2026-11-27T10:05:00.000Z',
   revision: 7,
   provenance: null,
+  ai: {},
+  undo: null,
+  addenda: [],
 };
 const study = {
   studyInstanceUid: '1.2.3',
@@ -48,6 +51,7 @@ describe('formatReportText', () => {
     const ai: ReportRecord = {
       ...record,
       provenance: {
+        draftId: 'd1',
         modelName: 'PaliGemma 2 CXR demo',
         manifestSha256: 'f'.repeat(64),
         dtype: 'int4',
@@ -58,8 +62,8 @@ describe('formatReportText', () => {
         startedAt: '2026-11-27T09:01:00.000Z',
         finishedAt: null,
         aiDraft: { findings: 'Lungs are clear.' },
-        reviewed: true,
       },
+      ai: { findings: { text: 'Lungs are clear.', draftedAt: '2026-11-27T09:01:00.000Z', accepted: false } },
     };
     expect(isAiAssisted(ai)).toBe(true);
     const text = formatReportText({ record: ai, study: null, exportedAt: '2026-11-27T10:06:00.000Z', appVersion: '1.0.0' });
@@ -68,7 +72,7 @@ describe('formatReportText', () => {
     expect(text).toContain('f'.repeat(64));
     expect(text).toContain('int4');
     expect(text).toContain('Patient:            not recorded');
-    expect(isAiAssisted({ ...ai, provenance: { ...ai.provenance!, aiDraft: { findings: '  ' } } })).toBe(false);
+    expect(isAiAssisted({ ...ai, ai: {} })).toBe(false);
   });
 
   it('proposes a file name safe on every OS', () => {

@@ -6,7 +6,7 @@ import { createServices, type Services } from '../../../main/services';
 import { dispatch } from '../../../main/ipc/dispatch';
 import { toTransportError } from '../../../main/ipc/errors';
 import { decodeIpcError } from '../../../app/ipc/errors';
-import { emptySections } from '../../../app/domain/report';
+import { SECTION_MAX_CHARS, emptySections } from '../../../app/domain/report';
 import { fakeDeps, SAMPLES_DIR, type FakeBoundary } from './fake-deps';
 
 const PA = 'siim_1.2.276.0.7230010.3.1.4.8323329.4904.1517875185.355709.dcm';
@@ -74,7 +74,7 @@ describe('createServices', () => {
     const uid = studies[0].studyInstanceUid;
     expect(await services.handlers['report:get']({ studyInstanceUid: uid })).toBeNull();
     const saved = await services.handlers['report:save']({ studyInstanceUid: uid, baseRevision: 0, sections: { ...emptySections(), findings: 'Right apical pneumothorax.' } });
-    await services.handlers['report:sign']({ studyInstanceUid: uid, signedBy: 'Dr Ada' });
+    await services.handlers['report:sign']({ studyInstanceUid: uid, signedBy: 'Dr Ada', sections: saved.sections, baseRevision: saved.revision, accept: [] });
     expect(saved.revision).toBe(1);
 
     // A new process: the study identifiers come from the database, not from reopened files.
@@ -110,5 +110,20 @@ describe('createServices', () => {
     expect(missing).toMatchObject({ code: 'not-found' });
     const image = await call('image:load', { imageId: 'radraft:nope' }).catch((e: unknown) => decodeIpcError(e));
     expect(image).toMatchObject({ code: 'not-found' });
+  });
+
+  it('refuses to sign an empty report with a validation error, not a conflict', async () => {
+    const saved = (await call('report:save', { studyInstanceUid: '1.2', baseRevision: 0, sections: { ...emptySections(), indication: 'Cough.' } })) as { revision: number; sections: unknown };
+    const refused = await call('report:sign', { studyInstanceUid: '1.2', signedBy: 'Dr A', sections: saved.sections, baseRevision: saved.revision, accept: [] }).catch((e: unknown) => decodeIpcError(e));
+    expect(refused).toMatchObject({ code: 'validation', message: expect.stringMatching(/empty report cannot be signed/) });
+  });
+
+  it('refuses a section over the size limit with a message that names it and the limit', async () => {
+    const findings = 'x'.repeat(SECTION_MAX_CHARS + 1);
+    const refused = await call('report:save', { studyInstanceUid: '1.2', baseRevision: 0, sections: { ...emptySections(), findings } }).catch((e: unknown) => decodeIpcError(e));
+    expect(refused).toMatchObject({ code: 'invalid-request', message: expect.stringMatching(/Findings is too long: 20,001 characters, the limit is 20,000/) });
+    expect(await call('report:get', { studyInstanceUid: '1.2' })).toBeNull();
+    const fits = (await call('report:save', { studyInstanceUid: '1.2', baseRevision: 0, sections: { ...emptySections(), findings: findings.slice(1) } })) as { revision: number };
+    expect(fits.revision).toBe(1);
   });
 });
