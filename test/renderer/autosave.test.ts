@@ -2,9 +2,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ReportSession, type SaveRequest } from '../../renderer/src/lib/state/autosave.svelte';
 import type { ReportRecord } from '../../app/domain/report';
 
-function record(req: SaveRequest, revision: number): ReportRecord {
+function record(req: SaveRequest, revision: number, extra: Partial<ReportRecord> = {}): ReportRecord {
   return {
-    version: 1,
+    version: 2,
     studyInstanceUid: req.studyInstanceUid,
     sections: req.sections,
     status: 'draft',
@@ -14,8 +14,15 @@ function record(req: SaveRequest, revision: number): ReportRecord {
     updatedAt: '2026-01-01T00:00:00Z',
     revision,
     provenance: null,
+    ai: {},
+    undo: null,
+    addenda: [],
+    ...extra,
   };
 }
+
+const at = '2026-01-01T00:00:00Z';
+const blank = { indication: '', technique: '', comparison: '', findings: '', impression: '' };
 
 describe('report autosave', () => {
   beforeEach(() => vi.useFakeTimers());
@@ -126,6 +133,90 @@ describe('report autosave', () => {
     await s.keepMine();
     expect(s.saveState).toBe('saved');
     expect(saves[1]).toMatchObject({ baseRevision: 3, sections: expect.objectContaining({ findings: 'Mine too' }) });
+    s.close();
+  });
+
+  it('never overtakes: a sign sent while a save is in flight waits for it and signs the revision it left', async () => {
+    const calls: string[] = [];
+    let release: () => void = () => {};
+    let revision = 0;
+    const s = new ReportSession('1.2.3', null, {
+      save: (r) =>
+        new Promise<ReportRecord>((done) => {
+          calls.push(`save@${r.baseRevision}`);
+          release = () => done(record(r, ++revision));
+        }),
+      sign: async (r) => {
+        calls.push(`sign@${r.baseRevision}:${r.sections.findings}`);
+        return record({ studyInstanceUid: '1.2.3', sections: r.sections, baseRevision: r.baseRevision }, ++revision, { status: 'final', signedBy: r.signedBy });
+      },
+      debounceMs: 10,
+    });
+    s.edit('findings', 'Clear');
+    await vi.advanceTimersByTimeAsync(10);
+    s.edit('findings', 'Clear lungs.');
+    const signed = s.sign('Dr A', []);
+    release();
+    await vi.advanceTimersByTimeAsync(0);
+    release();
+    await signed;
+    expect(calls).toEqual(['save@0', 'save@1', 'sign@2:Clear lungs.']);
+    expect(s.isFinal).toBe(true);
+    s.close();
+  });
+
+  it('while a draft streams, saves keep the drafted sections as they were; a cancelled draft leaves no trace', async () => {
+    const saves: SaveRequest[] = [];
+    const s = new ReportSession('1.2.3', null, { save: async (r) => (saves.push(r), record(r, saves.length)), debounceMs: 10 });
+    s.edit('findings', 'Mine.');
+    await s.flush();
+    s.beginDraft();
+    s.editMany({ findings: 'Half a sen' });
+    s.edit('indication', 'Cough.');
+    await vi.advanceTimersByTimeAsync(10);
+    expect(saves.at(-1)?.sections).toMatchObject({ findings: 'Mine.', indication: 'Cough.' });
+    expect(s.sections.findings).toBe('Half a sen');
+    s.abandonDraft();
+    expect(s.sections.findings).toBe('Mine.');
+    await s.flush();
+    expect(saves.every((r) => r.sections.findings === 'Mine.')).toBe(true);
+    s.close();
+  });
+
+  it('marks AI text unreviewed until it is accepted or edited, and Undo applies only to an untouched draft', async () => {
+    const ai = { findings: { text: 'Lungs clear.', draftedAt: at, accepted: false } };
+    const inserted = record({ studyInstanceUid: '1.2.3', sections: { ...blank, findings: 'Lungs clear.' }, baseRevision: 0 }, 2, { ai, undo: { sections: { findings: '', impression: '' }, ai: {} } });
+    const saves: SaveRequest[] = [];
+    const s = new ReportSession('1.2.3', inserted, {
+      save: async (r) => (saves.push(r), record(r, 3 + saves.length, { ai: { findings: { ...ai.findings, accepted: !!r.accept?.includes('findings') } } })),
+      debounceMs: 10,
+    });
+    expect(s.unreviewed).toEqual(['findings']);
+    expect(s.origin('findings')).toBe('ai-unreviewed');
+    expect(s.draftUntouched).toBe(true);
+    s.edit('findings', 'Lungs clear. Small effusion.');
+    expect(s.origin('findings')).toBe('ai-edited');
+    expect(s.unreviewed).toEqual([]);
+    expect(s.draftUntouched).toBe(false);
+    s.edit('findings', 'Lungs clear.');
+    await s.accept(['findings']);
+    expect(saves.at(-1)?.accept).toEqual(['findings']);
+    expect(s.origin('findings')).toBe('ai-accepted');
+    s.close();
+  });
+
+  it('does not send a section over the size limit: it says why, and saves once the text fits', async () => {
+    const saves: SaveRequest[] = [];
+    const s = new ReportSession('1.2.3', null, { save: async (r) => (saves.push(r), record(r, saves.length)), debounceMs: 10 });
+    s.edit('findings', 'x'.repeat(20_001));
+    await vi.advanceTimersByTimeAsync(10);
+    expect(saves).toHaveLength(0);
+    expect(s.saveState).toBe('failed');
+    expect(s.saveError).toMatch(/Findings is too long: 20,001 characters, the limit is 20,000/);
+    s.edit('findings', 'x'.repeat(20_000));
+    await vi.advanceTimersByTimeAsync(10);
+    expect(saves).toHaveLength(1);
+    expect(s.saveState).toBe('saved');
     s.close();
   });
 });

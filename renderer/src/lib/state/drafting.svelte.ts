@@ -4,6 +4,7 @@
 import type { Box, DraftEvent, DraftStage } from '../../../../app/domain/model';
 import type { ReportSections } from '../../../../app/domain/report';
 import type { ImageSummary, StudySummary } from '../../../../app/domain/study';
+import { draftInsertion } from '../../../../app/report/review';
 import { splitReportText } from '../../../../app/report/sections';
 import { api, on } from '../api';
 import type { ReportSession } from './autosave.svelte';
@@ -33,16 +34,13 @@ export const STAGE_LABELS: Record<DraftStage, string> = {
   error: 'Failed',
 };
 
-/** Sections the model's text fills; the clinician's Indication is never written by the model. */
-const MODEL_SECTIONS = ['findings', 'impression', 'technique', 'comparison'] as const;
-
 interface Run {
   draftId: string | null;
   task: 'report' | 'detect';
   studyInstanceUid: string;
   boxesImageId: string;
   session: ReportSession | null;
-  /** Sections as they were before the draft, restored on cancel or failure. */
+  /** Sections as they were before the draft: what app/report/review.ts's draftInsertion fills from. */
   before: ReportSections | null;
   text: string;
   spans: TokenSpan[];
@@ -53,11 +51,6 @@ interface Run {
 /** The image main drafts from (PA, then AP, else the one on screen), so boxes land on the right image. */
 export function draftImageFor(study: StudySummary, shownImageId: string): ImageSummary | undefined {
   return study.images.find((i) => i.viewPosition === 'PA') ?? study.images.find((i) => i.viewPosition === 'AP') ?? study.images.find((i) => i.imageId === shownImageId) ?? study.images[0];
-}
-
-/** Text the clinician typed in a section the model would fill (anything but an untouched earlier AI draft). */
-export function clinicianText(sections: ReportSections, ai: Partial<ReportSections> | undefined): boolean {
-  return MODEL_SECTIONS.some((k) => sections[k].trim() !== '' && sections[k] !== (ai?.[k] ?? null));
 }
 
 class Drafting {
@@ -81,11 +74,14 @@ class Drafting {
     this.#unsubscribe = on('draft:event', (event) => this.#onEvent(event));
   }
 
-  /** Starts a report draft. The caller has already asked before replacing clinician text. */
+  /**
+   * Starts a report draft. The caller has already asked before replacing clinician text. The text streams into the
+   * editor but is not the report until main inserts it when the draft is done (ReportSession.insertDraft).
+   */
   async draft(study: StudySummary, shownImageId: string, session: ReportSession): Promise<void> {
     if (this.running) return;
     const before = { ...session.sections };
-    session.aiAccepted = false;
+    session.beginDraft();
     this.#begin({
       draftId: null,
       task: 'report',
@@ -184,7 +180,7 @@ class Drafting {
           this.#apply(run, sections);
           const spans = run.text === text ? run.spans : [];
           this.ai = { ...this.ai, [run.studyInstanceUid]: { text, spans, sections: pick(sections) } };
-          void run.session?.flush();
+          if (run.session) void this.#insert(run.session, run.draftId);
         } else {
           this.boxes = { ...this.boxes, [run.boxesImageId]: event.boxes };
           if (event.boxes.length === 0) toasts.push('info', 'The model located nothing for this label');
@@ -197,26 +193,25 @@ class Drafting {
     }
   }
 
+  /** Shows the text so far where main will put it (the same rule main applies when it inserts the draft). */
   #apply(run: Run, sections: ReportSections): void {
-    const session = run.session;
-    if (!session || !run.before) return;
-    const patch: Partial<ReportSections> = {};
-    for (const k of MODEL_SECTIONS) {
-      if (k === 'findings' || k === 'impression') patch[k] = sections[k];
-      // Technique/Comparison only when the model wrote them and the clinician left them empty.
-      else if (sections[k] !== '' && run.before[k].trim() === '') patch[k] = sections[k];
+    if (!run.session || !run.before) return;
+    run.session.editMany(draftInsertion(run.before, sections));
+  }
+
+  /** The draft is done: main puts it into the stored report; a failure there leaves the report as it was. */
+  async #insert(session: ReportSession, draftId: string): Promise<void> {
+    try {
+      await session.insertDraft(draftId);
+    } catch (err) {
+      toasts.push('error', 'The draft could not be put into the report', errorText(err));
     }
-    session.editMany(patch);
   }
 
   #finish(run: Run, outcome: 'done' | 'cancelled' | 'error', message?: string): void {
     if (this.#run !== run) return;
-    if (outcome !== 'done' && run.session && run.before) {
-      // A cancelled or failed draft leaves the report as it was.
-      const restore: Partial<ReportSections> = {};
-      for (const k of MODEL_SECTIONS) restore[k] = run.before[k];
-      run.session.editMany(restore);
-    }
+    // A cancelled or failed draft leaves the report as it was.
+    if (outcome !== 'done') run.session?.abandonDraft();
     if (outcome === 'error') {
       this.error = message ?? 'Drafting failed.';
       toasts.push('error', run.task === 'report' ? 'The draft could not be written' : 'Locate failed', this.error);
@@ -234,9 +229,7 @@ class Drafting {
 }
 
 function pick(sections: ReportSections): Partial<ReportSections> {
-  const out: Partial<ReportSections> = {};
-  for (const k of MODEL_SECTIONS) if (sections[k].trim() !== '') out[k] = sections[k];
-  return out;
+  return Object.fromEntries(Object.entries(sections).filter(([k, text]) => k !== 'indication' && text.trim() !== '')) as Partial<ReportSections>;
 }
 
 export const drafting = new Drafting();

@@ -1,0 +1,2 @@
+/** What a left-button drag on the image does. */
+export type Tool = 'wl' | 'pan' | 'zoom' | 'measure';
