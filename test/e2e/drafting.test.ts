@@ -124,6 +124,8 @@ describe.shuffle('drafting with the demo model, end to end', () => {
 
     await page.getByTestId('sign-report').click();
     await page.getByTestId('sign-name').fill('Dr Grace Hopper');
+    // Impression still holds the model's text as it wrote it: the dialog asks for it to be accepted.
+    await page.getByTestId('sign-accept-impression').check();
     await page.getByTestId('sign-confirm').click();
     await expect.poll(() => page.getByTestId('signed-by').innerText()).toContain('Dr Grace Hopper');
 

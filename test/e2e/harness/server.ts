@@ -49,6 +49,8 @@ export interface Harness {
   savedPaths: string[];
   clipboard: string[];
   events: Array<{ event: EventChannel; payload: unknown }>;
+  /** Sends an event to the page as main would (a menu click: 'menu:command'). */
+  emit<E extends EventChannel>(event: E, payload: EventOf<E>): void;
   close(): Promise<void>;
 }
 
@@ -79,6 +81,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     savedPaths: [],
     clipboard: [],
     events: [],
+    emit: () => undefined,
     close: async () => {},
   };
 
@@ -103,6 +106,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       for (const s of streams) s.write(data);
     },
   };
+  harness.emit = (event, payload) => deps.emit(event, payload);
   mkdirSync(deps.userDataDir);
   mkdirSync(deps.modelsDir, { recursive: true });
   harness.services = await createServices(deps);
