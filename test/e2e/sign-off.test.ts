@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import type { ReportRecord, ReportSections } from '../../app/domain/report';
 import { ROOT } from './harness/server';
 import { appSuite, SHOTS } from './harness/suite';
@@ -22,7 +23,13 @@ const stored = async (uid: string): Promise<ReportRecord> => {
   if (!record) throw new Error('no stored report');
   return record;
 };
-const selectedUid = async (): Promise<string> => (await e2e.harness.services.handlers['studies:list']({})).at(-1)!.studyInstanceUid;
+/** The study a file was opened into. */
+const studyOf = async (file: string): Promise<string> => {
+  const studies = await e2e.harness.services.handlers['studies:list']({});
+  const study = studies.find((s) => s.images.some((i) => i.filePath === file));
+  if (!study) throw new Error(`${file} is not open`);
+  return study.studyInstanceUid;
+};
 
 describe('sign-off cannot misstate review', () => {
   let uid: string;
@@ -33,7 +40,7 @@ describe('sign-off cannot misstate review', () => {
     e2e.harness.nextOpenFiles = [SIIM];
     await page.getByTestId('open-files').click();
     await page.getByTestId('overlay-wl').waitFor({ timeout: 30_000 });
-    uid = await selectedUid();
+    uid = await studyOf(SIIM);
 
     // The moment the first words of the draft are on screen, the page records the buttons' state and tries what a
     // fast click (or a compromised page) would: signing exactly the text on screen, through the real API.
@@ -171,8 +178,9 @@ describe('sign-off cannot misstate review', () => {
     const { page } = e2e.app;
     e2e.harness.nextOpenFiles = [NIH];
     await page.getByTestId('open-files').click();
-    await expect.poll(selectedUid).not.toBe(uid);
-    const nih = await selectedUid();
+    await expect.poll(() => studyOf(NIH).catch(() => null)).not.toBeNull();
+    const nih = await studyOf(NIH);
+    await expect.poll(() => page.getByTestId('section-findings').inputValue()).toBe('');
     await page.getByTestId('section-findings').fill('My own findings.');
     await page.getByTestId('section-impression').fill('My own impression.');
     await expect.poll(() => page.getByTestId('save-indicator').getAttribute('data-state')).toBe('saved');
@@ -227,6 +235,38 @@ describe('sign-off cannot misstate review', () => {
     await page.getByTestId('toast').filter({ hasText: 'Cannot draft now' }).first().waitFor();
     expect(drafted()).toBe(before);
     await page.screenshot({ path: join(SHOTS, '25-undisplayable.png') });
+  });
+
+  it('shows why a section over the size limit is not saved, and saves it once it fits', async () => {
+    const { page } = e2e.app;
+    const uid = await studyOf(join(e2e.harness.workDir, 'cut.dcm'));
+    await page.getByTestId('section-findings').fill('x'.repeat(20_001));
+    await page.getByTestId('too-long-findings').waitFor();
+    expect(await page.getByTestId('too-long-findings').innerText()).toBe('Findings is too long: 20,001 characters, the limit is 20,000. Shorten it; the text stays on screen but is not saved until it fits.');
+    await expect.poll(() => page.getByTestId('save-indicator').getAttribute('data-state')).toBe('failed');
+    await page.screenshot({ path: join(SHOTS, '26-section-too-long.png') });
+    expect((await e2e.harness.services.handlers['report:get']({ studyInstanceUid: uid }))?.sections.findings ?? '').toBe('');
+    await page.getByTestId('section-findings').press('End');
+    await page.getByTestId('section-findings').press('Backspace');
+    await expect.poll(() => page.getByTestId('save-indicator').getAttribute('data-state')).toBe('saved');
+    expect(await page.getByTestId('too-long-findings').count()).toBe(0);
+    expect((await stored(uid)).sections.findings).toHaveLength(20_000);
+  });
+
+  it('says when a stored report could not be read, sets it aside and lets the clinician write a new one', async () => {
+    const { page } = e2e.app;
+    const studies = await e2e.harness.services.handlers['studies:list']({});
+    const nih = studies.find((s) => s.patientId === 'Covid0000')!;
+    const raw = new Database(join(e2e.harness.workDir, 'userData', 'radraft.db'));
+    raw.prepare('UPDATE reports SET sections_json = ? WHERE study_instance_uid = ?').run('{"findings": "cut off', nih.studyInstanceUid);
+    raw.close();
+    await page.getByTestId('study-item').filter({ hasText: 'Covid0000' }).click();
+    await page.getByTestId('toast').filter({ hasText: 'The stored report could not be read' }).waitFor();
+    expect(await page.getByTestId('toast').filter({ hasText: 'could not be read' }).innerText()).toMatch(/not valid JSON[\s\S]*set aside/);
+    await expect.poll(() => page.getByTestId('section-findings').inputValue()).toBe('');
+    await page.getByTestId('section-findings').fill('Written again.');
+    await expect.poll(() => page.getByTestId('save-indicator').getAttribute('data-state')).toBe('saved');
+    expect((await stored(nih.studyInstanceUid)).sections.findings).toBe('Written again.');
     expect(e2e.app.errors).toEqual([]);
   });
 });

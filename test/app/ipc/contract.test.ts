@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { contract, events } from '../../../app/ipc/contract';
 import { EVENT_CHANNELS, INVOKE_CHANNELS, isInvokeChannel } from '../../../app/ipc/channels';
+import { emptySections } from '../../../app/domain/report';
 
 describe('IPC contract', () => {
   it('has a schema pair for exactly the channels the preload allows', () => {
@@ -10,8 +11,12 @@ describe('IPC contract', () => {
 
   it('rejects unknown channels and malformed payloads', () => {
     expect(isInvokeChannel('fs:readFile')).toBe(false);
-    expect(contract['report:sign'].request.safeParse({ studyInstanceUid: '1.2', signedBy: '   ' }).success).toBe(false);
-    expect(contract['report:sign'].request.safeParse({ studyInstanceUid: '1.2', signedBy: 'Dr A' }).success).toBe(true);
+    const sign = { studyInstanceUid: '1.2', signedBy: 'Dr A', sections: emptySections(), baseRevision: 3, accept: ['findings'] };
+    expect(contract['report:sign'].request.safeParse({ ...sign, signedBy: '   ' }).success).toBe(false);
+    expect(contract['report:sign'].request.safeParse(sign).success).toBe(true);
+    // A signature names the text and revision it signs, and which AI sections were accepted.
+    expect(contract['report:sign'].request.safeParse({ studyInstanceUid: '1.2', signedBy: 'Dr A' }).success).toBe(false);
+    expect(contract['report:sign'].request.safeParse({ ...sign, accept: ['everything'] }).success).toBe(false);
     expect(contract['studies:openPaths'].request.safeParse({ paths: [] }).success).toBe(false);
   });
 });
