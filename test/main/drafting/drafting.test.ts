@@ -5,6 +5,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { emptySections } from '../../../app/domain/report';
 import { createServices, type Services } from '../../../main/services';
 import type { DraftEvent } from '../../../app/domain/model';
 import { buildPrompt, pickDraftImage } from '../../../main/drafting/drafting-service';
@@ -203,6 +204,13 @@ describe.shuffle('drafting services', () => {
       const other = studies[0].studyInstanceUid;
       const { draftId } = await services.handlers['draft:start']({ studyInstanceUid: other, imageId: 'x', task: 'report' });
       await until(draftId, (events) => events.some((e) => e.type === 'token'));
+      // While the model writes into this report nothing leaves: not a signature, not an export, not a copy.
+      const refusals = await Promise.all([
+        services.handlers['report:sign']({ studyInstanceUid: other, signedBy: 'Dr Fast', sections: emptySections(), baseRevision: 0, accept: [] }).catch((e: Error) => e),
+        services.handlers['report:export']({ studyInstanceUid: other }).catch((e: Error) => e),
+        services.handlers['report:copy']({ studyInstanceUid: other }).catch((e: Error) => e),
+      ]);
+      for (const r of refusals) expect(r).toMatchObject({ name: 'DraftInProgressError', code: 'draft', message: expect.stringMatching(/still being written/) });
       expect(await services.handlers['draft:cancel']({ draftId })).toEqual({ cancelled: true });
       const tokensAtCancel = draftEvents(draftId).filter((e) => e.type === 'token').length;
       const events = await until(draftId, finished);
