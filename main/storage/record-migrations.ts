@@ -2,21 +2,13 @@
 // flag for all AI text (set by any edit anywhere, by Accept, and by signing); version 2 records per section what the
 // clinician did. Pure: the database migration (database.ts, migration 4) and the row reader both use it.
 import { z } from 'zod';
-import { DraftProvenance, REPORT_RECORD_VERSION, ReportRecord, ReportSections, ReportStatus, type SectionsAi } from '../../app/domain/report';
+import { DraftProvenance, REPORT_RECORD_VERSION, ReportRecord, type SectionsAi } from '../../app/domain/report';
 import { DRAFTED_SECTIONS } from '../../app/report/review';
 
 const ProvenanceV1 = DraftProvenance.omit({ draftId: true }).extend({ reviewed: z.boolean() });
 
-export const ReportRecordV1 = z.object({
+export const ReportRecordV1 = ReportRecord.omit({ ai: true, undo: true, addenda: true }).extend({
   version: z.literal(1),
-  studyInstanceUid: z.string(),
-  sections: ReportSections,
-  status: ReportStatus,
-  signedBy: z.string().nullable(),
-  signedAt: z.string().nullable(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  revision: z.number().int(),
   provenance: ProvenanceV1.nullable(),
 });
 export type ReportRecordV1 = z.infer<typeof ReportRecordV1>;
