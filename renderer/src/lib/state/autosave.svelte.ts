@@ -149,7 +149,7 @@ export class ReportSession {
 
   /** Marks these sections' AI text accepted as it stands and saves that with the report. */
   accept(names: readonly SectionName[]): Promise<void> {
-    this.pendingAccept = [...new Set([...this.pendingAccept, ...names])];
+    this.pendingAccept = [...this.pendingAccept, ...names.filter((k) => !this.pendingAccept.includes(k))];
     this.schedule();
     return this.flush();
   }
