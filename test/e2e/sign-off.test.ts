@@ -1,7 +1,8 @@
 // End to end: sign-off cannot misstate review. With the demo model on the real renderer and real services: nothing
 // leaves while a draft streams (and main refuses it too), the sign dialog makes the clinician accept each
 // unreviewed AI section, the export says per section what happened, a signed report gets addenda instead of edits,
-// one action (or Ctrl+Z) takes a draft out again, and an image that cannot be displayed is not drafted from.
+// one action (or Ctrl+Z) takes a draft out again, and an image that cannot be displayed is not drafted from. Each
+// test starts a fresh app and the tests run in a random order.
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +16,7 @@ const SIIM = join(FIXTURES, 'siim_1.2.276.0.7230010.3.1.4.8323329.4904.151787518
 const MONO1 = join(FIXTURES, 'barre_CR-MONO1-10-chest_nometa.dcm');
 const NIH = join(ROOT, 'resources/samples/nih_dx_pa_00000002_implLE_8bit.dcm');
 
-const e2e = appSuite();
+const e2e = appSuite({ fresh: 'test' });
 
 const drafted = () => e2e.harness.events.filter((e) => e.event === 'draft:event' && (e.payload as { type: string }).type === 'done').length;
 const stored = async (uid: string): Promise<ReportRecord> => {
@@ -23,25 +24,57 @@ const stored = async (uid: string): Promise<ReportRecord> => {
   if (!record) throw new Error('no stored report');
   return record;
 };
-/** The study a file was opened into. */
-const studyOf = async (file: string): Promise<string> => {
-  const studies = await e2e.harness.services.handlers['studies:list']({});
-  const study = studies.find((s) => s.images.some((i) => i.filePath === file));
-  if (!study) throw new Error(`${file} is not open`);
-  return study.studyInstanceUid;
-};
 
-describe('sign-off cannot misstate review', () => {
-  let uid: string;
+/** Opens one file and waits until its report can be written (and, with the demo model listed, drafted). */
+async function openStudy(file: string): Promise<string> {
+  const { page } = e2e.app;
+  await expect.poll(() => page.getByTestId('open-models').innerText(), { timeout: 60_000 }).toMatch(/demo/);
+  e2e.harness.nextOpenFiles = [file];
+  await page.getByTestId('open-files').click();
+  await page.getByTestId('section-findings').waitFor({ timeout: 30_000 });
+  const studies = await e2e.harness.services.handlers['studies:list']({});
+  const study = studies.find((st) => st.images.some((i) => i.filePath === file));
+  if (!study) throw new Error(`${file} did not open`);
+  return study.studyInstanceUid;
+}
+
+/** Drafts the open study's report (confirming the replacement when asked) until main has put the draft in. */
+async function draft(uid: string, confirm = false): Promise<void> {
+  const { page } = e2e.app;
+  const before = drafted();
+  await page.getByTestId('draft').click();
+  if (confirm) await page.getByTestId('confirm-ok').click();
+  await expect.poll(drafted, { timeout: 120_000 }).toBe(before + 1);
+  await page.getByTestId('draft-progress').waitFor({ state: 'detached' });
+  await expect.poll(async () => (await stored(uid)).undo).not.toBeNull();
+}
+
+/** Signs through the dialog, accepting the listed AI sections. */
+async function signAs(name: string, accept: string[] = []): Promise<void> {
+  const { page } = e2e.app;
+  await page.getByTestId('sign-report').click();
+  await page.getByTestId('sign-name').fill(name);
+  for (const k of accept) await page.getByTestId(`sign-accept-${k}`).check();
+  await page.getByTestId('sign-confirm').click();
+  await expect.poll(() => page.getByTestId('signed-by').innerText()).toContain(name);
+}
+
+async function exported(): Promise<string> {
+  const { page } = e2e.app;
+  const before = e2e.harness.savedPaths.length;
+  await page.getByTestId('export-report').click();
+  await expect.poll(() => e2e.harness.savedPaths.length).toBe(before + 1);
+  const path = e2e.harness.savedPaths[before];
+  await expect.poll(() => existsSync(path)).toBe(true);
+  await page.getByTestId('toast').filter({ hasText: 'Report exported' }).first().waitFor();
+  return readFileSync(path, 'utf8');
+}
+
+describe.shuffle('sign-off cannot misstate review', () => {
 
   it('disables Sign, Export and Copy while a draft streams, and main refuses to sign the half-written text', async () => {
     const { page } = e2e.app;
-    await expect.poll(() => page.getByTestId('open-models').innerText(), { timeout: 60_000 }).toMatch(/demo/);
-    e2e.harness.nextOpenFiles = [SIIM];
-    await page.getByTestId('open-files').click();
-    await page.getByTestId('overlay-wl').waitFor({ timeout: 30_000 });
-    uid = await studyOf(SIIM);
-
+    const uid = await openStudy(SIIM);
     // The moment the first words of the draft are on screen, the page records the buttons' state and tries what a
     // fast click (or a compromised page) would: signing exactly the text on screen, through the real API.
     await page.evaluate((studyInstanceUid) => {
@@ -71,16 +104,17 @@ describe('sign-off cannot misstate review', () => {
     expect(midStream).toMatch(/AI draft is still being written/);
     expect(await page.locator('dialog[open]').count()).toBe(0);
     expect(e2e.harness.savedPaths).toHaveLength(0);
-    const record = await stored(uid);
-    expect(record.status).toBe('draft');
-    // What is stored is the whole draft, exactly what the editor shows.
+    expect((await stored(uid)).status).toBe('draft');
+    // What is stored is the whole draft, exactly what the editor shows, and it can be signed once it is in.
     await expect.poll(async () => (await stored(uid)).sections.findings).toBe(await page.getByTestId('section-findings').inputValue());
-    expect(await page.getByTestId('sign-report').isDisabled()).toBe(false);
+    await expect.poll(() => page.getByTestId('sign-report').isDisabled()).toBe(false);
     await page.screenshot({ path: join(SHOTS, '20-drafted-unreviewed.png') });
   });
 
-  it('lists each unreviewed AI section in the sign dialog and signs only once each is accepted or edited', async () => {
+  it('lists each unreviewed AI section in the sign dialog and signs only once each is accepted or edited; the export says what happened to each', async () => {
     const { page } = e2e.app;
+    const uid = await openStudy(SIIM);
+    await draft(uid);
     await page.getByTestId('section-technique').fill('PA erect chest radiograph.');
     expect(await page.getByTestId('section-wrap-findings').getAttribute('data-origin')).toBe('ai-unreviewed');
 
@@ -113,23 +147,12 @@ describe('sign-off cannot misstate review', () => {
     );
     expect(refused).toMatch(/Findings still holds the AI draft/);
 
-    await page.getByTestId('sign-report').click();
-    await expect.poll(() => listed.count()).toBe(1);
-    await page.getByTestId('sign-name').fill('Dr Grace Hopper');
-    await page.getByTestId('sign-accept-findings').check();
-    await page.getByTestId('sign-confirm').click();
-    await expect.poll(() => page.getByTestId('signed-by').innerText()).toContain('Dr Grace Hopper');
+    await signAs('Dr Grace Hopper', ['findings']);
     expect(await page.getByTestId('section-wrap-findings').getAttribute('data-origin')).toBe('ai-accepted');
     expect(await page.getByTestId('origin-findings').innerText()).toBe('AI-drafted, accepted unchanged by the clinician');
     await page.screenshot({ path: join(SHOTS, '22-signed-provenance.png') });
-  });
 
-  it('exports, per section, what happened: written by the clinician, AI-drafted and edited, AI-drafted and accepted unchanged', async () => {
-    const { page } = e2e.app;
-    await page.getByTestId('export-report').click();
-    await expect.poll(() => e2e.harness.savedPaths.length).toBe(1);
-    await page.getByTestId('toast').filter({ hasText: 'Report exported' }).first().waitFor();
-    const text = readFileSync(e2e.harness.savedPaths[0], 'utf8');
+    const text = await exported();
     expect(text).toContain('TECHNIQUE (written by the clinician)');
     expect(text).toContain('FINDINGS (AI-drafted, accepted unchanged by the clinician)');
     expect(text).toContain('IMPRESSION (AI-drafted, edited by the clinician)');
@@ -140,19 +163,23 @@ describe('sign-off cannot misstate review', () => {
 
   it('never edits a signed report: an addendum is written, signed with its own time and exported after the original', async () => {
     const { page } = e2e.app;
+    const uid = await openStudy(MONO1);
+    await page.getByTestId('section-findings').fill('Clear lungs.');
+    await page.getByTestId('section-impression').fill('Normal chest.');
+    await signAs('Dr Grace Hopper');
     const signed = await stored(uid);
     expect(await page.getByTestId('section-findings').getAttribute('readonly')).not.toBeNull();
     const edit = await e2e.harness.services.handlers['report:save']({ studyInstanceUid: uid, sections: { ...signed.sections, findings: 'changed' }, baseRevision: signed.revision }).catch((e: Error) => e.message);
     expect(edit).toMatch(/never edited in place; write an addendum/);
 
     await page.getByTestId('write-addendum').click();
-    await page.getByTestId('addendum-text').fill('Compared with the film of the previous day: the pneumothorax is unchanged.');
+    await page.getByTestId('addendum-text').fill('Compared with the film of the previous day: unchanged.');
     await expect.poll(async () => (await stored(uid)).addenda.at(-1)?.text).toMatch(/unchanged\.$/);
     await page.getByTestId('sign-addendum').click();
     await page.getByTestId('sign-name').fill('Dr Ada Lovelace');
     await page.getByTestId('sign-confirm').click();
     await page.getByTestId('addendum-1').waitFor();
-    expect(await page.getByTestId('addendum-1').innerText()).toMatch(/pneumothorax is unchanged[\s\S]*Signed by Dr Ada Lovelace/);
+    expect(await page.getByTestId('addendum-1').innerText()).toMatch(/previous day: unchanged[\s\S]*Signed by Dr Ada Lovelace/);
     await page.getByTestId('write-addendum').waitFor();
     await page.screenshot({ path: join(SHOTS, '23-addendum.png') });
 
@@ -162,11 +189,8 @@ describe('sign-off cannot misstate review', () => {
     expect(after.addenda[0]).toMatchObject({ status: 'final', signedBy: 'Dr Ada Lovelace' });
     expect(after.addenda[0].signedAt! > signed.signedAt!).toBe(true);
 
-    await page.getByTestId('export-report').click();
-    await expect.poll(() => e2e.harness.savedPaths.length).toBe(2);
-    await expect.poll(() => existsSync(e2e.harness.savedPaths[1])).toBe(true);
-    const text = readFileSync(e2e.harness.savedPaths[1], 'utf8');
-    const original = text.indexOf('IMPRESSION (AI-drafted, edited by the clinician)');
+    const text = await exported();
+    const original = text.indexOf('Normal chest.');
     const addendum = text.indexOf('ADDENDUM 1');
     expect(original).toBeGreaterThan(0);
     expect(addendum).toBeGreaterThan(original);
@@ -176,23 +200,14 @@ describe('sign-off cannot misstate review', () => {
 
   it('takes an inserted draft out in one action, or with Ctrl+Z, and the text from before it comes back', async () => {
     const { page } = e2e.app;
-    e2e.harness.nextOpenFiles = [NIH];
-    await page.getByTestId('open-files').click();
-    await expect.poll(() => studyOf(NIH).catch(() => null)).not.toBeNull();
-    const nih = await studyOf(NIH);
-    await expect.poll(() => page.getByTestId('section-findings').inputValue()).toBe('');
+    const uid = await openStudy(NIH);
     await page.getByTestId('section-findings').fill('My own findings.');
     await page.getByTestId('section-impression').fill('My own impression.');
     await expect.poll(() => page.getByTestId('save-indicator').getAttribute('data-state')).toBe('saved');
     const mine: Partial<ReportSections> = { findings: 'My own findings.', impression: 'My own impression.' };
 
     for (const how of ['ctrl+z', 'discard'] as const) {
-      const before = drafted();
-      await page.getByTestId('draft').click();
-      await page.getByTestId('confirm-ok').click();
-      await expect.poll(drafted, { timeout: 120_000 }).toBe(before + 1);
-      await page.getByTestId('draft-progress').waitFor({ state: 'detached' });
-      await expect.poll(async () => (await stored(nih)).undo).not.toBeNull();
+      await draft(uid, true);
       expect(await page.getByTestId('section-findings').inputValue()).not.toBe('My own findings.');
       if (how === 'ctrl+z') {
         await page.getByTestId('section-indication').focus();
@@ -204,7 +219,7 @@ describe('sign-off cannot misstate review', () => {
       await expect.poll(() => page.getByTestId('section-findings').inputValue()).toBe('My own findings.');
       expect(await page.getByTestId('section-impression').inputValue()).toBe('My own impression.');
       expect(await page.getByTestId('section-wrap-findings').getAttribute('data-origin')).toBe('clinician');
-      const record = await stored(nih);
+      const record = await stored(uid);
       expect(record.sections).toMatchObject(mine);
       expect(record.ai).toEqual({});
       expect(record.undo).toBeNull();
@@ -221,31 +236,29 @@ describe('sign-off cannot misstate review', () => {
     const { page } = e2e.app;
     const truncated = join(e2e.harness.workDir, 'cut.dcm');
     writeFileSync(truncated, readFileSync(MONO1).subarray(0, 200_000));
-    e2e.harness.nextOpenFiles = [truncated];
-    await page.getByTestId('open-files').click();
-    await page.locator('[data-testid="image-item"][title$="cut.dcm"]').click();
+    await openStudy(truncated);
     await page.getByTestId('viewer-error').waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.getByTestId('draft').getAttribute('title')).toMatch(/cannot be displayed/);
     expect(await page.getByTestId('draft').isDisabled()).toBe(true);
-    expect(await page.getByTestId('draft').getAttribute('title')).toMatch(/cannot be displayed/);
     expect(await page.getByTestId('locate').isDisabled()).toBe(true);
     const before = drafted();
     await page.getByTestId('viewport').click();
     await page.keyboard.press('d');
     e2e.harness.emit('menu:command', { command: 'draft' });
-    await page.getByTestId('toast').filter({ hasText: 'Cannot draft now' }).first().waitFor();
+    await expect.poll(() => page.getByTestId('toast').filter({ hasText: 'Cannot draft now' }).count()).toBe(2);
     expect(drafted()).toBe(before);
     await page.screenshot({ path: join(SHOTS, '25-undisplayable.png') });
   });
 
   it('shows why a section over the size limit is not saved, and saves it once it fits', async () => {
     const { page } = e2e.app;
-    const uid = await studyOf(join(e2e.harness.workDir, 'cut.dcm'));
+    const uid = await openStudy(MONO1);
     await page.getByTestId('section-findings').fill('x'.repeat(20_001));
     await page.getByTestId('too-long-findings').waitFor();
     expect(await page.getByTestId('too-long-findings').innerText()).toBe('Findings is too long: 20,001 characters, the limit is 20,000. Shorten it; the text stays on screen but is not saved until it fits.');
     await expect.poll(() => page.getByTestId('save-indicator').getAttribute('data-state')).toBe('failed');
     await page.screenshot({ path: join(SHOTS, '26-section-too-long.png') });
-    expect((await e2e.harness.services.handlers['report:get']({ studyInstanceUid: uid }))?.sections.findings ?? '').toBe('');
+    expect(await e2e.harness.services.handlers['report:get']({ studyInstanceUid: uid })).toBeNull();
     await page.getByTestId('section-findings').press('End');
     await page.getByTestId('section-findings').press('Backspace');
     await expect.poll(() => page.getByTestId('save-indicator').getAttribute('data-state')).toBe('saved');
@@ -255,18 +268,19 @@ describe('sign-off cannot misstate review', () => {
 
   it('says when a stored report could not be read, sets it aside and lets the clinician write a new one', async () => {
     const { page } = e2e.app;
-    const studies = await e2e.harness.services.handlers['studies:list']({});
-    const nih = studies.find((s) => s.patientId === 'Covid0000')!;
+    const uid = await openStudy(MONO1);
+    await page.getByTestId('section-findings').fill('Written first.');
+    await expect.poll(() => page.getByTestId('save-indicator').getAttribute('data-state')).toBe('saved');
     const raw = new Database(join(e2e.harness.workDir, 'userData', 'radraft.db'));
-    raw.prepare('UPDATE reports SET sections_json = ? WHERE study_instance_uid = ?').run('{"findings": "cut off', nih.studyInstanceUid);
+    raw.prepare('UPDATE reports SET sections_json = ? WHERE study_instance_uid = ?').run('{"findings": "cut off', uid);
     raw.close();
-    await page.getByTestId('study-item').filter({ hasText: 'Covid0000' }).click();
+    await page.reload();
+    await page.getByTestId('study-item').first().click();
     await page.getByTestId('toast').filter({ hasText: 'The stored report could not be read' }).waitFor();
     expect(await page.getByTestId('toast').filter({ hasText: 'could not be read' }).innerText()).toMatch(/not valid JSON[\s\S]*set aside/);
     await expect.poll(() => page.getByTestId('section-findings').inputValue()).toBe('');
     await page.getByTestId('section-findings').fill('Written again.');
     await expect.poll(() => page.getByTestId('save-indicator').getAttribute('data-state')).toBe('saved');
-    expect((await stored(nih.studyInstanceUid)).sections.findings).toBe('Written again.');
-    expect(e2e.app.errors).toEqual([]);
+    expect((await stored(uid)).sections.findings).toBe('Written again.');
   });
 });
