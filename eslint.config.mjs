@@ -7,6 +7,12 @@ import svelte from 'eslint-plugin-svelte';
 const nodeBuiltins = ['fs', 'path', 'os', 'child_process', 'worker_threads', 'crypto', 'url', 'stream', 'zlib', 'buffer', 'util', 'events', 'http', 'https', 'net'];
 const noNode = [...nodeBuiltins.map((name) => ({ name, message: 'Node modules are not allowed in this layer.' }))];
 const noNodePattern = { group: ['node:*'], message: 'Node modules are not allowed in this layer.' };
+// onnxruntime-node only through models/engine/ort.ts, which switches its telemetry off before the library loads.
+const ortDoor = { name: 'onnxruntime-node', message: "Import { ort } from models/engine/ort.ts: it switches onnxruntime's telemetry off first." };
+const modelsRule = (paths) => ['error', {
+  paths: [{ name: 'electron', message: 'models/ must run headless.' }, ...paths],
+  patterns: [{ group: ['**/renderer/**', '**/main/**', 'electron/*'], message: 'models/ depends only on app/ and libraries.' }],
+}];
 
 // The renderer may leave renderer/ only for app/. A glob such as '**/models/**' would also catch the renderer's own
 // lib/models/ folder, so the rule is written by depth instead: a file N folders below renderer/ reaches the
@@ -63,19 +69,20 @@ export default tseslint.config(
   ...rendererLayer,
   {
     files: ['models/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', {
-        paths: [{ name: 'electron', message: 'models/ must run headless.' }],
-        patterns: [{ group: ['**/renderer/**', '**/main/**', 'electron/*'], message: 'models/ depends only on app/ and libraries.' }],
-      }],
-    },
+    rules: { 'no-restricted-imports': modelsRule([ortDoor]) },
   },
+  { files: ['models/engine/ort.ts'], rules: { 'no-restricted-imports': modelsRule([]) } },
   {
     files: ['main/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
+        paths: [ortDoor],
         patterns: [{ group: ['**/renderer/**'], message: 'main/ never imports the renderer.' }],
       }],
     },
+  },
+  {
+    files: ['test/**/*.ts', 'bench/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [ortDoor] }] },
   },
 );

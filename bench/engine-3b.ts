@@ -12,7 +12,7 @@ import { statSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import * as ort from 'onnxruntime-node';
+import { ort } from '../models/engine/ort';
 import { onnx } from 'onnx-proto';
 import { loadModel, readManifest } from '../models/engine/index';
 

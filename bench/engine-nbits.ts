@@ -2,7 +2,7 @@
 // against a float32 MatMul, to choose bits / block size / accuracy_level for int4 and int8 imports.
 // Usage: npx tsx bench/engine-nbits.ts [--threads N] [--k 2304] [--n 9216]
 import { parseArgs } from 'node:util';
-import * as ort from 'onnxruntime-node';
+import { ort } from '../models/engine/ort';
 import { onnx } from 'onnx-proto';
 import { matMulNBitsAttributes, quantizeMatMulNBits, type MatMulNBitsWeights } from '../models/onnx/quantize';
 

@@ -15,7 +15,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import * as ort from 'onnxruntime-node';
+import { ort } from '../models/engine/ort';
 import { importCheckpoint, loadModel, type Model } from '../models/engine/index';
 
 const { values } = parseArgs({

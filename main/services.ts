@@ -14,7 +14,7 @@ import { createPixelSource } from './studies/pixel-source';
 import { writeFileAtomic } from './export/atomic-write';
 import { ModelsRegistry } from './models-registry/registry';
 import { DraftInProgressError, DraftingService } from './drafting/drafting-service';
-import { bundledWorker, type WorkerScript } from './drafting/worker-task';
+import { bundledWorker, type WorkerName, type WorkerScript } from './workers/bundled-worker';
 import packageJson from '../package.json';
 import { PendingOpens } from './window/open-with';
 
@@ -40,8 +40,6 @@ export interface ServiceDeps {
   /** Worker scripts; default: the bundled dist/workers/*.cjs (tests pass bundles of their own). */
   workers?: Partial<Record<WorkerName, WorkerScript>>;
 }
-
-export type WorkerName = 'decode.worker' | 'model-input.worker' | 'model-import.worker' | 'inference.worker';
 
 export interface Services {
   handlers: Handlers;

@@ -2,20 +2,20 @@
 // Each job has a deadline; a worker that overruns it is terminated and replaced, and the caller gets a typed error.
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { bundledWorker, type WorkerScript } from '../workers/bundled-worker';
+import { reviveError } from '../workers/revive-error';
+import { startWorker } from '../workers/start-worker';
 import type { DecodeReply, DecodeRequest } from './decode-protocol';
-import { DecodeTimeoutError, reviveDicomError } from './errors';
+import { DecodeTimeoutError } from './errors';
 import type { ModelView } from './model-view';
 import type { DecodedImage } from './types';
 
 export interface DecodePoolOptions {
   /** Worker count; default: one less than the CPU count, at least 1 and at most 4. */
   size?: number;
-  /** Bundled worker script; default dist/workers/decode.worker.cjs. */
-  workerPath?: string;
-  /** Extra node flags for workers (tests pass ['--import', 'tsx'] to run the TypeScript source). */
-  execArgv?: string[];
+  /** The worker script; default the bundled dist/workers/decode.worker.cjs. */
+  worker?: WorkerScript;
   /** Per-job deadline in ms (default 10 s): no decode may hang the app, whatever the file holds. */
   timeoutMs?: number;
 }
@@ -28,12 +28,6 @@ export interface DecodedWithView {
 /** The worker could not be started or died; not the file's fault. */
 export class DecodeWorkerError extends Error {
   override name = 'DecodeWorkerError';
-}
-
-export function defaultDecodeWorkerPath(): string {
-  // Bundles live in dist/<part>/ (dist/main, dist/cli); sources (tests) in main/dicom/.
-  const candidates = [join(__dirname, '..', 'workers', 'decode.worker.cjs'), join(__dirname, '..', '..', 'dist', 'workers', 'decode.worker.cjs')];
-  return candidates.find((p) => existsSync(p)) ?? candidates[0];
 }
 
 interface Job {
@@ -50,8 +44,7 @@ interface Slot {
 
 export class DecodePool {
   private readonly size: number;
-  private readonly workerPath: string;
-  private readonly execArgv: string[] | undefined;
+  private readonly script: WorkerScript;
   private readonly timeoutMs: number;
   private readonly slots: Slot[] = [];
   private readonly queue: Job[] = [];
@@ -60,8 +53,7 @@ export class DecodePool {
 
   constructor(opts: DecodePoolOptions = {}) {
     this.size = Math.max(1, opts.size ?? Math.min(4, availableParallelism() - 1));
-    this.workerPath = opts.workerPath ?? defaultDecodeWorkerPath();
-    this.execArgv = opts.execArgv;
+    this.script = opts.worker ?? bundledWorker('decode.worker');
     this.timeoutMs = opts.timeoutMs ?? 10_000;
   }
 
@@ -85,8 +77,8 @@ export class DecodePool {
 
   private submit(filePath: string, frame: number, modelView: boolean): Promise<Extract<DecodeReply, { ok: true }>> {
     if (this.closed) return Promise.reject(new DecodeWorkerError('the decode pool is closed'));
-    if (!existsSync(this.workerPath)) {
-      return Promise.reject(new DecodeWorkerError(`the decode worker ${this.workerPath} is missing; run \`npm run build\``));
+    if (!existsSync(this.script.path)) {
+      return Promise.reject(new DecodeWorkerError(`the decode worker ${this.script.path} is missing; run \`npm run build\``));
     }
     return new Promise((resolve, reject) => {
       this.queue.push({ req: { id: this.nextId++, filePath, frame, modelView }, resolve, reject });
@@ -111,7 +103,7 @@ export class DecodePool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(this.workerPath, { execArgv: this.execArgv });
+    const worker = startWorker(this.script);
     const slot: Slot = { worker, job: null, timer: null };
     worker.on('message', (reply: DecodeReply) => this.onReply(slot, reply));
     worker.on('error', (e) => void this.retire(slot, new DecodeWorkerError(`the decode worker failed: ${e.message}`)));
@@ -130,16 +122,7 @@ export class DecodePool {
     // Idle workers must not keep a CLI process alive.
     slot.worker.unref();
     if (reply.ok) job.resolve(reply);
-    else {
-      const { name, message, filePath, reason } = reply.error;
-      const revived = filePath !== undefined && reason !== undefined ? reviveDicomError(name, filePath, reason) : null;
-      if (revived) job.reject(revived);
-      else {
-        const error = name === 'RangeError' ? new RangeError(message) : new Error(message);
-        if (name !== 'RangeError') error.name = name;
-        job.reject(error);
-      }
-    }
+    else job.reject(reviveError(reply.error));
     this.pump();
   }
 

@@ -1,4 +1,5 @@
 // Messages between decode-pool.ts (main process) and decode.worker.ts. Pixel buffers are transferred, not copied.
+import type { WireError } from '../workers/wire-error';
 import type { ModelView } from './model-view';
 import type { DecodedImage } from './types';
 
@@ -9,14 +10,6 @@ export interface DecodeRequest {
   modelView: boolean;
 }
 
-export interface SerializedError {
-  name: string;
-  message: string;
-  /** Present for DicomErrors and FrameOutOfRangeError. */
-  filePath?: string;
-  reason?: string;
-}
-
 export type DecodeReply =
   | { id: number; ok: true; image: DecodedImage; modelView: ModelView | null }
-  | { id: number; ok: false; error: SerializedError };
+  | { id: number; ok: false; error: WireError };

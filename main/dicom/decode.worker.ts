@@ -2,15 +2,9 @@
 // Bundled to dist/workers/decode.worker.cjs; driven by decode-pool.ts.
 import { parentPort } from 'node:worker_threads';
 import { decodeFile } from './decode';
-import type { DecodeReply, DecodeRequest, SerializedError } from './decode-protocol';
-import { DicomError, FrameOutOfRangeError } from './errors';
+import { toWireError } from '../workers/wire-error';
+import type { DecodeReply, DecodeRequest } from './decode-protocol';
 import { renderModelView } from './model-view';
-
-function serialize(e: unknown): SerializedError {
-  if (e instanceof DicomError || e instanceof FrameOutOfRangeError) return { name: e.name, message: e.message, filePath: e.filePath, reason: e.reason };
-  if (e instanceof Error) return { name: e.name, message: e.message };
-  return { name: 'Error', message: String(e) };
-}
 
 /** An ArrayBuffer that this message may own: copy views into shared or larger buffers before transferring. */
 function ownBuffer<T extends ArrayBufferView>(view: T, copy: () => T): T {
@@ -29,7 +23,7 @@ parentPort?.on('message', (req: DecodeRequest) => {
       if (modelView) transfer.push(modelView.data.buffer as ArrayBuffer);
       reply = { id: req.id, ok: true, image, modelView };
     } catch (e) {
-      reply = { id: req.id, ok: false, error: serialize(e) };
+      reply = { id: req.id, ok: false, error: toWireError(e) };
     }
     parentPort?.postMessage(reply, transfer);
   })();

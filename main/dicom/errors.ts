@@ -95,22 +95,6 @@ export function unreadableFile(filePath: string, e: unknown): NotDicomError {
   return new NotDicomError(filePath, `cannot read the file (${code ?? (e instanceof Error ? e.message : 'I/O error')})`, { cause: e });
 }
 
-/** Rebuilds a DicomError (or FrameOutOfRangeError) from its name, file and reason (errors cross worker boundaries as plain data). */
-export function reviveDicomError(name: string, filePath: string, reason: string): DicomError | FrameOutOfRangeError | null {
-  const classes: Record<string, new (filePath: string, reason: string) => DicomError | FrameOutOfRangeError> = {
-    NotDicomError,
-    TruncatedError,
-    MalformedDicomError,
-    NoPixelDataError,
-    UnsupportedSyntaxError,
-    CorruptCodestreamError,
-    DecodeTimeoutError,
-    FrameOutOfRangeError,
-  };
-  const C = classes[name];
-  return C ? new C(filePath, reason) : null;
-}
-
 /**
  * Last line of defence for hostile input: anything but a DicomError (a library throwing a bare string, a typed
  * array refusing an absurd length…) becomes a MalformedDicomError naming the file, with the original as `cause`.

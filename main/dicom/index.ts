@@ -22,7 +22,6 @@ export {
   closeDecodePool,
   decodeInWorker,
   decodeWithModelViewInWorker,
-  defaultDecodeWorkerPath,
   type DecodePoolOptions,
   type DecodedWithView,
 } from './decode-pool';

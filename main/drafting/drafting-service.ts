@@ -7,12 +7,15 @@ import { DRAFTED_SECTIONS } from '../../app/report/review';
 import type { ImageSummary } from '../../app/domain/study';
 import { parseLocBoxes } from '../../app/report/loc-tokens';
 import { splitReportText } from '../../app/report/sections';
-import { InferenceClient, InferenceWorkerExitedError, type GenerateResult } from '../../models/engine';
+import type { GenerateResult } from '../../models/engine';
 import { AppError } from '../ipc/errors';
 import type { ModelsRegistry } from '../models-registry/registry';
 import type { ReportStore } from '../storage/report-store';
 import type { StudyIndex } from '../studies/study-index';
-import { TaskWorker, type WorkerScript } from './worker-task';
+import type { WorkerScript } from '../workers/bundled-worker';
+import { TaskWorker } from '../workers/task';
+import { WorkerExitedError } from '../workers/wire-error';
+import { InferenceClient } from './inference-client';
 import type { ModelInputRequest } from './model-input.worker';
 import type { ModelView } from '../dicom';
 
@@ -167,7 +170,7 @@ export class DraftingService {
       this.deps.emit({ type: 'done', draftId, text: result.text, boxes });
       stage('done');
     } catch (error) {
-      if (error instanceof InferenceWorkerExitedError) {
+      if (error instanceof WorkerExitedError) {
         // A crashed worker cannot be reused; the next draft starts a fresh one.
         await this.client?.dispose().catch(() => undefined);
         this.client = null;
@@ -198,7 +201,7 @@ export class DraftingService {
   /** One worker for the session; a model is loaded once and kept until another becomes active. */
   private async loaded(dir: string): Promise<InferenceClient> {
     if (!this.client) {
-      this.client = new InferenceClient({ workerPath: this.deps.inferenceWorker.path, execArgv: this.deps.inferenceWorker.execArgv });
+      this.client = new InferenceClient(this.deps.inferenceWorker);
       this.loadedDir = null;
     }
     if (this.loadedDir !== dir) {

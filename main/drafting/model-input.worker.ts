@@ -2,7 +2,7 @@
 // Long-lived (TaskWorker), so it starts once per session.
 import { parentPort } from 'node:worker_threads';
 import { preprocessRaster } from '../../models/preprocess';
-import { serveTasks } from './worker-task';
+import { serveTasks } from '../workers/serve';
 
 export interface ModelInputRequest {
   width: number;

@@ -1,7 +1,7 @@
 // Worker: imports a Hugging Face PaliGemma 2 checkpoint folder with the engine, reporting progress.
 import { parentPort, workerData } from 'node:worker_threads';
 import { importCheckpoint, type Manifest } from '../../models/engine';
-import type { TaskMessage } from '../drafting/worker-task';
+import { serveOneTask } from '../workers/serve';
 
 export interface ImportRequest {
   sourceDir: string;
@@ -15,12 +15,10 @@ export interface ImportStep {
   message: string;
 }
 
-type Msg = TaskMessage<Manifest, ImportStep>;
-
-try {
+void serveOneTask<Manifest, ImportStep>(parentPort, (progress) => {
   const req = workerData as ImportRequest;
   let last = -1;
-  const manifest = importCheckpoint(req.sourceDir, req.outDir, {
+  return importCheckpoint(req.sourceDir, req.outDir, {
     dtype: req.dtype,
     name: req.name,
     onProgress: (fraction, message) => {
@@ -28,10 +26,7 @@ try {
       const pct = Math.floor(fraction * 100);
       if (pct === last) return;
       last = pct;
-      parentPort?.postMessage({ type: 'progress', progress: { fraction, message } } satisfies Msg);
+      progress({ fraction, message });
     },
   });
-  parentPort?.postMessage({ type: 'result', value: manifest } satisfies Msg);
-} catch (error) {
-  parentPort?.postMessage({ type: 'error', name: error instanceof Error ? error.name : 'Error', message: error instanceof Error ? error.message : String(error) } satisfies Msg);
-}
+});

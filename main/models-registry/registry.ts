@@ -8,7 +8,8 @@ import type { ImportProgress, ModelSummary } from '../../app/domain/model';
 import { MANIFEST_FILE, readManifest, type Manifest } from '../../models/manifest';
 import { recordVerified } from '../../models/verified-stamp';
 import { AppError } from '../ipc/errors';
-import { runWorkerTask, type WorkerScript } from '../drafting/worker-task';
+import type { WorkerScript } from '../workers/bundled-worker';
+import { runWorkerTask } from '../workers/task';
 import type { ImportRequest, ImportStep } from './model-import.worker';
 
 export const DEMO_ID = 'demo';

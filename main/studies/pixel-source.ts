@@ -3,7 +3,7 @@
 // screen does not decode it a second time.
 import type { ImagePixels } from '../../app/domain/study';
 import { DecodePool, toImagePixels, UnsupportedSyntaxError, type ModelView } from '../dicom';
-import type { WorkerScript } from '../drafting/worker-task';
+import type { WorkerScript } from '../workers/bundled-worker';
 
 export interface PixelSource {
   load(filePath: string, frame: number, imageId: string): Promise<ImagePixels>;
@@ -16,7 +16,7 @@ export interface PixelSource {
 const KEPT_VIEWS = 3;
 
 export function createPixelSource(decodeWorker: WorkerScript): PixelSource {
-  const pool = new DecodePool({ workerPath: decodeWorker.path, execArgv: decodeWorker.execArgv });
+  const pool = new DecodePool({ worker: decodeWorker });
   const views = new Map<string, ModelView>();
   const keep = (key: string, view: ModelView): void => {
     views.delete(key);

@@ -30,4 +30,9 @@ export class ModelLoadError extends Error {
   override name = 'ModelLoadError';
 }
 
+/** onnxruntime was about to load in a worker thread whose process has not switched its telemetry off. */
+export class OrtTelemetryError extends Error {
+  override name = 'OrtTelemetryError';
+}
+
 export { UnsupportedArchitectureError } from '../config/paligemma';

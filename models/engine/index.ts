@@ -28,15 +28,13 @@
 //   expectedWeights(config): Map<canonical name, shape>   the weights a WeightSource must provide
 //   parsePaliGemmaConfig(json): PaliGemmaConfig
 //
-// In a worker (never blocks the caller; onnxruntime-node's run is synchronous on the calling thread):
-//   new InferenceClient({ workerPath?, execArgv? })   default worker: dist/workers/inference.worker.cjs
-//   client.load(modelDir, opts) → Promise<ModelInfo { modelDir, manifest, loadMs }>  (a failed load keeps the old model)
-//   client.generate(req) → Promise<GenerateResult>   same request/result; req.signal and req.onToken work across
-//     the thread (abort is a shared-memory flag read after every step); typed errors are rebuilt by name
-//   client.unload(), client.dispose()
+// In a worker: the app runs the engine in main/drafting/inference.worker.ts through main/drafting/inference-client.ts
+// (onnxruntime-node's run is synchronous on the calling thread). models/ itself starts no threads.
+//
+// onnxruntime-node is loaded only through ./ort.ts, which switches its telemetry off first (./ort-telemetry.ts).
 export { PaliGemmaModel as Model, topK } from './model';
 export type { GenerateRequest, GenerateResult, GenerateTiming, LoadOptions, TokenInfo, TopK } from './model';
-export { InvalidInputError, ModelFileCorruptError, ModelFileMissingError, ModelLoadError, PromptTooLongError, UnsupportedArchitectureError } from './errors';
+export { InvalidInputError, ModelFileCorruptError, ModelFileMissingError, ModelLoadError, OrtTelemetryError, PromptTooLongError, UnsupportedArchitectureError } from './errors';
 export { ManifestError, MANIFEST_FILE, MANIFEST_VERSION, readManifest, type Manifest } from '../manifest';
 export { importCheckpoint, writeModelFolder, ImportError, type ModelExtras, type WriteModelOptions } from '../import/import-model';
 export { expectedWeights, CheckpointWeightSource, MissingWeightError, type WeightSource } from '../import/weights';
@@ -50,4 +48,3 @@ export function loadModel(modelDir: string, opts: LoadOptions = {}): Promise<Pal
   return PaliGemmaModel.load(modelDir, opts);
 }
 
-export { InferenceClient, InferenceWorkerError, InferenceWorkerExitedError, defaultWorkerPath, type InferenceClientOptions, type ModelInfo } from './client';

@@ -2,7 +2,7 @@
 // one onnxruntime session per graph, sessions created once per loaded model and reused for every draft.
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
+import { ort } from './ort';
 import { parsePaliGemmaConfig } from '../config/paligemma';
 import { readManifest, sha256File, type Manifest } from '../manifest';
 import { floatsToHalf, halfToFloats } from '../onnx/quantize';

@@ -1,16 +1,12 @@
 // Decoding off the UI thread: the worker pool returns what in-process decoding returns, revives typed errors,
 // stops runaway jobs, and leaves the calling thread free while it works.
-import { join } from 'node:path';
-import { buildSync } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CorruptCodestreamError, DecodePool, DecodeTimeoutError, FrameOutOfRangeError, NotDicomError, decodeFile, renderModelView } from '../../../main/dicom';
+import { bundleWorkers } from '../drafting/bundle-workers';
 import { fixture } from './fixtures';
 
-// Bundle the worker the way scripts/build.mjs does, so the test does not depend on a prior build.
-const root = join(__dirname, '..', '..', '..');
-const workerPath = join(root, '.tmp', 'test-workers', 'decode.worker.cjs');
-buildSync({ entryPoints: [join(root, 'main/dicom/decode.worker.ts')], outfile: workerPath, bundle: true, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', logLevel: 'warning' });
-const source = { workerPath };
+// The worker bundled the way scripts/build.mjs does, so the test does not depend on a prior build.
+const source = { worker: bundleWorkers()['decode.worker'] };
 const pool = new DecodePool({ ...source, size: 2, timeoutMs: 30_000 });
 afterAll(() => pool.close());
 

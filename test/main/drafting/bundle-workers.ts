@@ -2,15 +2,14 @@
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
-import type { WorkerName } from '../../../main/services';
-import type { WorkerScript } from '../../../main/drafting/worker-task';
+import type { WorkerName, WorkerScript } from '../../../main/workers/bundled-worker';
 
 const ROOT = join(__dirname, '../../..');
 const SOURCES: Record<WorkerName, string> = {
   'decode.worker': 'main/dicom/decode.worker.ts',
   'model-input.worker': 'main/drafting/model-input.worker.ts',
   'model-import.worker': 'main/models-registry/model-import.worker.ts',
-  'inference.worker': 'models/engine/inference.worker.ts',
+  'inference.worker': 'main/drafting/inference.worker.ts',
 };
 
 let bundled: Record<WorkerName, WorkerScript> | null = null;

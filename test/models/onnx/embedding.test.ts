@@ -1,7 +1,7 @@
 // The embedding graph of int8/int4 imports gathers rows of the MatMulNBits-packed tied table and dequantizes them in
 // the graph; the rows must equal what MatMulNBits itself multiplies by (dequantizeMatMulNBits), times sqrt(hidden).
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
+import { ort } from '../../../models/engine/ort';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CheckpointWeightSource } from '../../../models/engine/index';
 import { dequantizeMatMulNBits, quantizeLinearNBits } from '../../../models/onnx/quantize';

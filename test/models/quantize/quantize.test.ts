@@ -1,4 +1,4 @@
-import * as ort from 'onnxruntime-node';
+import { ort } from '../../../models/engine/ort';
 import { onnx } from 'onnx-proto';
 import { describe, expect, it } from 'vitest';
 import {

@@ -1,6 +1,6 @@
 // Messages between InferenceClient and inference.worker.ts. Plain data only (structured clone).
-import type { Manifest } from '../manifest';
-import type { GenerateResult, LoadOptions, TokenInfo } from './model';
+import type { GenerateResult, LoadOptions, Manifest, TokenInfo } from '../../models/engine';
+import type { WireError } from '../workers/wire-error';
 
 export interface WireGenerateRequest {
   pixelValues: Float32Array;
@@ -15,11 +15,6 @@ export type ToWorker =
   | { type: 'load'; id: number; modelDir: string; opts: LoadOptions }
   | { type: 'generate'; id: number; req: WireGenerateRequest }
   | { type: 'unload'; id: number };
-
-export interface WireError {
-  name: string;
-  message: string;
-}
 
 export interface ModelInfo {
   modelDir: string;

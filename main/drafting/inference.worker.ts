@@ -1,13 +1,14 @@
 // Worker thread that owns the loaded model, so that onnxruntime never runs on the caller's thread.
-// Bundled to dist/workers/inference.worker.cjs; driven by InferenceClient (./client.ts).
+// Bundled to dist/workers/inference.worker.cjs; driven by InferenceClient (./inference-client.ts).
 import { parentPort } from 'node:worker_threads';
-import { PaliGemmaModel } from './model';
-import type { FromWorker, ToWorker } from './protocol';
+import { loadModel, type Model } from '../../models/engine';
+import { toWireError } from '../workers/wire-error';
+import type { FromWorker, ToWorker } from './inference-protocol';
 
 const port = parentPort;
 if (!port) throw new Error('inference.worker must run in a worker thread');
 
-let model: PaliGemmaModel | null = null;
+let model: Model | null = null;
 // One request at a time, in arrival order.
 let queue: Promise<void> = Promise.resolve();
 
@@ -15,16 +16,12 @@ function send(msg: FromWorker): void {
   port!.postMessage(msg);
 }
 
-function wireError(id: number, error: unknown): void {
-  const e = error instanceof Error ? error : new Error(String(error));
-  send({ type: 'error', id, error: { name: e.name, message: e.message } });
-}
 
 async function handle(msg: ToWorker): Promise<void> {
   switch (msg.type) {
     case 'load': {
       // The current model keeps serving if the new one fails to load.
-      const next = await PaliGemmaModel.load(msg.modelDir, msg.opts);
+      const next = await loadModel(msg.modelDir, msg.opts);
       if (model) await model.dispose();
       model = next;
       send({ type: 'loaded', id: msg.id, info: { modelDir: msg.modelDir, manifest: model.manifest, loadMs: model.loadMs } });
@@ -56,5 +53,5 @@ async function handle(msg: ToWorker): Promise<void> {
 }
 
 port.on('message', (msg: ToWorker) => {
-  queue = queue.then(() => handle(msg).catch((error: unknown) => wireError(msg.id, error)));
+  queue = queue.then(() => handle(msg).catch((error: unknown) => send({ type: 'error', id: msg.id, error: toWireError(error) })));
 });

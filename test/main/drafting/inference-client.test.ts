@@ -1,10 +1,11 @@
 // The engine behind a worker thread: same results as in-process, streaming, abort and typed errors across the
-// thread boundary. Bundles the worker with esbuild as `npm run build` does, so no prior build is needed.
+// thread boundary. The worker is bundled with esbuild as `npm run build` does, so no prior build is needed.
 import { join } from 'node:path';
-import { buildSync } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InferenceClient, ModelFileMissingError } from '../../../models/engine/index';
-import { casePixels, cxrCases, importFixture } from './fixtures';
+import { InferenceClient } from '../../../main/drafting/inference-client';
+import { ModelFileMissingError } from '../../../models/engine/index';
+import { casePixels, cxrCases, importFixture } from '../../models/engine/fixtures';
+import { bundleWorkers } from './bundle-workers';
 
 const dev00 = cxrCases()[0];
 
@@ -14,10 +15,7 @@ describe('InferenceClient', () => {
 
   beforeAll(() => {
     imported = importFixture('tiny-paligemma2-cxr');
-    const root = join(__dirname, '../../..');
-    const workerPath = join(root, '.tmp/test-workers/inference.worker.cjs');
-    buildSync({ entryPoints: [join(root, 'models/engine/inference.worker.ts')], outfile: workerPath, bundle: true, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', logLevel: 'warning' });
-    client = new InferenceClient({ workerPath });
+    client = new InferenceClient(bundleWorkers()['inference.worker']);
   });
   afterAll(async () => {
     await client?.dispose();
