@@ -206,8 +206,8 @@ export class DraftingService {
     }
     if (this.loadedDir !== dir) {
       try {
-        // 'cached': files hashed before and unchanged since (size, mtime) are not hashed again; see verified-stamp.ts.
-        await this.client.load(dir, { verify: 'cached' });
+        // Every file is hashed the first time this app run loads it, and again if it changed (models/integrity.ts).
+        await this.client.load(dir, { verify: 'once' });
         this.loadedDir = dir;
       } catch (error) {
         // A crashed worker cannot be reused; start a fresh one next time.

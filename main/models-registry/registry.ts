@@ -6,7 +6,7 @@ import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { ImportProgress, ModelSummary } from '../../app/domain/model';
 import { MANIFEST_FILE, readManifest, type Manifest } from '../../models/manifest';
-import { recordVerified } from '../../models/verified-stamp';
+import { checkModelFolder } from '../../models/integrity';
 import { AppError } from '../ipc/errors';
 import type { WorkerScript } from '../workers/bundled-worker';
 import { runWorkerTask } from '../workers/task';
@@ -97,10 +97,7 @@ export class ModelsRegistry {
     const entries = await this.entries();
     const entry = entries.find((e) => e.id === id);
     if (!entry) throw new ModelUnavailableError(`There is no installed model "${id}".`);
-    const summary = await this.summarise(entry, this.activeId(entries), 'full');
-    // The same record loading reads (models/verified-stamp.ts): the next load of this model skips the hashing.
-    if (summary.status === 'ok') recordVerified(entry.dir, readManifest(entry.dir));
-    return summary;
+    return this.summarise(entry, this.activeId(entries), 'full');
   }
 
   /** The model drafting should use, or an error that says how to fix the situation. */
@@ -234,14 +231,19 @@ export class ModelsRegistry {
   }
 }
 
-/** null when every file the manifest lists is present with its size (and, for 'full', its sha256). */
+/**
+ * null when every file the manifest lists is a plain file inside the folder with its size (and, for 'full', its
+ * sha256). The graphs' external data is checked where they are loaded, in the inference worker (models/integrity.ts).
+ */
 async function checkFiles(dir: string, manifest: Manifest, check: 'size' | 'full'): Promise<string | null> {
+  try {
+    checkModelFolder(dir, manifest, { externalData: false });
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+  if (check === 'size') return null;
   for (const f of manifest.files) {
-    const path = join(dir, f.path);
-    const info = await stat(path).catch(() => null);
-    if (!info) return `${f.path} is missing.`;
-    if (info.size !== f.bytes) return `${f.path} has ${info.size} bytes instead of ${f.bytes} (damaged or incomplete copy).`;
-    if (check === 'full' && (await sha256OfFile(path)) !== f.sha256) return `${f.path} does not match its sha256 in the manifest (the file was changed or damaged).`;
+    if ((await sha256OfFile(join(dir, f.path))) !== f.sha256) return `${f.path} does not match its sha256 in the manifest (the file was changed or damaged).`;
   }
   return null;
 }

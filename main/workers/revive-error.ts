@@ -1,7 +1,7 @@
 // The main side of wire-error.ts: the typed error a worker threw, rebuilt by class name with the message the worker
 // already wrote in a clinician's words. The one place that knows which errors can cross a worker boundary.
 import { UnsupportedArchitectureError } from '../../models/config/paligemma';
-import { InvalidInputError, ModelFileCorruptError, ModelFileMissingError, ModelLoadError, OrtTelemetryError, PromptTooLongError } from '../../models/engine/errors';
+import { InvalidInputError, ModelFileCorruptError, ModelFileMissingError, ModelFolderError, ModelLoadError, OrtTelemetryError, PromptTooLongError } from '../../models/engine/errors';
 import { ImportError } from '../../models/import/errors';
 import { MissingWeightError } from '../../models/import/weights';
 import { ManifestError } from '../../models/manifest';
@@ -43,6 +43,7 @@ const TYPED: Record<string, Revive> = {
   ModelLoadError: withMessage(ModelLoadError),
   ModelFileMissingError: withMessage(ModelFileMissingError),
   ModelFileCorruptError: withMessage(ModelFileCorruptError),
+  ModelFolderError: withMessage(ModelFolderError),
   PromptTooLongError: withMessage(PromptTooLongError),
   UnsupportedArchitectureError: withMessage(UnsupportedArchitectureError),
   ManifestError: withMessage(ManifestError),

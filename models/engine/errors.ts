@@ -15,6 +15,14 @@ export class ModelFileCorruptError extends Error {
   }
 }
 
+/** A file the manifest lists is a link leading outside the model folder, or not a plain file. */
+export class ModelFolderError extends Error {
+  override name = 'ModelFolderError';
+  static of(file: string, modelDir: string, detail: string): ModelFolderError {
+    return new ModelFolderError(`model file ${file} in ${modelDir} cannot be trusted (${detail}): re-import the model (radraft import-model) into the models folder`);
+  }
+}
+
 export class PromptTooLongError extends Error {
   override name = 'PromptTooLongError';
   static of(promptTokens: number, contextTokens: number): PromptTooLongError {

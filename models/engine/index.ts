@@ -2,11 +2,13 @@
 //
 // Loading and generating (in-process; blocks the calling thread while onnxruntime runs — use InferenceClient in apps):
 //   loadModel(modelDir: string, opts?: LoadOptions): Promise<Model>
-//     Reads MODEL_DIR/radraft-model.json, checks every listed file (missing → ModelFileMissingError, size/sha256
-//     mismatch or unloadable graph → ModelFileCorruptError, manifest problems → ManifestError, non-PaliGemma-2
-//     config → UnsupportedArchitectureError) and opens one onnxruntime session per graph, reused by every call.
-//     opts.verify: 'cached' (default: sha256, skipped when a stamp of an earlier check matches size+mtime) | 'full' | 'size';
-//     The stamp is models/verified-stamp.ts (importable without onnxruntime: the app's Models panel writes it too).
+//     Reads MODEL_DIR/radraft-model.json and checks the folder before onnxruntime reads a byte (models/integrity.ts):
+//     the manifest must list every file the graphs open (external data included), each a plain file inside the
+//     folder (else ManifestError / ModelFolderError); missing → ModelFileMissingError; size/sha256 mismatch or
+//     unloadable graph → ModelFileCorruptError; non-PaliGemma-2 config → UnsupportedArchitectureError. Then opens one
+//     onnxruntime session per graph, reused by every call.
+//     opts.verify: 'once' (default: full sha256 the first time this process loads a file, again when it changed) |
+//     'full' | 'size' (benchmarks: bytes not verified).
 //     opts.threads: onnxruntime intra-op threads.
 //   model.manifest: Manifest            image size, image_seq_length, special tokens, prompt templates, dtype…
 //   model.tokenizer: TextTokenizer      the model's tokenizer.json
@@ -34,7 +36,7 @@
 // onnxruntime-node is loaded only through ./ort.ts, which switches its telemetry off first (./ort-telemetry.ts).
 export { PaliGemmaModel as Model, topK } from './model';
 export type { GenerateRequest, GenerateResult, GenerateTiming, LoadOptions, TokenInfo, TopK } from './model';
-export { InvalidInputError, ModelFileCorruptError, ModelFileMissingError, ModelLoadError, OrtTelemetryError, PromptTooLongError, UnsupportedArchitectureError } from './errors';
+export { InvalidInputError, ModelFileCorruptError, ModelFileMissingError, ModelFolderError, ModelLoadError, OrtTelemetryError, PromptTooLongError, UnsupportedArchitectureError } from './errors';
 export { ManifestError, MANIFEST_FILE, MANIFEST_VERSION, readManifest, type Manifest } from '../manifest';
 export { importCheckpoint, writeModelFolder, ImportError, type ModelExtras, type WriteModelOptions } from '../import/import-model';
 export { expectedWeights, CheckpointWeightSource, MissingWeightError, type WeightSource } from '../import/weights';

@@ -1,23 +1,22 @@
 // The generation loop, kept as plain as llama2.c's: vision → embed + merge image features → prefill → greedy decode,
 // one onnxruntime session per graph, sessions created once per loaded model and reused for every draft.
-import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ort } from './ort';
 import { parsePaliGemmaConfig } from '../config/paligemma';
-import { readManifest, sha256File, type Manifest } from '../manifest';
+import { verifyModelFolder, type VerifyMode } from '../integrity';
+import { readManifest, type Manifest } from '../manifest';
 import { floatsToHalf, halfToFloats } from '../onnx/quantize';
 import { TextTokenizer } from '../tokenizer/tokenizer';
 import { buildPrompt } from '../tokenizer/prompt';
-import { InvalidInputError, ModelFileCorruptError, ModelFileMissingError, ModelLoadError, PromptTooLongError } from './errors';
-import { readStamp, recordVerified, stampCovers } from '../verified-stamp';
+import { InvalidInputError, ModelFileCorruptError, ModelLoadError, PromptTooLongError } from './errors';
 
 export interface LoadOptions {
   /**
-   * 'cached' (default): sha256 of every file against the manifest, skipped for files whose size and mtime match a
-   * stamp left by an earlier full check (.radraft-verified.json, written when the folder is writable);
-   * 'full': always hash; 'size': sizes only.
+   * 'once' (default): sha256 of every file against the manifest, the first time this process loads it and whenever it
+   * changed since (models/integrity.ts); 'full': always hash; 'size': sizes only (benchmarks: bytes not verified).
+   * Every mode first checks that the manifest names every file the graphs open, all inside the folder.
    */
-  verify?: 'full' | 'cached' | 'size';
+  verify?: VerifyMode;
   /** onnxruntime intra-op threads (default: onnxruntime's choice). */
   threads?: number;
 }
@@ -69,19 +68,6 @@ export interface GenerateResult {
 }
 
 const now = (): number => performance.now();
-
-function verifyFiles(dir: string, manifest: Manifest, mode: 'full' | 'cached' | 'size'): void {
-  const stamp = mode === 'cached' ? readStamp(dir) : {};
-  for (const f of manifest.files) {
-    const path = join(dir, f.path);
-    if (!existsSync(path)) throw ModelFileMissingError.of(f.path, dir);
-    const st = statSync(path);
-    if (st.size !== f.bytes) throw ModelFileCorruptError.of(f.path, dir, `${st.size} bytes, manifest says ${f.bytes}`);
-    if (mode === 'size' || stampCovers(stamp, f, st.size, st.mtimeMs)) continue;
-    if (sha256File(path) !== f.sha256) throw ModelFileCorruptError.of(f.path, dir, 'sha256 does not match the manifest');
-  }
-  if (mode !== 'size') recordVerified(dir, manifest);
-}
 
 /** Index of the largest value (first one on ties, as torch.argmax) and the top 5. */
 export function topK(logits: Float32Array, k = 5): TopK {
@@ -188,7 +174,7 @@ export class PaliGemmaModel {
     const t0 = now();
     const manifest = readManifest(dir);
     parsePaliGemmaConfig(manifest.sourceConfig);
-    verifyFiles(dir, manifest, opts.verify ?? 'cached');
+    verifyModelFolder(dir, manifest, opts.verify ?? 'once');
     const tokenizer = TextTokenizer.fromFile(join(dir, manifest.tokenizer));
     const so: ort.InferenceSession.SessionOptions = { executionProviders: ['cpu'], graphOptimizationLevel: 'all' };
     if (opts.threads) so.intraOpNumThreads = opts.threads;

@@ -2,7 +2,7 @@
 // Every test starts from its own user-data folder and services, and the tests run in a random order, so none can
 // lean on what an earlier one left behind.
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { emptySections } from '../../../app/domain/report';
@@ -12,9 +12,6 @@ import { buildPrompt, pickDraftImage } from '../../../main/drafting/drafting-ser
 import type { ImageSummary } from '../../../app/domain/study';
 import { fakeDeps, SAMPLES_DIR, type FakeBoundary } from '../services/fake-deps';
 import { bundleWorkers } from './bundle-workers';
-import { ModelsRegistry } from '../../../main/models-registry/registry';
-import { readManifest } from '../../../models/manifest';
-import { STAMP_FILE, readStamp, stampCovers } from '../../../models/verified-stamp';
 
 const ROOT = join(__dirname, '../../..');
 const SIIM_4904 = join(SAMPLES_DIR, 'siim_1.2.276.0.7230010.3.1.4.8323329.4904.1517875185.355709.dcm');
@@ -225,37 +222,36 @@ describe.shuffle('drafting services', () => {
   });
 
   describe('model verification on load', () => {
-    it("records the Models panel's full check where loading reads it, and only when every file matched", async () => {
-      const settings = new Map<string, unknown>();
-      const registry = new ModelsRegistry({
-        modelsDir: boundary.deps.modelsDir,
-        bundledModelsDir: join(dir, 'bundle'),
-        settings: { get: (k) => settings.get(k), set: (k, v) => settings.set(k, v) },
-        importWorker: workers['model-import.worker'],
-        emitProgress: () => undefined,
-      });
-      const demoDir = join(boundary.deps.modelsDir, 'demo');
-      const stampPath = join(demoDir, STAMP_FILE);
-      rmSync(stampPath, { force: true });
-      expect(await registry.verify('demo')).toMatchObject({ status: 'ok' });
-      const files = readManifest(demoDir).files;
-      const stamp = readStamp(demoDir);
-      expect(Object.keys(stamp).sort()).toEqual(files.map((f) => f.path).sort());
-      for (const f of files) expect(stampCovers(stamp, f, statSync(join(demoDir, f.path)).size, statSync(join(demoDir, f.path)).mtimeMs)).toBe(true);
+    it('refuses, before any draft text, a model file changed without changing its size or modification time', async () => {
+      const draft = async (): Promise<DraftEvent[]> => {
+        const { studies } = await services.handlers['studies:openPaths']({ paths: [SIIM_4904] });
+        return draftReport(studies[0].studyInstanceUid);
+      };
+      expect((await draft()).at(-1)).toMatchObject({ type: 'stage', stage: 'done' });
+      // Whole seconds, so that setting the time back is exact.
+      const decoder = join(boundary.deps.modelsDir, 'demo', 'decoder.onnx');
+      utimesSync(decoder, 1_700_000_000, 1_700_000_000);
 
-      // A damaged file (same size, new time): the check says so and leaves no record that would let a load skip it.
-      rmSync(stampPath);
-      const decoder = join(demoDir, 'decoder.onnx');
+      // Quit, damage one byte of the decoder as a disk or a careless tool might, keeping size and mtime, start again.
+      await services.dispose();
+      const before = statSync(decoder);
       const good = readFileSync(decoder);
       const bad = Buffer.from(good);
-      bad[bad.length - 100] ^= 0xff;
+      bad[bad.length >> 1] ^= 0x01;
       writeFileSync(decoder, bad);
+      utimesSync(decoder, 1_700_000_000, 1_700_000_000);
+      expect(statSync(decoder)).toMatchObject({ size: before.size, mtimeMs: before.mtimeMs });
       try {
-        expect(await registry.verify('demo')).toMatchObject({ status: 'broken', problem: expect.stringMatching(/decoder\.onnx does not match its sha256/) });
-        expect(existsSync(stampPath)).toBe(false);
+        services = await createServices(boundary.deps);
+        const events = await draft();
+        expect(events.filter((e) => e.type === 'token')).toEqual([]);
+        expect(events.filter((e) => e.type === 'stage').map((e) => (e as { stage: string }).stage)).toEqual(['loading-model', 'error']);
+        expect(events.find((e) => e.type === 'error')).toMatchObject({ message: expect.stringMatching(/decoder\.onnx in .* is corrupt \(sha256 does not match the manifest\)/) });
       } finally {
         writeFileSync(decoder, good);
       }
+      // Restored: the next draft hashes the file again and goes ahead.
+      expect((await draft()).at(-1)).toMatchObject({ type: 'stage', stage: 'done' });
     });
   });
 
