@@ -11,7 +11,7 @@ import { ReportNotFoundError, ReportStore } from './storage/report-store';
 import { StudyIndex } from './studies/study-index';
 import { readImageHeader } from './studies/header';
 import { createPixelSource } from './studies/pixel-source';
-import { writeFileAtomic } from './export/atomic-write';
+import { removeLeftoverTempFiles, writeFileAtomic } from './export/atomic-write';
 import { ModelsRegistry } from './models-registry/registry';
 import { DraftInProgressError, DraftingService } from './drafting/drafting-service';
 import { bundledWorker, type WorkerName, type WorkerScript } from './workers/bundled-worker';
@@ -49,10 +49,17 @@ export interface Services {
 }
 
 export const DATABASE_FILE = 'radraft.db';
+/** Temp files of exports in flight (main/export/atomic-write.ts). */
+export const EXPORT_JOURNAL_DIR = 'export-journal';
 
 export async function createServices(deps: ServiceDeps): Promise<Services> {
   const now = deps.now ?? (() => new Date());
   const store = ReportStore.open(join(deps.userDataDir, DATABASE_FILE), now);
+  const exportJournal = join(deps.userDataDir, EXPORT_JOURNAL_DIR);
+  // Report text a killed export left in a hidden temp file beside its target goes now.
+  await removeLeftoverTempFiles(exportJournal).catch((error: unknown) => {
+    console.warn(`radraft: leftover export temp files could not all be removed (${error instanceof Error ? error.name : 'error'}); retried at the next start`);
+  });
   const worker = (name: WorkerName): WorkerScript => deps.workers?.[name] ?? bundledWorker(name);
   const pixels = createPixelSource(worker('decode.worker'));
   const index = new StudyIndex({ readHeader: readImageHeader, loadPixels: (f, frame, id) => pixels.load(f, frame, id) });
@@ -134,7 +141,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
       const text = reportText(studyInstanceUid);
       const filePath = await deps.dialogs.saveFile(defaultExportFileName(identity(studyInstanceUid), studyInstanceUid));
       if (filePath === null) return { cancelled: true, filePath: null };
-      await writeFileAtomic(filePath, text);
+      await writeFileAtomic(filePath, text, { journalDir: exportJournal });
       return { cancelled: false, filePath };
     },
     'report:copy': async ({ studyInstanceUid }) => {

@@ -232,3 +232,15 @@ export function analyseTrace(log: string, opts: { allowed: string[]; cwd: string
   }
   return findings;
 }
+
+/**
+ * Runs `command` and kills it with SIGKILL at its first call of any of `syscalls`, before the call takes effect:
+ * a deterministic stand-in for a crash or power cut at that exact point. Returns the exit signal.
+ */
+export function killedAtSyscall(syscalls: string[], command: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): NodeJS.Signals | null {
+  // `?name`: a call this architecture lacks (aarch64 has no plain rename) is ignored rather than an error.
+  const set = syscalls.map((s) => `?${s}`).join(',');
+  const run = spawnSync('strace', ['-f', '-qq', '-o', '/dev/null', '-e', `trace=${set}`, '-e', `inject=${set}:error=EIO:signal=SIGKILL`, command, ...args], { ...opts, encoding: 'utf8' });
+  // strace reports the traced process's death by SIGKILL as its own.
+  return run.signal ?? (run.status === 137 ? 'SIGKILL' : null);
+}

@@ -1,8 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ExportError, writeFileAtomic } from '../../../main/export/atomic-write';
+import { buildSync } from 'esbuild';
+import { ExportError, removeLeftoverTempFiles, writeFileAtomic } from '../../../main/export/atomic-write';
+import { createServices, EXPORT_JOURNAL_DIR } from '../../../main/services';
+import { killedAtSyscall, straceAvailable } from '../../support/syscall-trace';
+import { fakeDeps } from '../services/fake-deps';
 import { defaultExportFileName, formatReportText, isAiAssisted } from '../../../app/report/export-text';
 import { emptySections, type ReportRecord } from '../../../app/domain/report';
 
@@ -85,25 +89,106 @@ describe('formatReportText', () => {
 });
 
 describe('writeFileAtomic', () => {
+  const journal = (): { journalDir: string } => ({ journalDir: join(dir, 'journal') });
+  /** The export folder's entries, without the journal kept beside it in these tests. */
+  const exported = (): string[] => readdirSync(dir).filter((f) => f !== 'journal');
+
   it('writes UTF-8 and replaces an existing file without leaving temp files', async () => {
     const target = join(dir, 'report.txt');
     writeFileSync(target, 'old');
-    await writeFileAtomic(target, 'Ñandú — ü\n');
+    await writeFileAtomic(target, 'Ñandú — ü\n', journal());
     expect(readFileSync(target, 'utf8')).toBe('Ñandú — ü\n');
-    expect(readdirSync(dir)).toEqual(['report.txt']);
+    expect(exported()).toEqual(['report.txt']);
+    expect(readdirSync(journal().journalDir)).toEqual([]);
   });
 
   it('fails with an ExportError and keeps the old file when the folder is missing', async () => {
-    await expect(writeFileAtomic(join(dir, 'nope', 'r.txt'), 'x')).rejects.toBeInstanceOf(ExportError);
-    await expect(writeFileAtomic(join(dir, 'nope', 'r.txt'), 'x')).rejects.toThrow(/folder does not exist/);
+    await expect(writeFileAtomic(join(dir, 'nope', 'r.txt'), 'x', journal())).rejects.toBeInstanceOf(ExportError);
+    await expect(writeFileAtomic(join(dir, 'nope', 'r.txt'), 'x', journal())).rejects.toThrow(/folder does not exist/);
+    expect(readdirSync(journal().journalDir)).toEqual([]);
   });
 
   it('keeps the old file intact when the target cannot be replaced', async () => {
     const target = join(dir, 'taken');
     mkdirSync(target); // a folder where the file should go: rename fails
     writeFileSync(join(target, 'inside'), 'keep');
-    await expect(writeFileAtomic(target, 'new')).rejects.toBeInstanceOf(ExportError);
+    await expect(writeFileAtomic(target, 'new', journal())).rejects.toBeInstanceOf(ExportError);
     expect(readFileSync(join(target, 'inside'), 'utf8')).toBe('keep');
-    expect(readdirSync(dir)).toEqual(['taken']);
+    expect(exported()).toEqual(['taken']);
+  });
+
+  it('writes names up to the file system\'s 255-byte limit, in any script', async () => {
+    const ascii = `${'r'.repeat(251)}.txt`;
+    const accented = `${'é'.repeat(125)}.txt`; // 2 bytes each: 254 bytes
+    for (const name of [ascii, accented]) {
+      expect(Buffer.byteLength(name)).toBeGreaterThanOrEqual(254);
+      await writeFileAtomic(join(dir, name), 'text', journal());
+      expect(readFileSync(join(dir, name), 'utf8')).toBe('text');
+    }
+    expect(exported().sort()).toEqual([ascii, accented].sort());
+    // A name the disk cannot hold says so.
+    await expect(writeFileAtomic(join(dir, `${'r'.repeat(256)}.txt`), 'x', journal())).rejects.toThrow(/file name is too long/);
+  });
+
+  it('keeps the permissions of the file it replaces', async () => {
+    const target = join(dir, 'report.txt');
+    for (const mode of [0o600, 0o640, 0o664]) {
+      writeFileSync(target, 'old');
+      chmodSync(target, mode);
+      await writeFileAtomic(target, 'new', journal());
+      expect(statSync(target).mode & 0o777, mode.toString(8)).toBe(mode);
+    }
+    const fresh = join(dir, 'fresh.txt');
+    await writeFileAtomic(fresh, 'new', journal());
+    const umask = process.umask();
+    expect(statSync(fresh).mode & 0o777).toBe(0o666 & ~umask);
+  });
+
+  it('removes the temp file an export killed before its rename left, at the next start', async () => {
+    if (!straceAvailable()) throw new Error('strace is not installed: apt-get install strace (.ci/run installs it)');
+    const userData = join(dir, 'user-data');
+    const exportDir = join(dir, 'exports');
+    mkdirSync(exportDir);
+    const target = join(exportDir, 'report.txt');
+    writeFileSync(target, 'signed earlier');
+    // A process exporting through the real module, killed exactly when it would rename the temp file into place.
+    const script = join(dir, 'export-once.cjs');
+    buildSync({
+      stdin: {
+        contents: `import { writeFileAtomic } from './main/export/atomic-write';
+          void writeFileAtomic(${JSON.stringify(target)}, 'FINDINGS: new text', { journalDir: ${JSON.stringify(join(userData, EXPORT_JOURNAL_DIR))} });`,
+        resolveDir: join(__dirname, '../../..'),
+        sourcefile: 'export-once.ts',
+      },
+      outfile: script,
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      logLevel: 'warning',
+    });
+    expect(killedAtSyscall(['rename', 'renameat', 'renameat2'], process.execPath, [script])).toBe('SIGKILL');
+    const left = readdirSync(exportDir).filter((f) => f !== 'report.txt');
+    expect(left).toHaveLength(1);
+    expect(left[0]).toMatch(/^\.radraft-export-[0-9a-f]{16}\.tmp$/);
+    expect(readFileSync(join(exportDir, left[0]), 'utf8')).toBe('FINDINGS: new text');
+    expect(readFileSync(target, 'utf8')).toBe('signed earlier');
+
+    const services = await createServices(fakeDeps(userData).deps);
+    await services.dispose();
+    expect(readdirSync(exportDir)).toEqual(['report.txt']);
+    expect(readdirSync(join(userData, EXPORT_JOURNAL_DIR))).toEqual([]);
+  });
+
+  it('removes only files it named itself, whatever the journal says', async () => {
+    const journalDir = join(dir, 'journal');
+    mkdirSync(journalDir);
+    const precious = join(dir, 'precious.txt');
+    writeFileSync(precious, 'keep');
+    writeFileSync(join(journalDir, '0123456789abcdef'), precious);
+    writeFileSync(join(journalDir, 'fedcba9876543210'), join(dir, '.radraft-export-0123456789abcdef.tmp'));
+    expect(await removeLeftoverTempFiles(journalDir)).toBe(0);
+    expect(readFileSync(precious, 'utf8')).toBe('keep');
+    expect(readdirSync(journalDir)).toEqual([]);
+    expect(await removeLeftoverTempFiles(join(dir, 'never-created'))).toBe(0);
   });
 });
