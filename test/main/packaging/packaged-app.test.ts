@@ -6,6 +6,8 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { extractFile, listPackage, statFile } from '@electron/asar';
+import { FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
+import { WORKER_NAMES } from '../../../main/workers/bundled-worker';
 
 const ROOT = join(__dirname, '../../..');
 let work: string;
@@ -13,10 +15,20 @@ let appDir: string;
 let asarPath: string;
 let entries: string[];
 
-/** A stub Electron distribution: the executable and locale files electron-builder copies and renames. */
+/** Where Electron's fuse wire starts in its binary, and the two states a fuse has (@electron/fuses' constants). */
+const SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
+const FUSE_STATE: Record<number, string> = { 48: 'DISABLE', 49: 'ENABLE' };
+
+/**
+ * Electron's own fuse wire, as the real binary carries it: the sentinel, wire version 1, 8 fuses, and their default
+ * states (RunAsNode, NodeOptions, NodeCliInspect and file:// privileges on; the rest off).
+ */
+const DEFAULT_WIRE = Buffer.concat([Buffer.from(SENTINEL), Buffer.from([1, 8]), Buffer.from('10110001')]);
+
+/** A stub Electron distribution: the executable (carrying the fuse wire) and locale files electron-builder copies. */
 function stubElectron(dir: string, executable: string): string {
   mkdirSync(join(dir, 'locales'), { recursive: true });
-  writeFileSync(join(dir, executable), '#!/bin/sh\necho "stub electron"\n');
+  writeFileSync(join(dir, executable), Buffer.concat([Buffer.from('#!/bin/sh\necho "stub electron"\nexit 0\n# '), DEFAULT_WIRE, Buffer.from('\n')]));
   chmodSync(join(dir, executable), 0o755);
   for (const locale of ['en-US', 'de', 'fr']) writeFileSync(join(dir, 'locales', `${locale}.pak`), '');
   return dir;
@@ -73,8 +85,43 @@ describe('packaged app (linux x64, dir)', () => {
     expect(pkg.main).toBe('dist/main/index.cjs');
     for (const path of ['/package.json', '/dist/main/index.cjs', '/dist/main/preload.cjs', '/dist/renderer/index.html']) expect(has(path), path).toBe(true);
     const workers = readdirSync(join(ROOT, 'dist/workers')).filter((f) => f.endsWith('.cjs'));
-    expect(workers).toEqual(expect.arrayContaining(['inference.worker.cjs', 'model-input.worker.cjs', 'model-import.worker.cjs']));
+    expect(workers.sort()).toEqual(WORKER_NAMES.map((name) => `${name}.cjs`).sort());
+    // Where main/workers/bundled-worker.ts looks from dist/main: workers run from inside app.asar.
     for (const worker of workers) expect(has(`/dist/workers/${worker}`), worker).toBe(true);
+  });
+
+  it('flips the Electron fuses: no Node mode, no NODE_OPTIONS, no inspector, only the integrity-checked app.asar', async () => {
+    const wire = await getCurrentFuseWire(join(appDir, 'radraft'));
+    const state = (fuse: FuseV1Options): string => FUSE_STATE[wire[fuse] as number] ?? `unknown (${String(wire[fuse])})`;
+    expect({
+      runAsNode: state(FuseV1Options.RunAsNode),
+      cookieEncryption: state(FuseV1Options.EnableCookieEncryption),
+      nodeOptions: state(FuseV1Options.EnableNodeOptionsEnvironmentVariable),
+      nodeCliInspect: state(FuseV1Options.EnableNodeCliInspectArguments),
+      asarIntegrity: state(FuseV1Options.EnableEmbeddedAsarIntegrityValidation),
+      onlyAsar: state(FuseV1Options.OnlyLoadAppFromAsar),
+      browserV8Snapshot: state(FuseV1Options.LoadBrowserProcessSpecificV8Snapshot),
+      fileProtocolPrivileges: state(FuseV1Options.GrantFileProtocolExtraPrivileges),
+    }).toEqual({
+      runAsNode: 'DISABLE',
+      cookieEncryption: 'DISABLE',
+      nodeOptions: 'DISABLE',
+      nodeCliInspect: 'DISABLE',
+      asarIntegrity: 'ENABLE',
+      onlyAsar: 'ENABLE',
+      browserV8Snapshot: 'DISABLE',
+      fileProtocolPrivileges: 'DISABLE',
+    });
+    // The stub started with Electron's defaults: the build flipped them.
+    expect(readFileSync(join(appDir, 'radraft')).includes(DEFAULT_WIRE)).toBe(false);
+  });
+
+  it('with only app.asar loaded, finds beside it everything that cannot run from inside it', () => {
+    // No app folder that Electron would otherwise fall back to.
+    expect(existsSync(join(appDir, 'resources/app'))).toBe(false);
+    const unpacked = entries.filter((e) => (statFile(asarPath, e.slice(1)) as { unpacked?: boolean }).unpacked === true);
+    expect(unpacked.length).toBeGreaterThan(0);
+    for (const e of unpacked) expect(unpackedOnDisk(e.slice(1)), e).toBe(true);
   });
 
   it('contains every production dependency and none of the development ones', () => {
