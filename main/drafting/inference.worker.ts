@@ -16,7 +16,6 @@ function send(msg: FromWorker): void {
   port!.postMessage(msg);
 }
 
-
 async function handle(msg: ToWorker): Promise<void> {
   switch (msg.type) {
     case 'load': {
