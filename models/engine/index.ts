@@ -1,6 +1,6 @@
 // Public API of the PaliGemma 2 engine. Everything outside models/engine, models/import, models/onnx imports from here.
 //
-// Loading and generating (in-process; blocks the calling thread while onnxruntime runs — use InferenceClient in apps):
+// Loading and generating (in-process; blocks the calling thread while onnxruntime runs — the app runs it in a worker):
 //   loadModel(modelDir: string, opts?: LoadOptions): Promise<Model>
 //     Reads MODEL_DIR/radraft-model.json and checks the folder before onnxruntime reads a byte (models/integrity.ts):
 //     the manifest must list every file the graphs open (external data included), each a plain file inside the
