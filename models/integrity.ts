@@ -7,7 +7,7 @@
 // a byte and restoring the modification time moves it), so the corruption a size + mtime record missed is hashed
 // again; a new process (each app start, each CLI run) hashes everything. No record is kept on disk, where whoever can
 // change a model file could change the record too.
-import { lstatSync, realpathSync, statSync, type BigIntStats } from 'node:fs';
+import { realpathSync, statSync, type BigIntStats } from 'node:fs';
 import { join, posix, sep } from 'node:path';
 import { ModelFileCorruptError, ModelFileMissingError, ModelFolderError } from './engine/errors';
 import { ManifestError, MANIFEST_FILE, sha256File, type Manifest } from './manifest';
@@ -54,10 +54,12 @@ export function checkModelFolder(dir: string, manifest: Manifest, opts: { extern
     const path = join(dir, f.path);
     let real: string;
     try {
-      lstatSync(path);
       real = realpathSync(path);
-    } catch {
-      throw ModelFileMissingError.of(f.path, dir);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // A dangling link counts as missing too.
+      if (code === 'ENOENT' || code === 'ENOTDIR') throw ModelFileMissingError.of(f.path, dir);
+      throw ModelFolderError.of(f.path, dir, `it cannot be read: ${code ?? (error as Error).message}`);
     }
     if (!real.startsWith(root + sep)) throw ModelFolderError.of(f.path, dir, `it leads to ${real}, outside the model folder`);
     const st = statSync(real);
