@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { WeightDtype } from '../app/domain/model';
 
 export const MANIFEST_FILE = 'radraft-model.json';
 export const MANIFEST_FORMAT = 'radraft-model';
@@ -26,7 +27,7 @@ export const Manifest = z.object({
   name: z.string(),
   createdAt: z.string(),
   architecture: z.string(),
-  dtype: z.enum(['fp32', 'fp16', 'int8', 'int4']),
+  dtype: WeightDtype,
   /** config.json of the source checkpoint, verbatim. */
   sourceConfig: z.record(z.string(), z.unknown()),
   imageSize: z.number().int(),

@@ -1,5 +1,10 @@
 import { z } from 'zod';
 
+/** Weight precisions a model is imported in (fp32 reproduces transformers; int8/int4 use MatMulNBits). */
+export const WEIGHT_DTYPES = ['fp32', 'fp16', 'int8', 'int4'] as const;
+export const WeightDtype = z.enum(WEIGHT_DTYPES);
+export type WeightDtype = z.infer<typeof WeightDtype>;
+
 /** A model as the Models panel lists it. */
 export const ModelSummary = z.object({
   id: z.string(),

@@ -5,11 +5,18 @@ import type { EventChannel, InvokeChannel } from './channels';
 import { COMMANDS } from './commands';
 import { ImagePixels, OpenResult, StudySummary } from '../domain/study';
 import { AddendumTextInput, ReportRecord, ReportSectionsInput, SECTION_NAMES, SectionName } from '../domain/report';
-import { DraftEvent, ImportProgress, ModelSummary } from '../domain/model';
+import { DraftEvent, ImportProgress, ModelSummary, WeightDtype } from '../domain/model';
+import { isOneLine } from '../text/one-line';
 
 const StudyRef = z.object({ studyInstanceUid: z.string().min(1).max(128) });
 const Revision = z.number().int().nonnegative();
-const Signer = z.string().trim().min(1).max(200);
+/** Who signs: a name on one line (a line break in it could write a line of its own into the exported report). */
+export const Signer = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .refine(isOneLine, { message: 'The signer name must be one line, without line breaks or control characters.' });
 const Accept = z.array(SectionName).max(SECTION_NAMES.length);
 
 export const contract = {
@@ -52,7 +59,7 @@ export const contract = {
   'report:copy': { request: StudyRef, response: z.object({ text: z.string() }) },
   'models:list': { request: z.object({}), response: z.array(ModelSummary) },
   'models:importDialog': {
-    request: z.object({ dtype: z.enum(['fp32', 'fp16', 'int8', 'int4']) }),
+    request: z.object({ dtype: WeightDtype }),
     response: z.object({ cancelled: z.boolean(), jobId: z.string().nullable(), model: ModelSummary.nullable() }),
   },
   'models:setActive': { request: z.object({ modelId: z.string().min(1).max(256) }), response: z.array(ModelSummary) },

@@ -2,6 +2,9 @@
 import { SECTION_NAMES, type ReportRecord, type SectionName } from '../domain/report';
 import type { StudySummary } from '../domain/study';
 import { describeOrigin, hasAiText, sectionOrigins } from './review';
+import { formatDicomDate } from '../dicom/date';
+import { formatPersonName } from '../dicom/person-name';
+import { oneLine } from '../text/one-line';
 
 const HEADINGS: Record<SectionName, string> = {
   indication: 'INDICATION',
@@ -27,16 +30,19 @@ export function isAiAssisted(record: ReportRecord): boolean {
   return hasAiText(record.sections, record.ai);
 }
 
-/** One line of the header: the label padded to a column, then the value (or "not recorded"). */
+/**
+ * One line of the header: the label padded to a column, then the value (or "not recorded"). The value is one line
+ * whatever it holds (oneLine): a value from a file or a signer cannot write a line of the report.
+ */
 function fieldLine(label: string, value: string): string {
-  return `${(label + ':').padEnd(20)}${value.trim() === '' ? 'not recorded' : value.trim()}`;
+  return `${(label + ':').padEnd(20)}${value.trim() === '' ? 'not recorded' : oneLine(value.trim())}`;
 }
 
 export function formatReportText({ record, study, exportedAt, appVersion }: ExportTextInput): string {
   const lines: string[] = [];
   lines.push('RADIOLOGY REPORT', '================', '');
   const field = (label: string, value: string): void => void lines.push(fieldLine(label, value));
-  field('Patient', study?.patientName ?? '');
+  field('Patient', formatPersonName(study?.patientName ?? ''));
   field('Patient ID', study?.patientId ?? '');
   field('Study date', formatDicomDate(study?.studyDate ?? ''));
   field('Accession number', study?.accessionNumber ?? '');
@@ -89,7 +95,7 @@ function aiStatementLines(record: ReportRecord): string[] {
     '',
     'AI-ASSISTED DRAFT',
     '-----------------',
-    `AI-assisted draft: parts of this report were drafted by the AI model "${p.modelName}". Each section's heading says whether a clinician edited it, accepted it unchanged, or has not reviewed it.`,
+    `AI-assisted draft: parts of this report were drafted by the AI model "${oneLine(p.modelName)}". Each section's heading says whether a clinician edited it, accepted it unchanged, or has not reviewed it.`,
     fieldLine('Model', p.modelName),
     fieldLine('Manifest sha256', p.manifestSha256),
     fieldLine('Weights dtype', p.dtype),
@@ -110,12 +116,6 @@ function addendumLines(record: ReportRecord): string[] {
       lines.push(normaliseNewlines(a.text).trim());
     });
   return lines;
-}
-
-/** DICOM DA (PS3.5 6.2) YYYYMMDD → YYYY-MM-DD; anything else is printed as stored. */
-export function formatDicomDate(da: string): string {
-  const m = /^(\d{4})(\d{2})(\d{2})$/.exec(da.trim());
-  return m ? `${m[1]}-${m[2]}-${m[3]}` : da.trim();
 }
 
 /** ISO timestamp → "YYYY-MM-DD HH:MM UTC", unambiguous across time zones. */

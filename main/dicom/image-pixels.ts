@@ -1,5 +1,6 @@
 // DecodedImage → ImagePixels (app/domain/study.ts), the shape the viewer receives over IPC.
 import type { ImagePixels } from '../../app/domain/study';
+import { oneLine } from '../../app/text/one-line';
 import { colourToGrey } from './colour';
 import { UnsupportedSyntaxError } from './errors';
 import type { DecodedImage } from './types';
@@ -53,7 +54,7 @@ export function toImagePixels(decoded: DecodedImage, imageId: string): ImagePixe
     dtype,
     pixels: bytes,
     bitsStored,
-    photometricInterpretation,
+    photometricInterpretation: oneLine(photometricInterpretation),
     rescaleSlope: decoded.samplesPerPixel === 3 ? 1 : h.rescaleSlope,
     rescaleIntercept: decoded.samplesPerPixel === 3 ? 0 : h.rescaleIntercept,
     minPixelValue: minValue,
@@ -61,11 +62,12 @@ export function toImagePixels(decoded: DecodedImage, imageId: string): ImagePixe
     windows: decoded.samplesPerPixel === 3 ? [] : h.windows,
     pixelSpacing: h.pixelSpacing,
     spacingSource: h.spacingSource,
-    patientName: h.patientName,
-    patientId: h.patientId,
-    studyDate: h.studyDate,
-    viewPosition: h.viewPosition,
-    modality: h.modality,
+    // The viewer's overlay shows these: one line each, like every string from a file (app/text/one-line.ts).
+    patientName: oneLine(h.patientName),
+    patientId: oneLine(h.patientId),
+    studyDate: oneLine(h.studyDate),
+    viewPosition: oneLine(h.viewPosition),
+    modality: oneLine(h.modality),
     voiLutFunction: h.voiLutFunction,
     frames: h.frames,
     ...lutFields,

@@ -8,6 +8,7 @@ import type { ImageSummary } from '../../app/domain/study';
 import { parseLocBoxes } from '../../app/report/loc-tokens';
 import { splitReportText } from '../../app/report/sections';
 import type { GenerateResult } from '../../models/engine';
+import { draftImage } from '../../app/domain/views';
 import { AppError } from '../ipc/errors';
 import type { ModelsRegistry } from '../models-registry/registry';
 import type { ReportStore } from '../storage/report-store';
@@ -50,11 +51,6 @@ export interface DraftingDeps {
   now: () => Date;
 }
 
-/** Frontal first (PA, then AP), as a reader would pick; otherwise the image the user is looking at. */
-export function pickDraftImage(images: readonly ImageSummary[], requestedImageId: string): ImageSummary | undefined {
-  return images.find((i) => i.viewPosition === 'PA') ?? images.find((i) => i.viewPosition === 'AP') ?? images.find((i) => i.imageId === requestedImageId) ?? images[0];
-}
-
 /** The prompt from the manifest's templates; the indication is added only where the model was trained for it. */
 export function buildPrompt(templates: Record<string, string>, req: Pick<DraftRequest, 'task' | 'indication' | 'detectLabel'>): string {
   if (req.task === 'detect') {
@@ -81,7 +77,7 @@ export class DraftingService {
   start(req: DraftRequest): { draftId: string } {
     const study = this.deps.index.study(req.studyInstanceUid);
     if (!study) throw new DraftError('This study is no longer open; open it again to draft.');
-    const image = pickDraftImage(study.images, req.imageId);
+    const image = draftImage(study.images, req.imageId);
     if (!image) throw new DraftError('This study has no image to draft from.');
     if (req.task === 'report' && this.deps.store.get(req.studyInstanceUid)?.status === 'final') {
       throw new DraftError('This report is signed; a new AI draft cannot be added to it.');

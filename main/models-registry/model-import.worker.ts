@@ -1,12 +1,13 @@
 // Worker: imports a Hugging Face PaliGemma 2 checkpoint folder with the engine, reporting progress.
 import { parentPort, workerData } from 'node:worker_threads';
+import type { WeightDtype } from '../../app/domain/model';
 import { importCheckpoint, type Manifest } from '../../models/engine';
 import { serveOneTask } from '../workers/serve';
 
 export interface ImportRequest {
   sourceDir: string;
   outDir: string;
-  dtype: 'fp32' | 'fp16' | 'int8' | 'int4';
+  dtype: WeightDtype;
   name?: string;
 }
 

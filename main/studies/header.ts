@@ -1,5 +1,6 @@
 // Header-only reading for the study list, on top of the DICOM engine's readHeader: the attributes that group
 // files into studies (PS3.3 C.7.2.1 General Study, C.7.3.1 General Series, C.12.1 SOP Common, C.7.6.3 Image Pixel).
+import { oneLine } from '../../app/text/one-line';
 import { readHeader, type DicomHeader } from '../dicom';
 import { AppError } from '../ipc/errors';
 
@@ -36,18 +37,19 @@ export function toImageHeader(h: DicomHeader): ImageHeader {
   if (!h.hasPixelData || h.rows === 0 || h.columns === 0) {
     throw new DicomFileError(`A DICOM file without an image (Modality ${h.modality || 'unknown'}).`);
   }
+  // Strings from the file enter the app as one line each (a Patient Name cannot carry a line into a report); the
+  // Person Name keeps its '^' components for app/dicom/person-name.ts to format.
   return {
-    sopInstanceUid: h.sopInstanceUid,
-    seriesInstanceUid: h.seriesInstanceUid,
-    studyInstanceUid: h.studyInstanceUid,
-    // PS3.5 6.2 Person Name: components separated by '^'; shown with spaces.
-    patientName: h.patientName.replace(/\^+/g, ' ').trim(),
-    patientId: h.patientId,
-    studyDate: h.studyDate,
-    studyDescription: h.studyDescription,
-    accessionNumber: h.accessionNumber,
-    modality: h.modality,
-    viewPosition: h.viewPosition.toUpperCase(),
+    sopInstanceUid: oneLine(h.sopInstanceUid),
+    seriesInstanceUid: oneLine(h.seriesInstanceUid),
+    studyInstanceUid: oneLine(h.studyInstanceUid),
+    patientName: oneLine(h.patientName),
+    patientId: oneLine(h.patientId),
+    studyDate: oneLine(h.studyDate),
+    studyDescription: oneLine(h.studyDescription),
+    accessionNumber: oneLine(h.accessionNumber),
+    modality: oneLine(h.modality),
+    viewPosition: oneLine(h.viewPosition.toUpperCase()),
     rows: h.rows,
     columns: h.columns,
     frames: h.frames > 0 ? h.frames : 1,

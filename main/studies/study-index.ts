@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import type { FileProblem, ImagePixels, ImageSummary, OpenResult, StudySummary } from '../../app/domain/study';
 import { AppError } from '../ipc/errors';
 import { DicomError } from '../dicom/errors';
+import { viewRank } from '../../app/domain/views';
 import { collectFiles } from './collect-files';
 import type { ImageHeader } from './header';
 
@@ -98,14 +99,8 @@ function summaryOf(imageId: string, filePath: string, h: ImageHeader): ImageSumm
   };
 }
 
-/** Frontal views (PA, then AP) first, so the viewer and the drafting service pick the image a reader expects. */
-const VIEW_ORDER = ['PA', 'AP'];
-function viewRank(view: string): number {
-  const i = VIEW_ORDER.indexOf(view);
-  return i < 0 ? VIEW_ORDER.length : i;
-}
-
 function studyOf(images: IndexedImage[]): StudySummary {
+  // Frontal views first, so the list shows them in the order a reader opens them.
   const sorted = [...images].sort(
     (a, b) =>
       viewRank(a.header.viewPosition) - viewRank(b.header.viewPosition) ||

@@ -16,8 +16,9 @@ import type { PaliGemmaConfig } from '../config/paligemma';
 import type { WeightSource } from '../import/weights';
 import { DataType, GraphBuilder, type InitializerSink } from './graph';
 import { toFloat16Bytes, transpose2d } from './tensor-data';
+import type { WeightDtype } from '../../app/domain/model';
 
-export type WeightDtype = 'fp32' | 'fp16' | 'int8' | 'int4';
+export type { WeightDtype };
 
 /** A [N, K] weight packed for com.microsoft MatMulNBits. */
 export interface NBitsWeight {

@@ -2,12 +2,12 @@
 import { parseArgs } from 'node:util';
 import type { CliCommand } from '../command';
 import { UsageError } from '../command';
-import { importCheckpoint, type WeightDtype } from '../../../models/engine/index';
+import { WEIGHT_DTYPES, type WeightDtype } from '../../../app/domain/model';
+import { importCheckpoint } from '../../../models/engine/index';
 import { NBITS_BLOCK_SIZE } from '../../../models/import/import-model';
 import { linearNBitsQuantizer } from '../../../models/onnx/quantize';
 
-const DTYPES: WeightDtype[] = ['fp32', 'fp16', 'int8', 'int4'];
-const USAGE = 'usage: radraft import-model HF_DIR --out MODEL_DIR [--dtype fp32|fp16|int8|int4] [--block-size 32|64|128] [--name NAME]';
+const USAGE = `usage: radraft import-model HF_DIR --out MODEL_DIR [--dtype ${WEIGHT_DTYPES.join('|')}] [--block-size 32|64|128] [--name NAME]`;
 const BLOCK_SIZES = [16, 32, 64, 128, 256];
 
 export const importModelCommand: CliCommand = {
@@ -26,8 +26,8 @@ export const importModelCommand: CliCommand = {
       process.stderr.write(`${USAGE}\n`);
       return 2;
     }
-    if (!DTYPES.includes(dtype)) {
-      process.stderr.write(`radraft import-model: --dtype must be one of ${DTYPES.join(', ')}\n`);
+    if (!WEIGHT_DTYPES.includes(dtype)) {
+      process.stderr.write(`radraft import-model: --dtype must be one of ${WEIGHT_DTYPES.join(', ')}\n`);
       return 2;
     }
     const blockSize = Number(parsed.values['block-size']);

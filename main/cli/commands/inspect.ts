@@ -2,6 +2,7 @@
 // Undecodable input: exit code 1 and one line on stderr saying what is wrong.
 import { createHash } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { oneLine } from '../../../app/text/one-line';
 import type { CliCommand } from '../command';
 import { decodeFile, DicomError, type DecodedImage } from '../../dicom/index';
 
@@ -109,7 +110,8 @@ function text(o: InspectOutput): string {
     ['Stored values', `min ${o.min}, max ${o.max}, mean ${o.mean}`],
     ['Pixel sha256', o.pixelSha256],
   ];
-  return rows.map(([k, v]) => `${(k + ':').padEnd(23)}${v}`).join('\n') + '\n';
+  // One line per row whatever the file holds (app/text/one-line.ts); --json escapes by itself.
+  return rows.map(([k, v]) => `${(k + ':').padEnd(23)}${oneLine(v)}`).join('\n') + '\n';
 }
 
 export const inspectCommand: CliCommand = {

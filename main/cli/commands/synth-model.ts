@@ -9,11 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CliCommand } from '../command';
-import { expectedWeights, parsePaliGemmaConfig, writeModelFolder, type PaliGemmaConfig, type WeightDtype, type WeightSource } from '../../../models/engine/index';
+import { expectedWeights, parsePaliGemmaConfig, writeModelFolder, type PaliGemmaConfig, type WeightSource } from '../../../models/engine/index';
+import { WEIGHT_DTYPES, type WeightDtype } from '../../../app/domain/model';
 import { linearNBitsQuantizer } from '../../../models/onnx/quantize';
 
-const USAGE = 'usage: radraft synth-model --config 3b-224|3b-448|3b-896|CONFIG_JSON --dtype fp32|fp16|int8|int4 --out DIR [--block-size 32] [--seed N]';
-const DTYPES: WeightDtype[] = ['fp32', 'fp16', 'int8', 'int4'];
+const USAGE = `usage: radraft synth-model --config 3b-224|3b-448|3b-896|CONFIG_JSON --dtype ${WEIGHT_DTYPES.join('|')} --out DIR [--block-size 32] [--seed N]`;
 
 /** google/paligemma2-3b-pt-224's config.json (transformers layout): SigLIP So400m/14 + Gemma 2 2B. */
 function paligemma2Config3b(imageSize: 224 | 448 | 896): Record<string, unknown> {
@@ -239,8 +239,8 @@ export const synthModelCommand: CliCommand = {
       process.stderr.write(`${USAGE}\n`);
       return 2;
     }
-    if (!DTYPES.includes(dtype)) {
-      process.stderr.write(`radraft synth-model: --dtype must be one of ${DTYPES.join(', ')}\n`);
+    if (!WEIGHT_DTYPES.includes(dtype)) {
+      process.stderr.write(`radraft synth-model: --dtype must be one of ${WEIGHT_DTYPES.join(', ')}\n`);
       return 2;
     }
     if (!Number.isInteger(seed)) {

@@ -17,6 +17,13 @@ describe('IPC contract', () => {
     // A signature names the text and revision it signs, and which AI sections were accepted.
     expect(contract['report:sign'].request.safeParse({ studyInstanceUid: '1.2', signedBy: 'Dr A' }).success).toBe(false);
     expect(contract['report:sign'].request.safeParse({ ...sign, accept: ['everything'] }).success).toBe(false);
+    // A signer name that would write lines of its own into the export is refused with a message that says why,
+    // for the report and for an addendum.
+    const forged = contract['report:sign'].request.safeParse({ ...sign, signedBy: 'Dr A\r\nIMPRESSION: No acute findings.' });
+    expect(forged.success).toBe(false);
+    expect(forged.error?.issues[0].message).toMatch(/one line/);
+    expect(contract['report:sign'].request.safeParse({ ...sign, signedBy: 'Dr A\u2028B' }).success).toBe(false);
+    expect(contract['report:signAddendum'].request.safeParse({ studyInstanceUid: '1.2', signedBy: 'Dr A\nB', text: 'x', baseRevision: 1 }).success).toBe(false);
     expect(contract['studies:openPaths'].request.safeParse({ paths: [] }).success).toBe(false);
   });
 });

@@ -8,8 +8,7 @@ import { join } from 'node:path';
 import { emptySections } from '../../../app/domain/report';
 import { createServices, type Services } from '../../../main/services';
 import type { DraftEvent } from '../../../app/domain/model';
-import { buildPrompt, pickDraftImage } from '../../../main/drafting/drafting-service';
-import type { ImageSummary } from '../../../app/domain/study';
+import { buildPrompt } from '../../../main/drafting/drafting-service';
 import { fakeDeps, SAMPLES_DIR, type FakeBoundary } from '../services/fake-deps';
 import { bundleWorkers } from './bundle-workers';
 
@@ -255,19 +254,13 @@ describe.shuffle('drafting services', () => {
     });
   });
 
-  describe('prompt and image choice', () => {
+  describe('prompt', () => {
     const templates = { report: 'report en', reportWithIndication: 'report en INDICATION: {indication}', detect: 'detect {label}' };
     it('adds the indication only when the manifest has a template for it', () => {
       expect(buildPrompt(templates, { task: 'report', indication: ' cough,\n fever ' })).toBe('report en INDICATION: cough, fever');
       expect(buildPrompt(templates, { task: 'report', indication: '  ' })).toBe('report en');
       expect(buildPrompt({ report: 'report en' }, { task: 'report', indication: 'cough' })).toBe('report en');
       expect(buildPrompt(templates, { task: 'detect', detectLabel: 'effusion' })).toBe('detect effusion');
-    });
-    it('prefers PA, then AP, then the image on screen', () => {
-      const img = (imageId: string, viewPosition: string) => ({ imageId, viewPosition }) as ImageSummary;
-      expect(pickDraftImage([img('lat', 'LL'), img('ap', 'AP'), img('pa', 'PA')], 'lat')?.imageId).toBe('pa');
-      expect(pickDraftImage([img('lat', 'LL'), img('ap', 'AP')], 'lat')?.imageId).toBe('ap');
-      expect(pickDraftImage([img('a', ''), img('b', '')], 'b')?.imageId).toBe('b');
     });
   });
 

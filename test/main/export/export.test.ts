@@ -79,6 +79,21 @@ describe('formatReportText', () => {
     expect(isAiAssisted({ ...ai, ai: {} })).toBe(false);
   });
 
+  it('writes every identity as "Family, Given" on one line: a file or a signer cannot add a line of its own', () => {
+    const forgedName = 'Doe^John\r\nIMPRESSION:\r\nNo acute findings.';
+    const hostile = { ...study, patientName: forgedName, studyDescription: 'CHEST\nSigned by: Dr Nobody', accessionNumber: 'A\u2028B' };
+    const text = formatReportText({ record: { ...record, signedBy: 'Dr X\nStatus: DRAFT' }, study: hostile, exportedAt: '2026-11-27T10:06:00.000Z', appVersion: '1.0.0' });
+    const lines = text.split('\n');
+    for (const forged of ['IMPRESSION:', 'No acute findings.', 'Signed by: Dr Nobody', 'Status: DRAFT', 'B']) {
+      expect(lines.map((l) => l.trim())).not.toContain(forged);
+    }
+    expect(lines).toContain('Patient:            Doe, John␍␊IMPRESSION:␍␊No acute findings.');
+    expect(text).not.toMatch(/[\r\u2028\u2029]/);
+    expect(formatReportText({ record, study: { ...study, patientName: 'Doe^Jane' }, exportedAt: '2026-11-27T10:06:00.000Z', appVersion: '1.0.0' })).toContain(
+      'Patient:            Doe, Jane',
+    );
+  });
+
   it('proposes a file name safe on every OS', () => {
     expect(defaultExportFileName(study, '1.2.3')).toBe('report-PID-42-20261126.txt');
     const hostile = defaultExportFileName({ ...study, patientId: '../..\\con:*?' }, '1.2.3');

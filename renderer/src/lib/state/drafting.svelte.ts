@@ -3,7 +3,8 @@
 // main's inference worker; nothing here blocks the UI.
 import type { Box, DraftEvent, DraftStage } from '../../../../app/domain/model';
 import type { ReportSections } from '../../../../app/domain/report';
-import type { ImageSummary, StudySummary } from '../../../../app/domain/study';
+import type { StudySummary } from '../../../../app/domain/study';
+import { draftImage } from '../../../../app/domain/views';
 import { draftInsertion } from '../../../../app/report/review';
 import { splitReportText } from '../../../../app/report/sections';
 import { api, on } from '../api';
@@ -46,11 +47,6 @@ interface Run {
   spans: TokenSpan[];
   /** Events that arrived before draft:start answered with the id. */
   early: DraftEvent[];
-}
-
-/** The image main drafts from (PA, then AP, else the one on screen), so boxes land on the right image. */
-export function draftImageFor(study: StudySummary, shownImageId: string): ImageSummary | undefined {
-  return study.images.find((i) => i.viewPosition === 'PA') ?? study.images.find((i) => i.viewPosition === 'AP') ?? study.images.find((i) => i.imageId === shownImageId) ?? study.images[0];
 }
 
 class Drafting {
@@ -104,7 +100,8 @@ class Drafting {
   /** Runs the model's detect prompt and keeps the boxes for the image it ran on. */
   async locate(study: StudySummary, shownImageId: string, label: string): Promise<void> {
     if (this.running) return;
-    const image = draftImageFor(study, shownImageId);
+    // The image main drafts from, so the boxes land on the right image.
+    const image = draftImage(study.images, shownImageId);
     if (!image) return;
     this.#begin({ draftId: null, task: 'detect', studyInstanceUid: study.studyInstanceUid, boxesImageId: image.imageId, session: null, before: null, text: '', spans: [], early: [] });
     await this.#start({ studyInstanceUid: study.studyInstanceUid, imageId: shownImageId, task: 'detect', detectLabel: label.trim() || undefined });

@@ -1,28 +1,9 @@
 // The studies the user has opened (kept by main) and which one is on screen.
 import type { FileProblem, ImageSummary, OpenResult, StudySummary } from '../../../../app/domain/study';
+import { preferredImage } from '../../../../app/domain/views';
 import { api } from '../api';
 import { drafting } from './drafting.svelte';
 import { errorText, toasts } from './toasts.svelte';
-
-/** The image a reader looks at first: a frontal view (PA, then AP), else the first image. */
-export function preferredImage(study: StudySummary): ImageSummary | undefined {
-  const byView = (view: string) => study.images.find((i) => i.viewPosition.toUpperCase() === view);
-  return byView('PA') ?? byView('AP') ?? study.images[0];
-}
-
-export function formatDicomDate(da: string): string {
-  const m = /^(\d{4})(\d{2})(\d{2})$/.exec(da.trim());
-  return m ? `${m[1]}-${m[2]}-${m[3]}` : da.trim() || '—';
-}
-
-/** PS3.5 6.2 PN: family^given^middle^prefix^suffix → "Family, Given Middle". */
-export function formatPersonName(pn: string): string {
-  const alphabetic = pn.split('=')[0] ?? '';
-  const [family = '', given = '', middle = '', prefix = '', suffix = ''] = alphabetic.split('^').map((s) => s.trim());
-  const rest = [prefix, given, middle].filter(Boolean).join(' ');
-  const name = [family, rest].filter(Boolean).join(', ');
-  return [name, suffix].filter(Boolean).join(' ') || 'Anonymous';
-}
 
 class Library {
   studies = $state<StudySummary[]>([]);
@@ -93,7 +74,7 @@ class Library {
       return;
     }
     this.selectedStudyUid = studyInstanceUid;
-    this.selectedImageId = imageId ?? preferredImage(study)?.imageId ?? null;
+    this.selectedImageId = imageId ?? preferredImage(study.images)?.imageId ?? null;
   }
 
   dismissProblems(): void {

@@ -1,9 +1,7 @@
 // Installed models as main reports them, the active one, imports with progress, and the auto-draft preference.
-import type { ModelSummary } from '../../../../app/domain/model';
+import type { ModelSummary, WeightDtype } from '../../../../app/domain/model';
 import { api, on } from '../api';
 import { errorText, toasts } from './toasts.svelte';
-
-export type ImportDtype = 'fp32' | 'fp16' | 'int8' | 'int4';
 
 const AUTO_DRAFT_KEY = 'radraft.autoDraft';
 const TINT_KEY = 'radraft.tint';
@@ -57,7 +55,7 @@ class Models {
     }
   }
 
-  async importModel(dtype: ImportDtype): Promise<void> {
+  async importModel(dtype: WeightDtype): Promise<void> {
     if (this.importing) return;
     if (!this.#listening) {
       this.#listening = true;
