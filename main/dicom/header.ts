@@ -1,15 +1,16 @@
 // Header extraction without pixel decoding: identifiers for the study list plus everything the LUT pipeline needs.
-import { open, readFile } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import type { DataSet, Element } from 'dicom-parser';
 import type { SpacingSource, VoiWindow } from '../../app/domain/study';
 import type { LutTable } from '../../app/domain/study';
-import { DicomError, MalformedDicomError, describeThrown, guardDicom, unreadableFile } from './errors';
+import { DicomError, MalformedDicomError, NotDicomError, describeThrown, guardDicom, unreadableFile } from './errors';
+import { MAX_HEADER_BYTES, headerTooLong } from './header-limit';
 import { PIXEL_DATA_TAG, parseDicomBytes, type ParsedDicom } from './parse';
 import { transferSyntaxName } from './transfer-syntax';
 import type { DicomHeader } from './types';
 
-/** Most headers end well within this; larger ones are re-read whole. */
-const HEADER_PREFIX_BYTES = 256 * 1024;
+/** Most headers end well within this; longer ones are read on in growing steps up to MAX_HEADER_BYTES. */
+const FIRST_READ_BYTES = 256 * 1024;
 
 /** PatientPosition values that are really projections (some exporters put the view there, e.g. NIH CXR14). */
 const VIEW_CODES = new Set(['PA', 'AP', 'LL', 'RL', 'LAT', 'LATERAL', 'LLD', 'RLD', 'AP SUPINE', 'PA ERECT', 'AP ERECT']);
@@ -194,34 +195,10 @@ export function headerFromDataSet(filePath: string, parsed: ParsedDicom): DicomH
   };
 }
 
-async function readPrefix(filePath: string, maxBytes: number): Promise<{ bytes: Buffer; size: number }> {
-  const handle = await open(filePath, 'r');
-  try {
-    const { size } = await handle.stat();
-    const length = Math.min(size, maxBytes);
-    const bytes = Buffer.allocUnsafe(length);
-    let read = 0;
-    while (read < length) {
-      const { bytesRead } = await handle.read(bytes, read, length - read, read);
-      if (bytesRead === 0) break;
-      read += bytesRead;
-    }
-    return { bytes: bytes.subarray(0, read), size };
-  } finally {
-    await handle.close();
-  }
-}
-
-/** Reads a file, mapping file-system failures to a NotDicomError that names the file. */
-export async function readFileBytes(filePath: string): Promise<Buffer> {
-  try {
-    return await readFile(filePath);
-  } catch (e) {
-    throw unreadableFile(filePath, e);
-  }
-}
-
-/** Header of a DICOM file already in memory; `filePath` only names it in errors. */
+/**
+ * Header of a DICOM file already in memory; `filePath` only names it in errors. Parses up to Pixel Data, so a
+ * file's first bytes are enough when they hold the whole header.
+ */
 export function headerFromBytes(filePath: string, bytes: Uint8Array): DicomHeader {
   try {
     return headerFromDataSet(filePath, parseDicomBytes(filePath, bytes, { untilPixelData: true }));
@@ -232,30 +209,57 @@ export function headerFromBytes(filePath: string, bytes: Uint8Array): DicomHeade
 }
 
 /**
- * Reads identifiers and image attributes without decoding pixels. Reads only the first 256 KiB unless the
- * header is longer (or the data set is deflated), so opening a folder of studies stays fast.
+ * Reads identifiers and image attributes without decoding pixels, and without reading the file whole: the first
+ * 256 KiB, then four times as much at each step while the header has not ended, up to MAX_HEADER_BYTES. A file
+ * with no image data within that is refused (header-limit.ts); a deflated one is inflated only as far as its header.
  */
 export function readHeader(filePath: string): Promise<DicomHeader> {
   return guardDicom(filePath, () => readHeaderUnguarded(filePath));
 }
 
 async function readHeaderUnguarded(filePath: string): Promise<DicomHeader> {
-  let prefix: { bytes: Buffer; size: number };
+  let handle: FileHandle;
+  let size: number;
   try {
-    prefix = await readPrefix(filePath, HEADER_PREFIX_BYTES);
+    handle = await open(filePath, 'r');
+    size = (await handle.stat()).size;
   } catch (e) {
     throw unreadableFile(filePath, e);
   }
-  if (prefix.bytes.length < prefix.size) {
-    try {
-      const parsed = parseDicomBytes(filePath, prefix.bytes, { untilPixelData: true });
-      if (parsed.dataSet.elements[PIXEL_DATA_TAG]) return headerFromDataSet(filePath, parsed);
-    } catch (e) {
-      // Any failure within the prefix may just mean the header is longer than it: judge on the whole file.
-      if (!(e instanceof DicomError)) throw e;
+  try {
+    let bytes: Buffer = Buffer.alloc(0);
+    for (let want = Math.min(size, FIRST_READ_BYTES); ; want = Math.min(size, want * 4, MAX_HEADER_BYTES)) {
+      bytes = await readMore(filePath, handle, bytes, want);
+      // The end of the file, also when it became shorter than its size said while being read.
+      const whole = bytes.length >= size || bytes.length < want;
+      try {
+        const parsed = parseDicomBytes(filePath, bytes, { untilPixelData: true });
+        if (whole || parsed.dataSet.elements[PIXEL_DATA_TAG]) return headerFromDataSet(filePath, parsed);
+      } catch (e) {
+        // Bytes that are not DICOM at the start stay so however many follow; any other failure may just mean
+        // the header goes on past what was read.
+        if (!(e instanceof DicomError) || e instanceof NotDicomError || whole) throw e;
+      }
+      if (bytes.length >= MAX_HEADER_BYTES) throw headerTooLong(filePath);
     }
-    return headerFromBytes(filePath, await readFileBytes(filePath));
+  } finally {
+    await handle.close();
   }
-  return headerFromBytes(filePath, prefix.bytes);
 }
 
+/** `bytes` followed by the file's next bytes, up to `want` in all. */
+async function readMore(filePath: string, handle: FileHandle, bytes: Buffer, want: number): Promise<Buffer> {
+  const out = Buffer.allocUnsafe(want);
+  bytes.copy(out);
+  let read = bytes.length;
+  try {
+    while (read < want) {
+      const { bytesRead } = await handle.read(out, read, want - read, read);
+      if (bytesRead === 0) break;
+      read += bytesRead;
+    }
+  } catch (e) {
+    throw unreadableFile(filePath, e);
+  }
+  return out.subarray(0, read);
+}

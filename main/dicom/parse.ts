@@ -2,11 +2,12 @@
 // without a Transfer Syntax UID, raw data sets without preamble/meta (old ACR-NEMA style exports), and
 // Deflated Explicit VR Little Endian (PS3.5 A.5). Everything dicom-parser throws becomes a typed DicomError.
 import { parseDicom, readPart10Header, type DataSet, type ParseDicomOptions } from 'dicom-parser';
-import { inflateRawSync } from 'node:zlib';
 import { DicomError, MalformedDicomError, NotDicomError, TruncatedError, describeThrown } from './errors';
+import { inflateDataSet } from './inflate';
+import { PIXEL_DATA_TAG } from './tags';
 import { DEFLATED_EXPLICIT_VR_LE, EXPLICIT_VR_BE, EXPLICIT_VR_LE, IMPLICIT_VR_LE } from './transfer-syntax';
 
-export const PIXEL_DATA_TAG = 'x7fe00010';
+export { PIXEL_DATA_TAG };
 
 export interface ParsedDicom {
   dataSet: DataSet;
@@ -20,9 +21,6 @@ export interface ParseOptions {
   /** Stop at the Pixel Data element header (fast header read). */
   untilPixelData?: boolean;
 }
-
-/** Inflated data set size guard against deflate bombs: far beyond any radiograph. */
-const MAX_INFLATED_BYTES = 1 << 30;
 
 const VR_CODES = new Set([
   'AE', 'AS', 'AT', 'CS', 'DA', 'DS', 'DT', 'FL', 'FD', 'IS', 'LO', 'LT', 'OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'PN', 'SH', 'SL', 'SQ',
@@ -59,16 +57,10 @@ export function guessRawSyntaxes(bytes: Uint8Array): string[] {
   return out;
 }
 
-function inflater(filePath: string) {
+/** dicom-parser's hook for Deflated Explicit VR Little Endian: bounded inflation (inflate.ts), header only on request. */
+function inflater(filePath: string, headerOnly: boolean) {
   return (arr: Uint8Array, position: number): Uint8Array => {
-    let inflated: Buffer;
-    try {
-      inflated = inflateRawSync(arr.subarray(position), { maxOutputLength: MAX_INFLATED_BYTES });
-    } catch (e) {
-      const why = describeThrown(e);
-      if (/unexpected end/i.test(why)) throw new TruncatedError(filePath, 'the deflated data set ends early (file truncated)', { cause: e });
-      throw new MalformedDicomError(filePath, `the deflated data set cannot be inflated (${why})`, { cause: e });
-    }
+    const inflated = inflateDataSet(filePath, arr.subarray(position), headerOnly);
     const full = Buffer.allocUnsafe(position + inflated.length);
     full.set(arr.subarray(0, position), 0);
     full.set(inflated, position);
@@ -94,7 +86,7 @@ function runParser(filePath: string, bytes: Uint8Array, transferSyntaxUid: strin
   const options = {
     untilTag: opts.untilPixelData ? PIXEL_DATA_TAG : undefined,
     TransferSyntaxUID: transferSyntaxUid,
-    inflater: inflater(filePath),
+    inflater: inflater(filePath, opts.untilPixelData === true),
   } as unknown as ParseDicomOptions;
   try {
     return parseDicom(bytes, options);
