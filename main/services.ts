@@ -9,7 +9,7 @@ import type { OpenResult } from '../app/domain/study';
 import { defaultExportFileName, formatReportText, type StudyIdentity } from '../app/report/export-text';
 import { ReportNotFoundError, ReportStore } from './storage/report-store';
 import { StudyIndex } from './studies/study-index';
-import { readImageHeader } from './studies/header';
+import { toImageHeader } from './studies/header';
 import { createPixelSource } from './studies/pixel-source';
 import { removeLeftoverTempFiles, writeFileAtomic } from './export/atomic-write';
 import { ModelsRegistry } from './models-registry/registry';
@@ -62,7 +62,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
   });
   const worker = (name: WorkerName): WorkerScript => deps.workers?.[name] ?? bundledWorker(name);
   const pixels = createPixelSource(worker('decode.worker'));
-  const index = new StudyIndex({ readHeader: readImageHeader, loadPixels: (f, frame, id) => pixels.load(f, frame, id) });
+  const index = new StudyIndex({ readHeader: async (f) => toImageHeader(await pixels.header(f)), loadPixels: (f, frame, id) => pixels.load(f, frame, id) });
   const registry = new ModelsRegistry({
     modelsDir: deps.modelsDir,
     bundledModelsDir: deps.bundledModelsDir ?? join(dirname(deps.samplesDir), 'models'),

@@ -1,4 +1,5 @@
-// A small pool of decode workers (decode.worker.ts): heavy decoding never runs on the thread that serves the UI.
+// A small pool of decode workers (decode.worker.ts): decoding and header parsing never run on the thread that
+// serves the UI.
 // Each job has a deadline; a worker that overruns it is terminated and replaced, and the caller gets a typed error.
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -9,7 +10,7 @@ import { startWorker } from '../workers/start-worker';
 import type { DecodeReply, DecodeRequest } from './decode-protocol';
 import { DecodeTimeoutError } from './errors';
 import type { ModelView } from './model-view';
-import type { DecodedImage } from './types';
+import type { DecodedImage, DicomHeader } from './types';
 
 export interface DecodePoolOptions {
   /** Worker count; default: one less than the CPU count, at least 1 and at most 4. */
@@ -29,6 +30,8 @@ export interface DecodedWithView {
 export class DecodeWorkerError extends Error {
   override name = 'DecodeWorkerError';
 }
+
+type DecodeOk = Extract<DecodeReply, { ok: true; kind: 'decode' }>;
 
 interface Job {
   req: DecodeRequest;
@@ -59,14 +62,21 @@ export class DecodePool {
 
   /** Stored values of one frame, decoded in a worker; the pixel buffer is transferred, not copied. */
   async decode(filePath: string, frame = 0): Promise<DecodedImage> {
-    return (await this.submit(filePath, frame, false)).image;
+    return (await this.decodeJob(filePath, frame, false)).image;
   }
 
   /** Decoded frame plus its 8-bit model view, both computed in the worker. */
   async decodeWithModelView(filePath: string, frame = 0): Promise<DecodedWithView> {
-    const reply = await this.submit(filePath, frame, true);
+    const reply = await this.decodeJob(filePath, frame, true);
     if (!reply.modelView) throw new DecodeWorkerError('the decode worker returned no model view');
     return { image: reply.image, modelView: reply.modelView };
+  }
+
+  /** The file's header (readHeader), parsed in a worker: files the user opens are untrusted and may be huge. */
+  async readHeader(filePath: string): Promise<DicomHeader> {
+    const reply = await this.submit({ id: this.nextId++, kind: 'header', filePath });
+    if (reply.kind !== 'header') throw new DecodeWorkerError('the decode worker answered a header request with pixels');
+    return reply.header;
   }
 
   async close(): Promise<void> {
@@ -75,13 +85,19 @@ export class DecodePool {
     await Promise.all(this.slots.splice(0).map((s) => this.retire(s, new DecodeWorkerError('the decode pool was closed'))));
   }
 
-  private submit(filePath: string, frame: number, modelView: boolean): Promise<Extract<DecodeReply, { ok: true }>> {
+  private async decodeJob(filePath: string, frame: number, modelView: boolean): Promise<DecodeOk> {
+    const reply = await this.submit({ id: this.nextId++, kind: 'decode', filePath, frame, modelView });
+    if (reply.kind !== 'decode') throw new DecodeWorkerError('the decode worker answered a decode request with a header');
+    return reply;
+  }
+
+  private submit(req: DecodeRequest): Promise<Extract<DecodeReply, { ok: true }>> {
     if (this.closed) return Promise.reject(new DecodeWorkerError('the decode pool is closed'));
     if (!existsSync(this.script.path)) {
       return Promise.reject(new DecodeWorkerError(`the decode worker ${this.script.path} is missing; run \`npm run build\``));
     }
     return new Promise((resolve, reject) => {
-      this.queue.push({ req: { id: this.nextId++, filePath, frame, modelView }, resolve, reject });
+      this.queue.push({ req, resolve, reject });
       this.pump();
     });
   }
@@ -96,7 +112,8 @@ export class DecodePool {
       slot.job = job;
       slot.worker.ref();
       slot.timer = setTimeout(() => {
-        void this.retire(slot, new DecodeTimeoutError(job.req.filePath, `decoding took longer than ${this.timeoutMs / 1000} s and was stopped`));
+        const what = job.req.kind === 'header' ? 'reading the header' : 'decoding';
+        void this.retire(slot, new DecodeTimeoutError(job.req.filePath, `${what} took longer than ${this.timeoutMs / 1000} s and was stopped`));
       }, this.timeoutMs);
       slot.worker.postMessage(job.req);
     }

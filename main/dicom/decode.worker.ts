@@ -1,9 +1,11 @@
-// Worker thread that decodes DICOM frames so neither the Electron main thread nor the renderer ever does.
+// Worker thread that decodes DICOM frames and reads headers, so neither the Electron main thread nor the renderer
+// ever parses a file.
 // Bundled to dist/workers/decode.worker.cjs; driven by decode-pool.ts.
 import { parentPort } from 'node:worker_threads';
 import { decodeFile } from './decode';
 import { toWireError } from '../workers/wire-error';
 import type { DecodeReply, DecodeRequest } from './decode-protocol';
+import { readHeader } from './header';
 import { renderModelView } from './model-view';
 
 /** An ArrayBuffer that this message may own: copy views into shared or larger buffers before transferring. */
@@ -16,12 +18,16 @@ parentPort?.on('message', (req: DecodeRequest) => {
     let reply: DecodeReply;
     const transfer: ArrayBuffer[] = [];
     try {
-      const image = await decodeFile(req.filePath, req.frame);
-      const modelView = req.modelView ? renderModelView(image) : null;
-      image.pixels = ownBuffer(image.pixels, () => image.pixels.slice());
-      transfer.push(image.pixels.buffer as ArrayBuffer);
-      if (modelView) transfer.push(modelView.data.buffer as ArrayBuffer);
-      reply = { id: req.id, ok: true, image, modelView };
+      if (req.kind === 'header') {
+        reply = { id: req.id, ok: true, kind: 'header', header: await readHeader(req.filePath) };
+      } else {
+        const image = await decodeFile(req.filePath, req.frame);
+        const modelView = req.modelView ? renderModelView(image) : null;
+        image.pixels = ownBuffer(image.pixels, () => image.pixels.slice());
+        transfer.push(image.pixels.buffer as ArrayBuffer);
+        if (modelView) transfer.push(modelView.data.buffer as ArrayBuffer);
+        reply = { id: req.id, ok: true, kind: 'decode', image, modelView };
+      }
     } catch (e) {
       reply = { id: req.id, ok: false, error: toWireError(e) };
     }

@@ -158,13 +158,15 @@ function declaredVrMismatch(declared: string, rest: Uint8Array): string | null {
   return hasVr ? null : IMPLICIT_VR_LE;
 }
 
-/** Tries each candidate syntax; the first that parses into a data set of at least two elements wins. */
+/** Tries each candidate syntax; the first that parses into a data set of at least two distinct elements wins. */
 function parseRaw(filePath: string, bytes: Uint8Array, candidates: string[], opts: ParseOptions): Omit<ParsedDicom, 'hasFileMeta'> | null {
   let lastError: DicomError | null = null;
   for (const uid of candidates) {
     try {
       const dataSet = runParser(filePath, bytes, uid, opts);
-      if (Object.keys(dataSet.elements).length >= 2) return { dataSet, transferSyntaxUid: uid, transferSyntaxFromMeta: false };
+      // dicom-parser adds the syntax it was told as (0002,0010); only the data set's own elements count.
+      const own = Object.keys(dataSet.elements).filter((tag) => !tag.startsWith('x0002'));
+      if (own.length >= 2) return { dataSet, transferSyntaxUid: uid, transferSyntaxFromMeta: false };
     } catch (e) {
       if (!(e instanceof DicomError)) throw e;
       lastError = e;

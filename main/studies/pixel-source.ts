@@ -1,12 +1,15 @@
-// Pixels for the viewer come from the DICOM engine's worker pool: decoding never runs on the main thread.
+// Pixels for the viewer (and the headers for the study list) come from the DICOM engine's worker pool: neither
+// decoding nor parsing an opened file runs on the main thread.
 // The 8-bit model view is rendered in the same pass and the latest few are kept, so drafting from the image on
 // screen does not decode it a second time.
 import type { ImagePixels } from '../../app/domain/study';
-import { DecodePool, toImagePixels, UnsupportedSyntaxError, type ModelView } from '../dicom';
+import { DecodePool, toImagePixels, UnsupportedSyntaxError, type DicomHeader, type ModelView } from '../dicom';
 import type { WorkerScript } from '../workers/bundled-worker';
 
 export interface PixelSource {
   load(filePath: string, frame: number, imageId: string): Promise<ImagePixels>;
+  /** The file's header, read in a worker (the file may be huge or hostile). */
+  header(filePath: string): Promise<DicomHeader>;
   /** The image as the model sees it (PS3.3 C.11 LUTs applied, MONOCHROME1 inverted, 8-bit). */
   modelView(filePath: string, frame: number): Promise<ModelView>;
   dispose(): Promise<void>;
@@ -35,6 +38,7 @@ export function createPixelSource(decodeWorker: WorkerScript): PixelSource {
         return toImagePixels(await pool.decode(filePath, frame), imageId);
       }
     },
+    header: (filePath) => pool.readHeader(filePath),
     async modelView(filePath, frame) {
       const key = `${frame}:${filePath}`;
       const cached = views.get(key);
