@@ -132,7 +132,10 @@ function findPixelData(filePath: string, inflated: Buffer, complete: boolean): P
       if (!/^[A-Z]{2}$/.test(element.vr ?? '')) throw new MalformedDicomError(filePath, 'the deflated data are not a DICOM data set (a damaged or hostile file)');
       if (element.tag === PIXEL_DATA_TAG) return { valueOffset: element.dataOffset, expectedBytes: expectedPixelBytes(inflated, seen, element) };
       if (wanted.has(element.tag)) seen.set(element.tag, element);
-      if (element.dataOffset + element.length > inflated.length) return 'incomplete';
+      const end = element.dataOffset + element.length;
+      // An element that says it ends past the limit settles it without inflating that far.
+      if (element.length !== 0xffffffff && end > MAX_HEADER_BYTES) throw headerTooLong(filePath);
+      if (end > inflated.length) return 'incomplete';
     }
   } catch (e) {
     if (e instanceof MalformedDicomError) throw e;
