@@ -62,7 +62,11 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
   });
   const worker = (name: WorkerName): WorkerScript => deps.workers?.[name] ?? bundledWorker(name);
   const pixels = createPixelSource(worker('decode.worker'));
-  const index = new StudyIndex({ readHeader: async (f) => toImageHeader(await pixels.header(f)), loadPixels: (f, frame, id) => pixels.load(f, frame, id) });
+  const index = new StudyIndex({
+    readHeader: async (f) => toImageHeader(await pixels.header(f)),
+    loadPixels: (f, frame, id) => pixels.load(f, frame, id),
+    identityDecisions: { get: (uid) => store.getSetting(`identity:${uid}`), set: (uid, decision) => store.setSetting(`identity:${uid}`, decision) },
+  });
   const registry = new ModelsRegistry({
     modelsDir: deps.modelsDir,
     bundledModelsDir: deps.bundledModelsDir ?? join(dirname(deps.samplesDir), 'models'),
@@ -122,6 +126,12 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     'studies:openSamples': async () => opened([deps.samplesDir]),
     'studies:takePendingOpens': async () => pending.take(),
     'studies:list': async () => index.list(),
+    'studies:resolveIdentity': async ({ studyInstanceUid, resolution }) => {
+      const studies = index.resolveIdentity(studyInstanceUid, resolution);
+      // The export after a restart reads the remembered study: it must say what the clinician decided.
+      for (const study of studies) if (study.identityConflict || study.splitFrom) store.rememberStudy(study);
+      return studies;
+    },
     'image:load': async ({ imageId }) => index.loadImage(imageId),
     'report:get': async ({ studyInstanceUid }) => store.get(studyInstanceUid),
     'report:save': async ({ studyInstanceUid, sections, baseRevision, accept }) => store.save(studyInstanceUid, sections, baseRevision, accept ?? []),
@@ -132,6 +142,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     },
     'report:sign': async ({ studyInstanceUid, ...request }) => {
       notWhileDrafting(studyInstanceUid, 'signed');
+      index.requireOnePatient(studyInstanceUid, 'sign');
       return store.sign(studyInstanceUid, request);
     },
     'report:saveAddendum': async ({ studyInstanceUid, text, baseRevision }) => store.saveAddendum(studyInstanceUid, text, baseRevision),

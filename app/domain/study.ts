@@ -38,7 +38,29 @@ export const ImageSummary = z.object({
 });
 export type ImageSummary = z.infer<typeof ImageSummary>;
 
+/** One patient as a study's files name them (Patient's Name (0010,0010), Patient ID (0010,0020), PS3.3 C.7.1.1). */
+export const PatientIdentity = z.object({
+  patientName: z.string(),
+  patientId: z.string(),
+  /** The images that name this patient. */
+  imageIds: z.array(z.string()),
+});
+export type PatientIdentity = z.infer<typeof PatientIdentity>;
+
+/**
+ * Files that share a Study Instance UID but name different patients. Until the clinician confirms they are one
+ * patient (or opens them as separate studies), the study may not be drafted or signed.
+ */
+export const IdentityConflict = z.object({
+  identities: z.array(PatientIdentity),
+  /** The clinician confirmed that these identities are one patient. */
+  confirmed: z.boolean(),
+});
+export type IdentityConflict = z.infer<typeof IdentityConflict>;
+
 export const StudySummary = z.object({
+  /** The key of this study in Radraft (reports are stored under it): the files' Study Instance UID, or for one
+   * patient's part of a study the clinician opened as separate studies, a UID derived from it (see splitFrom). */
   studyInstanceUid: z.string(),
   patientName: z.string(),
   patientId: z.string(),
@@ -47,6 +69,10 @@ export const StudySummary = z.object({
   accessionNumber: z.string(),
   modalities: z.array(z.string()),
   images: z.array(ImageSummary),
+  /** Present when the files disagree on the patient (absent in studies remembered by older versions). */
+  identityConflict: IdentityConflict.optional(),
+  /** The files' own Study Instance UID, when this is one patient's part of a study opened as separate studies. */
+  splitFrom: z.string().optional(),
 });
 export type StudySummary = z.infer<typeof StudySummary>;
 

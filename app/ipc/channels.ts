@@ -6,6 +6,7 @@ export const INVOKE_CHANNELS = [
   'studies:openSamples',
   'studies:takePendingOpens',
   'studies:list',
+  'studies:resolveIdentity',
   'image:load',
   'report:get',
   'report:save',

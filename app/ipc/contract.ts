@@ -26,6 +26,8 @@ export const contract = {
   /** Files the operating system asked Radraft to open, not yet shown; taking them empties the list. */
   'studies:takePendingOpens': { request: z.object({}), response: z.array(z.string()) },
   'studies:list': { request: z.object({}), response: z.array(StudySummary) },
+  /** The clinician's answer to a study whose files name different patients; answers the new study list. */
+  'studies:resolveIdentity': { request: StudyRef.extend({ resolution: z.enum(['same-patient', 'separate']) }), response: z.array(StudySummary) },
   'image:load': { request: z.object({ imageId: z.string().min(1).max(4096) }), response: ImagePixels },
   'report:get': { request: StudyRef, response: ReportRecord.nullable() },
   'report:save': {

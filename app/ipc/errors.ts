@@ -17,6 +17,8 @@ export const IPC_ERROR_CODES = [
   'export',
   'model',
   'draft',
+  /** The study's files name different patients and the clinician has not resolved it yet. */
+  'identity',
   'internal',
 ] as const;
 export type IpcErrorCode = (typeof IPC_ERROR_CODES)[number];

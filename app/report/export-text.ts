@@ -5,6 +5,7 @@ import { describeOrigin, hasAiText, sectionOrigins } from './review';
 import { formatDicomDate } from '../dicom/date';
 import { formatPersonName } from '../dicom/person-name';
 import { oneLine } from '../text/one-line';
+import { identityNotes } from '../domain/identity';
 
 const HEADINGS: Record<SectionName, string> = {
   indication: 'INDICATION',
@@ -15,7 +16,10 @@ const HEADINGS: Record<SectionName, string> = {
 };
 
 /** Identifiers printed in the header; null when the study's files are not known (shown as "not recorded"). */
-export type StudyIdentity = Pick<StudySummary, 'studyInstanceUid' | 'patientName' | 'patientId' | 'studyDate' | 'studyDescription' | 'accessionNumber' | 'modalities'>;
+export type StudyIdentity = Pick<
+  StudySummary,
+  'studyInstanceUid' | 'patientName' | 'patientId' | 'studyDate' | 'studyDescription' | 'accessionNumber' | 'modalities' | 'identityConflict' | 'splitFrom'
+>;
 
 export interface ExportTextInput {
   record: ReportRecord;
@@ -48,7 +52,8 @@ export function formatReportText({ record, study, exportedAt, appVersion }: Expo
   field('Accession number', study?.accessionNumber ?? '');
   field('Study', study?.studyDescription ?? '');
   field('Modality', study?.modalities.join(', ') ?? '');
-  field('Study Instance UID', record.studyInstanceUid);
+  field('Study Instance UID', study?.splitFrom ?? record.studyInstanceUid);
+  for (const [label, text] of study ? identityNotes(study) : []) field(label, text);
   lines.push('');
   if (record.status === 'final') {
     field('Status', 'FINAL');

@@ -77,6 +77,7 @@ export class DraftingService {
   start(req: DraftRequest): { draftId: string } {
     const study = this.deps.index.study(req.studyInstanceUid);
     if (!study) throw new DraftError('This study is no longer open; open it again to draft.');
+    if (req.task === 'report') this.deps.index.requireOnePatient(study.studyInstanceUid, 'draft');
     const image = draftImage(study.images, req.imageId);
     if (!image) throw new DraftError('This study has no image to draft from.');
     if (req.task === 'report' && this.deps.store.get(req.studyInstanceUid)?.status === 'final') {

@@ -1,7 +1,11 @@
 // The studies the user has opened this session, grouped by Study Instance UID (PS3.3 C.7.2.1). Image IDs are
 // opaque handles: the renderer can only ask for pixels of files the user opened, never for an arbitrary path.
+// Files that share a Study Instance UID but name different patients are flagged (identityConflict) until the
+// clinician confirms they are one patient or opens them as separate studies, one per patient.
 import { createHash } from 'node:crypto';
-import type { FileProblem, ImagePixels, ImageSummary, OpenResult, StudySummary } from '../../app/domain/study';
+import { z } from 'zod';
+import type { FileProblem, IdentityConflict, ImagePixels, ImageSummary, OpenResult, StudySummary } from '../../app/domain/study';
+import { conflictingIdentities, describeIdentities, identitiesSignature, patientKey } from '../../app/domain/identity';
 import { AppError } from '../ipc/errors';
 import { DicomError } from '../dicom/errors';
 import { viewRank } from '../../app/domain/views';
@@ -14,6 +18,31 @@ export interface StudyIndexDeps {
   loadPixels(filePath: string, frame: number, imageId: string): Promise<ImagePixels>;
   /** Parallel header reads; I/O bound, so a few more than the cores. */
   concurrency?: number;
+  /** Where the clinician's identity decisions are kept across runs (the report database's settings). */
+  identityDecisions?: {
+    get(studyInstanceUid: string): unknown;
+    set(studyInstanceUid: string, decision: IdentityDecision): void;
+  };
+}
+
+/** What the clinician decided for a study whose files name different patients. */
+export const IdentityDecision = z.object({
+  resolution: z.enum(['same-patient', 'separate']),
+  /** The identities it was decided for (identitiesSignature): a confirmation does not cover a patient added later. */
+  signature: z.string(),
+});
+export type IdentityDecision = z.infer<typeof IdentityDecision>;
+export type IdentityResolution = IdentityDecision['resolution'];
+
+/** Drafting or signing a study whose files name different patients, before the clinician has resolved it. */
+export class IdentityConflictError extends AppError {
+  readonly code = 'identity' as const;
+  override name = 'IdentityConflictError';
+}
+
+export class UnknownStudyError extends AppError {
+  readonly code = 'not-found' as const;
+  override name = 'UnknownStudyError';
 }
 
 export class UnknownImageError extends AppError {
@@ -34,6 +63,7 @@ export function imageIdFor(filePath: string): string {
 
 export class StudyIndex {
   private readonly images = new Map<string, IndexedImage>();
+  private readonly decisions = new Map<string, IdentityDecision>();
 
   constructor(private readonly deps: StudyIndexDeps) {}
 
@@ -53,24 +83,50 @@ export class StudyIndex {
       }
     });
     fileProblems.sort((a, b) => a.filePath.localeCompare(b.filePath));
-    const studies = this.list().filter((s) => touched.has(s.studyInstanceUid));
+    const studies = this.list().filter((s) => touched.has(s.splitFrom ?? s.studyInstanceUid));
     return { studies, problems: [...problems, ...fileProblems], cancelled: false };
   }
 
   list(): StudySummary[] {
-    const byStudy = new Map<string, IndexedImage[]>();
+    const byStudy = new Map<string, { uid: string; images: IndexedImage[] }>();
     for (const image of this.images.values()) {
       const uid = image.header.studyInstanceUid;
-      const group = byStudy.get(uid);
-      if (group) group.push(image);
-      else byStudy.set(uid, [image]);
+      const key = this.decision(uid)?.resolution === 'separate' ? splitStudyUid(uid, patientKey(image.header)) : uid;
+      const group = byStudy.get(key);
+      if (group) group.images.push(image);
+      else byStudy.set(key, { uid, images: [image] });
     }
-    const studies = [...byStudy.values()].map(studyOf);
+    const studies = [...byStudy].map(([key, { uid, images }]) => studyOf(key, uid, images, this.decision(uid)));
     return studies.sort((a, b) => b.studyDate.localeCompare(a.studyDate) || a.patientName.localeCompare(b.patientName) || a.studyInstanceUid.localeCompare(b.studyInstanceUid));
   }
 
   study(studyInstanceUid: string): StudySummary | undefined {
     return this.list().find((s) => s.studyInstanceUid === studyInstanceUid);
+  }
+
+  /**
+   * Records the clinician's answer for a study whose files name different patients: 'same-patient' lifts the
+   * flag for exactly these identities; 'separate' lists one study per patient from then on. Returns the new list.
+   */
+  resolveIdentity(studyInstanceUid: string, resolution: IdentityResolution): StudySummary[] {
+    const study = this.study(studyInstanceUid);
+    if (!study) throw new UnknownStudyError('This study is no longer open; open its files again.');
+    if (study.identityConflict) {
+      const uid = study.splitFrom ?? study.studyInstanceUid;
+      const decision: IdentityDecision = { resolution, signature: identitiesSignature(study.identityConflict.identities) };
+      this.decisions.set(uid, decision);
+      this.deps.identityDecisions?.set(uid, decision);
+    }
+    return this.list();
+  }
+
+  /** Refuses to go on with a study whose files name different patients until the clinician has resolved it. */
+  requireOnePatient(studyInstanceUid: string, action: string): void {
+    const conflict = this.study(studyInstanceUid)?.identityConflict;
+    if (!conflict || conflict.confirmed) return;
+    throw new IdentityConflictError(
+      `The files of this study name different patients: ${describeIdentities(conflict.identities)}. Before you ${action}, confirm they are the same patient or open them as separate studies.`,
+    );
   }
 
   image(imageId: string): ImageSummary | undefined {
@@ -81,6 +137,14 @@ export class StudyIndex {
     const image = this.images.get(imageId);
     if (!image) throw new UnknownImageError('This image is no longer open; open its file or folder again.');
     return this.deps.loadPixels(image.summary.filePath, 0, imageId);
+  }
+
+  private decision(uid: string): IdentityDecision | undefined {
+    if (!this.decisions.has(uid)) {
+      const stored = IdentityDecision.safeParse(this.deps.identityDecisions?.get(uid));
+      if (stored.success) this.decisions.set(uid, stored.data);
+    }
+    return this.decisions.get(uid);
   }
 }
 
@@ -99,7 +163,25 @@ function summaryOf(imageId: string, filePath: string, h: ImageHeader): ImageSumm
   };
 }
 
-function studyOf(images: IndexedImage[]): StudySummary {
+
+/**
+ * The key of one patient's part of a study opened as separate studies: a UID under 2.25 (PS3.5 B.2) from 128 bits
+ * of SHA-256 over the files' Study Instance UID and the patient, so the same files give the same key (and find
+ * their report again) in every session.
+ */
+export function splitStudyUid(studyInstanceUid: string, patient: string): string {
+  const hex = createHash('sha256').update(`${studyInstanceUid}\u0000${patient}`).digest('hex').slice(0, 32);
+  return `2.25.${BigInt(`0x${hex}`).toString(10)}`;
+}
+
+function identityConflictOf(images: IndexedImage[], decision: IdentityDecision | undefined): IdentityConflict | undefined {
+  const identities = conflictingIdentities(images.map((i) => ({ imageId: i.summary.imageId, patientName: i.header.patientName, patientId: i.header.patientId })));
+  if (identities.length === 0) return undefined;
+  const confirmed = decision?.resolution === 'same-patient' && decision.signature === identitiesSignature(identities);
+  return { identities, confirmed };
+}
+
+function studyOf(key: string, uid: string, images: IndexedImage[], decision: IdentityDecision | undefined): StudySummary {
   // Frontal views first, so the list shows them in the order a reader opens them.
   const sorted = [...images].sort(
     (a, b) =>
@@ -109,15 +191,18 @@ function studyOf(images: IndexedImage[]): StudySummary {
   );
   const first = sorted[0].header;
   const pick = (get: (h: ImageHeader) => string): string => sorted.map((i) => get(i.header)).find((v) => v !== '') ?? '';
+  const identityConflict = identityConflictOf(sorted, decision);
   return {
-    studyInstanceUid: first.studyInstanceUid,
+    studyInstanceUid: key,
     patientName: pick((h) => h.patientName),
     patientId: pick((h) => h.patientId),
     studyDate: pick((h) => h.studyDate),
     studyDescription: pick((h) => h.studyDescription),
     accessionNumber: pick((h) => h.accessionNumber),
     modalities: [...new Set(sorted.map((i) => i.header.modality).filter((m) => m !== ''))].sort(),
-    images: sorted.map((i) => i.summary),
+    images: sorted.map((i) => ({ ...i.summary, studyInstanceUid: key })),
+    ...(identityConflict ? { identityConflict } : {}),
+    ...(key !== uid ? { splitFrom: uid } : {}),
   };
 }
 

@@ -75,6 +75,8 @@ export const api = {
   openSamples: () => invoke('studies:openSamples', {}),
   takePendingOpens: () => invoke('studies:takePendingOpens', {}),
   listStudies: () => invoke('studies:list', {}),
+  resolveIdentity: (studyInstanceUid: string, resolution: RequestOf<'studies:resolveIdentity'>['resolution']) =>
+    invoke('studies:resolveIdentity', { studyInstanceUid, resolution }),
   loadImage: (imageId: string) => invoke('image:load', { imageId }),
   getReport: (studyInstanceUid: string) => invoke('report:get', { studyInstanceUid }),
   saveReport: (request: RequestOf<'report:save'>) => invoke('report:save', request),

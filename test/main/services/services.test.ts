@@ -8,6 +8,7 @@ import { toTransportError } from '../../../main/ipc/errors';
 import { decodeIpcError } from '../../../app/ipc/errors';
 import { SECTION_MAX_CHARS, emptySections } from '../../../app/domain/report';
 import { fakeDeps, SAMPLES_DIR, type FakeBoundary } from './fake-deps';
+import { writeEdited } from '../dicom/edit-elements';
 
 const PA = 'siim_1.2.276.0.7230010.3.1.4.8323329.4904.1517875185.355709.dcm';
 let dir: string;
@@ -125,5 +126,29 @@ describe('createServices', () => {
     expect(await call('report:get', { studyInstanceUid: '1.2' })).toBeNull();
     const fits = (await call('report:save', { studyInstanceUid: '1.2', baseRevision: 0, sections: { ...emptySections(), findings: findings.slice(1) } })) as { revision: number };
     expect(fits.revision).toBe(1);
+  });
+
+  it('refuses to sign or draft a study whose files name different patients until the clinician resolves it', async () => {
+    const a = join(dir, 'doe.dcm');
+    const b = join(dir, 'roe.dcm');
+    writeEdited(join(SAMPLES_DIR, PA), a, { x00100010: 'Doe^John', x00100020: 'PID-1' });
+    writeEdited(join(SAMPLES_DIR, PA), b, { x00100010: 'Roe^Jane', x00100020: 'PID-2', x00080018: '1.2.826.0.1.3680043.2.1143.42' });
+    const { studies } = await services.handlers['studies:openPaths']({ paths: [a, b] });
+    const uid = studies[0].studyInstanceUid;
+    const saved = await services.handlers['report:save']({ studyInstanceUid: uid, sections: { ...emptySections(), findings: 'Clear.' }, baseRevision: 0 });
+    const signing = { studyInstanceUid: uid, signedBy: 'Dr A', sections: saved.sections, baseRevision: saved.revision, accept: [] };
+    const sign = await call('report:sign', signing).catch((e: unknown) => decodeIpcError(e));
+    expect(sign).toMatchObject({ code: 'identity' });
+    const draft = await call('draft:start', { studyInstanceUid: uid, imageId: studies[0].images[0].imageId, task: 'report' }).catch((e: unknown) => decodeIpcError(e));
+    expect(draft).toMatchObject({ code: 'identity' });
+
+    const confirmed = (await call('studies:resolveIdentity', { studyInstanceUid: uid, resolution: 'same-patient' })) as typeof studies;
+    expect(confirmed[0].identityConflict?.confirmed).toBe(true);
+    await services.handlers['report:sign'](signing);
+    boundary.next.save = join(dir, 'report.txt');
+    await services.handlers['report:export']({ studyInstanceUid: uid });
+    expect(readFileSync(join(dir, 'report.txt'), 'utf8')).toContain(
+      'Identity check:     the files name Doe, John (ID PID-1), Roe, Jane (ID PID-2); the clinician confirmed they are one patient',
+    );
   });
 });

@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { StudyIndex, UnknownImageError } from '../../../main/studies/study-index';
+import { IdentityConflictError, StudyIndex, UnknownImageError, splitStudyUid } from '../../../main/studies/study-index';
+import { writeEdited } from '../dicom/edit-elements';
 import { readImageHeader } from '../../../main/studies/header';
 import type { ImagePixels } from '../../../app/domain/study';
 
@@ -102,5 +103,71 @@ describe('StudyIndex', () => {
     const all = index.list();
     expect(all).toHaveLength(4);
     expect(all.reduce((n, s) => n + s.images.length, 0)).toBe(4);
+  });
+});
+
+describe('identity conflicts', () => {
+  /** The PA sample twice, as two SOP instances of one study that name different patients. */
+  function mixedStudy(): string[] {
+    const a = join(dir, 'doe.dcm');
+    const b = join(dir, 'roe.dcm');
+    writeEdited(join(SAMPLES, PA), a, { x00100010: 'Doe^John', x00100020: 'PID-1' });
+    writeEdited(join(SAMPLES, PA), b, { x00100010: 'Roe^Jane', x00100020: 'PID-2', x00080018: '1.2.826.0.1.3680043.2.1143.42' });
+    return [a, b];
+  }
+
+  it('flags files that share a Study Instance UID but name different patients, and refuses to draft or sign them', async () => {
+    const index = new StudyIndex({ readHeader: readImageHeader, loadPixels: fakePixels });
+    const { studies } = await index.openPaths(mixedStudy());
+    expect(studies).toHaveLength(1);
+    const conflict = studies[0].identityConflict;
+    expect(conflict?.confirmed).toBe(false);
+    expect(conflict?.identities.map((i) => [i.patientName, i.patientId, i.imageIds.length])).toEqual([
+      ['Doe^John', 'PID-1', 1],
+      ['Roe^Jane', 'PID-2', 1],
+    ]);
+    expect(() => index.requireOnePatient(studies[0].studyInstanceUid, 'sign')).toThrow(IdentityConflictError);
+    expect(() => index.requireOnePatient(studies[0].studyInstanceUid, 'sign')).toThrow(/Doe, John \(ID PID-1\), Roe, Jane \(ID PID-2\)/);
+  });
+
+  it('lifts the flag when the clinician confirms one patient, and only for those identities', async () => {
+    const index = new StudyIndex({ readHeader: readImageHeader, loadPixels: fakePixels });
+    const [a, b] = mixedStudy();
+    const uid = (await index.openPaths([a, b])).studies[0].studyInstanceUid;
+    const [study] = index.resolveIdentity(uid, 'same-patient');
+    expect(study.identityConflict?.confirmed).toBe(true);
+    expect(() => index.requireOnePatient(uid, 'sign')).not.toThrow();
+    // A third patient in the same study later is not covered by that confirmation.
+    const c = join(dir, 'poe.dcm');
+    writeEdited(join(SAMPLES, PA), c, { x00100010: 'Poe^Edgar', x00100020: 'PID-3', x00080018: '1.2.826.0.1.3680043.2.1143.43' });
+    const [again] = (await index.openPaths([c])).studies;
+    expect(again.identityConflict?.identities).toHaveLength(3);
+    expect(again.identityConflict?.confirmed).toBe(false);
+  });
+
+  it('opens them as separate studies, one per patient, under keys that stay the same in the next session', async () => {
+    const saved = new Map<string, unknown>();
+    const decisions = { get: (uid: string) => saved.get(uid), set: (uid: string, d: unknown) => void saved.set(uid, d) };
+    const index = new StudyIndex({ readHeader: readImageHeader, loadPixels: fakePixels, identityDecisions: decisions });
+    const files = mixedStudy();
+    const uid = (await index.openPaths(files)).studies[0].studyInstanceUid;
+    const parts = index.resolveIdentity(uid, 'separate');
+    expect(parts).toHaveLength(2);
+    for (const part of parts) {
+      expect(part.splitFrom).toBe(uid);
+      expect(part.identityConflict).toBeUndefined();
+      expect(part.studyInstanceUid).toMatch(/^2\.25\.\d+$/);
+      expect(part.studyInstanceUid.length).toBeLessThanOrEqual(64);
+      expect(part.images).toHaveLength(1);
+      expect(part.images[0].studyInstanceUid).toBe(part.studyInstanceUid);
+      expect(() => index.requireOnePatient(part.studyInstanceUid, 'draft')).not.toThrow();
+    }
+    expect(parts.map((p) => p.patientName).sort()).toEqual(['Doe^John', 'Roe^Jane']);
+    expect(new Set(parts.map((p) => p.studyInstanceUid)).size).toBe(2);
+    // The next session reads the decision back and lists the same two keys.
+    const next = new StudyIndex({ readHeader: readImageHeader, loadPixels: fakePixels, identityDecisions: decisions });
+    const reopened = (await next.openPaths(files)).studies;
+    expect(reopened.map((s) => s.studyInstanceUid).sort()).toEqual(parts.map((p) => p.studyInstanceUid).sort());
+    expect(splitStudyUid(uid, 'x')).toBe(splitStudyUid(uid, 'x'));
   });
 });

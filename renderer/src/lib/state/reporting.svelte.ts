@@ -1,12 +1,14 @@
 // The report of the study on screen: its session (opened and let go with the selection) and the report's actions.
 // Each action has ONE function here, used by its button, its key and its menu item alike, so a check that must
 // come before it has one place to go: requestDraft() before any draft (auto-draft included), requestSign() before
-// any sign dialog, sign() / signAddendum() where the signature is sent.
+// any sign dialog, sign() / signAddendum() where the signature is sent. A study whose files name different
+// patients is cleared by identity.svelte.ts first (startDraft, requestSign).
 import { isEmptyReport, type SectionName } from '../../../../app/domain/report';
 import { draftWouldReplaceClinicianText } from '../../../../app/report/review';
 import { api } from '../api';
 import { NotSavedError, ReportSession } from './autosave.svelte';
 import { drafting } from './drafting.svelte';
+import { identity } from './identity.svelte';
 import { library } from './library.svelte';
 import { models } from './models.svelte';
 import { errorText, toasts } from './toasts.svelte';
@@ -112,7 +114,7 @@ class Reporting {
     const s = this.session;
     const study = library.selectedStudy;
     const imageId = library.selectedImageId;
-    if (!s || !study || !imageId || this.draftBlocked) return;
+    if (!s || !study || !imageId || this.draftBlocked || !identity.cleared(study, () => this.startDraft())) return;
     void drafting.draft(study, imageId, s);
   }
 
@@ -125,7 +127,9 @@ class Reporting {
       toasts.push('info', 'Cannot sign now', blocked);
       return;
     }
-    if (!s.isFinal) this.#openSign('report');
+    if (!s.isFinal) {
+      if (identity.cleared(library.selectedStudy, () => this.requestSign())) this.#openSign('report');
+    }
     else if (s.addendum.trim() !== '') this.#openSign('addendum');
     else toasts.push('info', 'This report is signed', 'A signed report is never changed: write an addendum below it and sign that.');
   }
