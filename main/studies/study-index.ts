@@ -189,7 +189,6 @@ function studyOf(key: string, uid: string, images: IndexedImage[], decision: Ide
       a.header.seriesInstanceUid.localeCompare(b.header.seriesInstanceUid) ||
       a.summary.filePath.localeCompare(b.summary.filePath),
   );
-  const first = sorted[0].header;
   const pick = (get: (h: ImageHeader) => string): string => sorted.map((i) => get(i.header)).find((v) => v !== '') ?? '';
   const identityConflict = identityConflictOf(sorted, decision);
   return {
