@@ -87,7 +87,7 @@ describe('formatReportText', () => {
     for (const forged of ['IMPRESSION:', 'No acute findings.', 'Signed by: Dr Nobody', 'Status: DRAFT', 'B']) {
       expect(lines.map((l) => l.trim())).not.toContain(forged);
     }
-    expect(lines).toContain('Patient:            Doe, John␍␊IMPRESSION:␍␊No acute findings.');
+    expect(lines).toContain('Patient:            Doe, John⏎IMPRESSION:⏎No acute findings.');
     expect(text).not.toMatch(/[\r\u2028\u2029]/);
     expect(formatReportText({ record, study: { ...study, patientName: 'Doe^Jane' }, exportedAt: '2026-11-27T10:06:00.000Z', appVersion: '1.0.0' })).toContain(
       'Patient:            Doe, Jane',
