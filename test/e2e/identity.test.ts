@@ -23,6 +23,15 @@ async function openFiles(paths: string[]): Promise<void> {
   await page.getByTestId('toast').filter({ hasText: 'Opened' }).last().waitFor();
 }
 
+/** Two copies of the SIIM film as two SOP instances of study `uid`, each naming one of the two patients. */
+function mixedStudy(uid: string, ...patients: Array<[name: string, id: string]>): string[] {
+  return patients.map(([name, id], i) => {
+    const path = join(e2e.harness.workDir, `${id}.dcm`);
+    writeEdited(SIIM, path, { x0020000d: uid, x00100010: name, x00100020: id, x00080018: `${uid}.${i + 1}` });
+    return path;
+  });
+}
+
 async function exportText(): Promise<string> {
   const { page } = e2e.app;
   const before = e2e.harness.savedPaths.length;
@@ -77,12 +86,7 @@ describe('identity, end to end', () => {
 
   it('flags a study whose files name two patients and asks before signing; "Same patient" signs and the export says so', async () => {
     const { page } = e2e.app;
-    const doe = join(e2e.harness.workDir, 'mixed-doe.dcm');
-    const roe = join(e2e.harness.workDir, 'mixed-roe.dcm');
-    const study = { x0020000d: '1.2.826.0.1.3680043.2.1143.9001' };
-    writeEdited(SIIM, doe, { ...study, x00100010: 'Doe^Jane', x00100020: 'PID-100' });
-    writeEdited(SIIM, roe, { ...study, x00100010: 'Roe^Richard', x00100020: 'PID-200', x00080018: '1.2.826.0.1.3680043.2.1143.9001.2' });
-    await openFiles([doe, roe]);
+    await openFiles(mixedStudy('1.2.826.0.1.3680043.2.1143.9001', ['Doe^Jane', 'PID-100'], ['Roe^Richard', 'PID-200']));
     const item = page.getByTestId('study-item').filter({ has: page.getByTestId('identity-conflict') });
     await expect.poll(() => item.count()).toBe(1);
     expect(await item.getByTestId('identity-conflict').innerText()).toBe('2 patients');
@@ -108,12 +112,7 @@ describe('identity, end to end', () => {
 
   it('opens a mixed study as separate studies when asked to draft it, each with its own report', async () => {
     const { page } = e2e.app;
-    const poe = join(e2e.harness.workDir, 'split-poe.dcm');
-    const moe = join(e2e.harness.workDir, 'split-moe.dcm');
-    const study = { x0020000d: '1.2.826.0.1.3680043.2.1143.9002' };
-    writeEdited(SIIM, poe, { ...study, x00100010: 'Poe^Edgar', x00100020: 'PID-300' });
-    writeEdited(SIIM, moe, { ...study, x00100010: 'Moe^Anna', x00100020: 'PID-400', x00080018: '1.2.826.0.1.3680043.2.1143.9002.2' });
-    await openFiles([poe, moe]);
+    await openFiles(mixedStudy('1.2.826.0.1.3680043.2.1143.9002', ['Poe^Edgar', 'PID-300'], ['Moe^Anna', 'PID-400']));
     await page.getByTestId('study-item').filter({ hasText: '2 patients' }).click();
     await expect.poll(() => page.getByTestId('draft').isEnabled(), { timeout: 30_000 }).toBe(true);
     await page.getByTestId('draft').click();
