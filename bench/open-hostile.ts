@@ -14,16 +14,20 @@
 import { Session } from 'node:inspector/promises';
 import type { Profiler } from 'node:inspector';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createServices } from '../main/services';
 import { ROOT } from '../test/e2e/harness/server';
 import { GIB, deflateBomb, writeSparse, writeZeroFilledDicom, type DeflateBomb } from '../test/main/dicom/hostile-files';
 
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, keep: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { rounds: { type: 'string', default: '3' }, keep: { type: 'boolean', default: false }, 'make-files': { type: 'string' } },
+});
 const MIB = 1024 * 1024;
 /** Real (not sparse) bytes at the start of each non-DICOM giant: more than the header reader's 16 MiB limit. */
 const NON_DICOM_HEAD = 32 * MIB;
@@ -108,7 +112,10 @@ async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'radraft-hostile-bench-'));
   const filesDir = join(work, 'files');
   mkdirSync(filesDir);
-  const files = makeFiles(filesDir);
+  // Made in a child process: building them (random bytes, deflate) would leave this process's heap grown.
+  const made = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--make-files', filesDir], { encoding: 'utf8' });
+  if (made.status !== 0) throw new Error(`making the files failed: ${made.stderr}`);
+  const files = made.stdout.trim().split('\n');
   const userDataDir = join(work, 'userData');
   mkdirSync(userDataDir);
   const services = await createServices({
@@ -164,4 +171,5 @@ async function main(): Promise<void> {
   process.exitCode = peakMb < 500 && blockMs <= 100 ? 0 : 1;
 }
 
-void main();
+if (values['make-files']) process.stdout.write(makeFiles(values['make-files']).join('\n'));
+else void main();
