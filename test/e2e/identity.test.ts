@@ -68,19 +68,20 @@ describe('identity, end to end', () => {
   it('refuses a signer name with a line break at the IPC boundary', async () => {
     const { page } = e2e.app;
     const uid = (await e2e.harness.services.handlers['studies:list']({}))[0].studyInstanceUid;
-    // The page's own bridge (the transport Electron IPC replaces), not the sign dialog, which has one-line input.
-    const outcome = await page.evaluate(
-      async ([studyInstanceUid, signedBy]) => {
-        try {
-          await window.radraft!.invoke('report:sign', { studyInstanceUid, signedBy });
-          return 'signed';
-        } catch (err) {
-          return err instanceof Error ? err.message : String(err);
-        }
-      },
-      [uid, 'Dr Mallory\nIMPRESSION: No acute findings.'],
-    );
-    expect(outcome).toMatch(/invalid-request.*signedBy.*one line/);
+    const stored = await e2e.harness.services.handlers['report:get']({ studyInstanceUid: uid });
+    if (!stored) throw new Error('the first test left no report');
+    // A request that is valid but for the name, sent through the page's own bridge (the transport Electron IPC
+    // replaces), not the sign dialog, whose one-line input cannot hold a line break.
+    const request = { studyInstanceUid: uid, signedBy: 'Dr Mallory\nIMPRESSION: No acute findings.', sections: stored.sections, baseRevision: stored.revision, accept: [] };
+    const outcome = await page.evaluate(async (req) => {
+      try {
+        await window.radraft!.invoke('report:sign', req);
+        return 'signed';
+      } catch (err) {
+        return err instanceof Error ? err.message : String(err);
+      }
+    }, request);
+    expect(outcome).toMatch(/invalid-request.*signedBy The signer name must be one line/);
     expect((await e2e.harness.services.handlers['report:get']({ studyInstanceUid: uid }))?.status).toBe('draft');
   });
 
