@@ -70,7 +70,8 @@ export const MENTIONS: Record<Exclude<Observation, 'No Finding'>, Phrase[]> = {
   'Pleural Effusion': [
     p('\\b(?:pleural )?effusions?\\b'),
     p('\\bpleural fluid\\b'),
-    p('\\b(?:blunting of the (?:(?:left|right|bilateral) )?costophrenic angles?|costophrenic angle blunting)\\b', { kind: 'uncertain' }),
+    p('\\b(?:pleural spaces? (?:is |are |appears? |remains? )?clear)\\b', { kind: 'negative' }),
+    p('\\b(?:blunting of the (?:[a-z]+ ){0,3}costophrenic(?: angles?| sulc(?:us|i)| recess(?:es)?)?|costophrenic (?:[a-z]+ ){0,2}blunt(?:ing|ed))\\b', { kind: 'uncertain' }),
   ],
   'Pleural Other': [
     p('\\bpleural (?:thickening|plaques?|scar(?:ring)?|mass(?:es)?|fibrosis)\\b'),
@@ -80,12 +81,12 @@ export const MENTIONS: Record<Exclude<Observation, 'No Finding'>, Phrase[]> = {
   Fracture: [
     p('\\bfractur(?:e|es|ed)\\b'),
     p('\\b(?:acute )?(?:osseous|bony|bone|skeletal) (?:abnormalit(?:y|ies)|findings?|injur(?:y|ies)|process)\\b', { kind: 'negative-only' }),
-    p('\\b(?:osseous structures|bones|bony thorax)\\b', { kind: 'negative-only' }),
+    p('\\b(?:osseous structures|bony structures|bones|bony thorax)\\b', { kind: 'negative-only' }),
   ],
   'Support Devices': [
     p('\\b(?:pacer|pacemaker|icd|defibrillator|picc|catheters?|cannula|mediport|port-a-cath|stents?|coils?)\\b'),
     p('\\b(?:lines?|tubes?|leads?|wires?|drains?|valves?|devices?|hardware|apparatus|equipment|plates?|screws?)\\b'),
-    p('\\b(?:arthroplast(?:y|ies)|sternotomy|spinal fusion|fusion hardware)\\b'),
+    p('\\b(?:arthroplast(?:y|ies)|sternotomy|spinal fusion|fusion hardware|shunts?|tubing|anchors?|ivc filter)\\b'),
   ],
 };
 
@@ -105,7 +106,7 @@ export const UNMENTIONS: Partial<Record<Observation, string[]>> = {
  * (the CheXpert labeler's no_finding list, written as stems, with a few more of the same kind).
  */
 export const OTHER_FINDINGS: string[] = [
-  '\\bemphysema', '\\bbull(?:ae|ous)\\b', '\\bcopd\\b', '\\bchronic obstructive', '\\bhyperinflat', '\\bhyperexpan', '\\bhyperlucen',
+  '\\bemphysema', '\\bbull(?:ae|ous)\\b', '\\bcopd\\b', '\\bchronic obstructive', '\\bhyperinflat', '\\bhypoinflat', '\\bhyperexpan', '\\bhyperlucen',
   '\\bdensit(?:y|ies)\\b', '\\belevat(?:ion|ed)\\b', '\\beventration\\b', '\\bscoliosis\\b', '\\bkyphosis\\b', '\\bdegenera',
   '\\bcalcifi', '\\bosteophyt', '\\bspondylosis\\b', '\\barthritis\\b', '\\barthropathy\\b', '\\bosteopenia\\b', '\\bdeformit',
   '\\bhernia\\b', '\\bplaques?\\b', '\\btortuo', '\\baneurysm', '\\bectasia\\b', '\\batherosclero', '\\bgranulom',

@@ -50,6 +50,7 @@ export const TRIGGERS: Trigger[] = [
   t('not enlarged / not seen', 'negation', 'backward', 4, '\\bnot (?:enlarged|seen|identified|visualized|present|demonstrated|evident|detected)\\b'),
   t('resolved / removed', 'negation', 'backward', 4, '\\b(?:has |have |had )?(?:since |now |completely |interval )?(?:resolved|cleared|been removed|removed|disappeared)\\b'),
   t('no longer', 'negation', 'backward', 4, '\\bno longer\\b'),
+  t('shows no', 'negation', 'backward', 2, '\\b(?:show|shows|showing|demonstrate|demonstrates|reveal|reveals) no\\b'),
   t('absent (after)', 'negation', 'backward', 3, '\\babsent\\b'),
   t('intact', 'negation', 'backward', 3, '\\bintact\\b', { only: ['Fracture'] }),
 
