@@ -5,6 +5,7 @@ import { renderCommand } from './commands/render';
 import { importModelCommand } from './commands/import-model';
 import { draftCommand } from './commands/draft';
 import { synthModelCommand } from './commands/synth-model';
+import { evalCommand } from './commands/eval';
 
 export const commands: Record<string, CliCommand> = {
   inspect: inspectCommand,
@@ -12,4 +13,5 @@ export const commands: Record<string, CliCommand> = {
   'import-model': importModelCommand,
   draft: draftCommand,
   'synth-model': synthModelCommand,
+  eval: evalCommand,
 };

@@ -320,6 +320,16 @@ export class ReportStore {
     return this.guard('The report history could not be read', () => readRevisions(this.db, studyInstanceUid));
   }
 
+  /** Every signed report, oldest signature first; `since` (ISO date or timestamp) keeps those signed on or after it. */
+  signedReports(since?: string): ReportRecord[] {
+    const rows = this.guard('The signed reports could not be read', () =>
+      this.db
+        .prepare("SELECT * FROM reports WHERE status = 'final' AND (@since IS NULL OR signed_at >= @since) ORDER BY signed_at, study_instance_uid")
+        .all({ since: since ?? null }) as ReportRow[],
+    );
+    return rows.map(recordOf);
+  }
+
   /** Keeps the study's identifiers so a report can be exported after a restart without reopening its files. */
   rememberStudy(summary: StudySummary): void {
     const { images: _images, ...identity } = summary;
