@@ -1,5 +1,5 @@
 // Electron entry: lifecycle, single instance, hardened session and window, services served over IPC.
-import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, protocol, session } from 'electron';
+import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, protocol, session, shell } from 'electron';
 import { join } from 'node:path';
 import { isEventChannel, type EventChannel } from '../app/ipc/channels';
 import type { EventOf } from '../app/ipc/contract';
@@ -65,6 +65,7 @@ async function start(): Promise<void> {
     modelsDir: join(userDataDir, 'models'),
     dialogs: nativeDialogs(() => mainWindow, app.getPath('documents')),
     clipboard: { writeText: (text) => clipboard.writeText(text) },
+    openPath: (path) => shell.openPath(path),
     emit,
   });
   registerIpc(ipcMain, services.handlers);

@@ -17,6 +17,8 @@ import { DraftInProgressError, DraftingService } from './drafting/drafting-servi
 import { bundledWorker, type WorkerName, type WorkerScript } from './workers/bundled-worker';
 import packageJson from '../package.json';
 import { PendingOpens } from './window/open-with';
+import { ValidationService } from './eval/validation-service';
+import { validationSummaryLine } from '../app/eval/validation-record';
 
 /** What the services need from the outside world; Electron supplies the real ones, tests and e2e supply fakes. */
 export interface ServiceDeps {
@@ -31,6 +33,8 @@ export interface ServiceDeps {
     openFolder(): Promise<string | null>;
     saveFile(defaultName: string): Promise<string | null>;
     openModelFolder(): Promise<string | null>;
+    /** Folder for Models → Validate: the dataset, or the signed studies' images (default: openFolder). */
+    openValidationFolder?(purpose: 'dataset' | 'images'): Promise<string | null>;
   };
   clipboard: { writeText(text: string): void };
   emit<E extends EventChannel>(event: E, payload: EventOf<E>): void;
@@ -39,6 +43,8 @@ export interface ServiceDeps {
   bundledModelsDir?: string;
   /** Worker scripts; default: the bundled dist/workers/*.cjs (tests pass bundles of their own). */
   workers?: Partial<Record<WorkerName, WorkerScript>>;
+  /** Opens a file with the system's default application (Electron's shell.openPath): the validation report. */
+  openPath?: (path: string) => Promise<string>;
 }
 
 export interface Services {
@@ -85,6 +91,17 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     now,
   });
 
+  const validation = new ValidationService({
+    registry,
+    modelsDir: deps.modelsDir,
+    store,
+    chooseFolder: (purpose) => (deps.dialogs.openValidationFolder ? deps.dialogs.openValidationFolder(purpose) : deps.dialogs.openFolder()),
+    worker: worker('eval.worker'),
+    emit: (progress) => deps.emit('models:validateProgress', progress),
+    radraftVersion: packageJson.version,
+    openPath: deps.openPath,
+  });
+
   const opened = async (paths: readonly string[]): Promise<OpenResult> => {
     const result = await index.openPaths(paths);
     if (result.studies.length > 0) drafting.prewarm();
@@ -100,10 +117,12 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
   };
   const cancelled = (): OpenResult => ({ studies: [], problems: [], cancelled: true });
   const identity = (uid: string): StudyIdentity | null => index.study(uid) ?? store.rememberedStudy(uid);
-  const reportText = (uid: string): string => {
+  const reportText = async (uid: string): Promise<string> => {
     const record = store.get(uid);
     if (!record) throw new ReportNotFoundError('There is no saved report for this study yet.');
-    return formatReportText({ record, study: identity(uid), exportedAt: now().toISOString(), appVersion: packageJson.version });
+    const validated = record.provenance ? await validation.recordFor(record.provenance.manifestSha256) : null;
+    const modelValidation = validated ? validationSummaryLine(validated) : null;
+    return formatReportText({ record, study: identity(uid), exportedAt: now().toISOString(), appVersion: packageJson.version, modelValidation });
   };
 
   /** While the model writes into a report, the screen shows text that is not the report yet: nothing leaves. */
@@ -149,7 +168,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     'report:signAddendum': async ({ studyInstanceUid, ...request }) => store.signAddendum(studyInstanceUid, request),
     'report:export': async ({ studyInstanceUid }) => {
       notWhileDrafting(studyInstanceUid, 'exported');
-      const text = reportText(studyInstanceUid);
+      const text = await reportText(studyInstanceUid);
       const filePath = await deps.dialogs.saveFile(defaultExportFileName(identity(studyInstanceUid), studyInstanceUid));
       if (filePath === null) return { cancelled: true, filePath: null };
       await writeFileAtomic(filePath, text, { journalDir: exportJournal });
@@ -157,7 +176,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     },
     'report:copy': async ({ studyInstanceUid }) => {
       notWhileDrafting(studyInstanceUid, 'copied');
-      const text = reportText(studyInstanceUid);
+      const text = await reportText(studyInstanceUid);
       deps.clipboard.writeText(text);
       return { text };
     },
@@ -171,6 +190,9 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     },
     'models:setActive': async ({ modelId }) => registry.setActive(modelId),
     'models:verify': async ({ modelId }) => registry.verify(modelId),
+    'models:validate': async (request) => validation.validate(request),
+    'models:cancelValidation': async ({ jobId }) => validation.cancel(jobId),
+    'models:openValidationReport': async ({ modelId }) => validation.openReport(modelId),
     'draft:start': async (request) => drafting.start(request),
     'draft:cancel': async ({ draftId }) => drafting.cancel(draftId),
   };

@@ -5,6 +5,18 @@ export const WEIGHT_DTYPES = ['fp32', 'fp16', 'int8', 'int4'] as const;
 export const WeightDtype = z.enum(WEIGHT_DTYPES);
 export type WeightDtype = z.infer<typeof WeightDtype>;
 
+/** A model's latest validation on this workstation's own studies (main/eval/validation-store.ts). */
+export const ModelValidation = z.object({
+  validatedAt: z.string(),
+  caseCount: z.number().int(),
+  source: z.enum(['folder', 'signed']),
+  /** "validated on 120 local studies on 2026-12-03: CheXpert micro-F1 0.52, ROUGE-L 0.31, …" */
+  summary: z.string(),
+  /** Whether its HTML report is there to open. */
+  hasReport: z.boolean(),
+});
+export type ModelValidation = z.infer<typeof ModelValidation>;
+
 /** A model as the Models panel lists it. */
 export const ModelSummary = z.object({
   id: z.string(),
@@ -18,6 +30,8 @@ export const ModelSummary = z.object({
   active: z.boolean(),
   status: z.enum(['ok', 'broken']),
   problem: z.string().nullable(),
+  /** null: "not validated here". */
+  validation: ModelValidation.nullable(),
 });
 export type ModelSummary = z.infer<typeof ModelSummary>;
 
@@ -51,3 +65,6 @@ export type DraftEvent = z.infer<typeof DraftEvent>;
 
 export const ImportProgress = z.object({ jobId: z.string(), fraction: z.number(), message: z.string() });
 export type ImportProgress = z.infer<typeof ImportProgress>;
+
+export const ValidationProgress = z.object({ jobId: z.string(), modelId: z.string(), done: z.number().int(), total: z.number().int(), message: z.string() });
+export type ValidationProgress = z.infer<typeof ValidationProgress>;

@@ -21,12 +21,15 @@ export const INVOKE_CHANNELS = [
   'models:importDialog',
   'models:setActive',
   'models:verify',
+  'models:validate',
+  'models:cancelValidation',
+  'models:openValidationReport',
   'draft:start',
   'draft:cancel',
 ] as const;
 export type InvokeChannel = (typeof INVOKE_CHANNELS)[number];
 
-export const EVENT_CHANNELS = ['draft:event', 'models:importProgress', 'menu:command', 'studies:openRequested'] as const;
+export const EVENT_CHANNELS = ['draft:event', 'models:importProgress', 'models:validateProgress', 'menu:command', 'studies:openRequested'] as const;
 export type EventChannel = (typeof EVENT_CHANNELS)[number];
 
 export function isInvokeChannel(name: unknown): name is InvokeChannel {

@@ -5,7 +5,7 @@ import type { EventChannel, InvokeChannel } from './channels';
 import { COMMANDS } from './commands';
 import { ImagePixels, OpenResult, StudySummary } from '../domain/study';
 import { AddendumTextInput, ReportRecord, ReportSectionsInput, SECTION_NAMES, SectionName } from '../domain/report';
-import { DraftEvent, ImportProgress, ModelSummary, WeightDtype } from '../domain/model';
+import { DraftEvent, ImportProgress, ModelSummary, ValidationProgress, WeightDtype } from '../domain/model';
 import { isOneLine } from '../text/one-line';
 
 const StudyRef = z.object({ studyInstanceUid: z.string().min(1).max(128) });
@@ -66,6 +66,13 @@ export const contract = {
   },
   'models:setActive': { request: z.object({ modelId: z.string().min(1).max(256) }), response: z.array(ModelSummary) },
   'models:verify': { request: z.object({ modelId: z.string().min(1).max(256) }), response: ModelSummary },
+  /** Validate a model on a dataset folder or the signed reports (main asks for the folder); progress as models:validateProgress. */
+  'models:validate': {
+    request: z.object({ modelId: z.string().min(1).max(256), source: z.enum(['folder', 'signed']), limit: z.number().int().min(1).max(1_000_000).optional() }),
+    response: z.object({ cancelled: z.boolean(), jobId: z.string().nullable(), model: ModelSummary.nullable() }),
+  },
+  'models:cancelValidation': { request: z.object({ jobId: z.string().min(1).max(128) }), response: z.object({ cancelled: z.boolean() }) },
+  'models:openValidationReport': { request: z.object({ modelId: z.string().min(1).max(256) }), response: z.object({ path: z.string(), opened: z.boolean() }) },
   'draft:start': {
     request: StudyRef.extend({
       imageId: z.string().min(1).max(4096),
@@ -81,6 +88,7 @@ export const contract = {
 export const events = {
   'draft:event': DraftEvent,
   'models:importProgress': ImportProgress,
+  'models:validateProgress': ValidationProgress,
   /** A click in the application menu: one of the app's commands (app/ipc/commands.ts). */
   'menu:command': z.object({ command: z.enum(COMMANDS) }),
   /** More files from the operating system are waiting: take them with studies:takePendingOpens. */

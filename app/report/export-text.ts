@@ -6,6 +6,7 @@ import { formatDicomDate } from '../dicom/date';
 import { formatPersonName } from '../dicom/person-name';
 import { oneLine } from '../text/one-line';
 import { identityNotes } from '../domain/identity';
+import { NOT_VALIDATED_NOTE } from '../eval/validation-record';
 
 const HEADINGS: Record<SectionName, string> = {
   indication: 'INDICATION',
@@ -27,6 +28,8 @@ export interface ExportTextInput {
   /** ISO timestamp of the export, from the caller's clock. */
   exportedAt: string;
   appVersion: string;
+  /** The drafting model's validation on this workstation (validationSummaryLine), or null: "not validated here". */
+  modelValidation?: string | null;
 }
 
 /** True when any section holds text that came from the model (edited or not). */
@@ -42,7 +45,7 @@ function fieldLine(label: string, value: string): string {
   return `${(label + ':').padEnd(20)}${value.trim() === '' ? 'not recorded' : oneLine(value.trim())}`;
 }
 
-export function formatReportText({ record, study, exportedAt, appVersion }: ExportTextInput): string {
+export function formatReportText({ record, study, exportedAt, appVersion, modelValidation }: ExportTextInput): string {
   const lines: string[] = [];
   lines.push('RADIOLOGY REPORT', '================', '');
   const field = (label: string, value: string): void => void lines.push(fieldLine(label, value));
@@ -68,7 +71,7 @@ export function formatReportText({ record, study, exportedAt, appVersion }: Expo
   field('Last changed', formatTimestamp(record.updatedAt));
   field('Revision', String(record.revision));
 
-  lines.push(...sectionLines(record), ...aiStatementLines(record), ...addendumLines(record));
+  lines.push(...sectionLines(record), ...aiStatementLines(record, modelValidation ?? null), ...addendumLines(record));
 
   lines.push('', `Exported ${formatTimestamp(exportedAt)} by Radraft ${appVersion}.`, '');
   return lines.join('\n');
@@ -93,7 +96,7 @@ function sectionLines(record: ReportRecord): string[] {
 }
 
 /** Which model drafted parts of the report; the section headings say what the clinician did with each part. */
-function aiStatementLines(record: ReportRecord): string[] {
+function aiStatementLines(record: ReportRecord, modelValidation: string | null): string[] {
   const p = record.provenance;
   if (!isAiAssisted(record) || !p) return ['', 'All sections were written by the clinician; this report holds no AI-drafted text.'];
   return [
@@ -102,6 +105,7 @@ function aiStatementLines(record: ReportRecord): string[] {
     '-----------------',
     `AI-assisted draft: parts of this report were drafted by the AI model "${oneLine(p.modelName)}". Each section's heading says whether a clinician edited it, accepted it unchanged, or has not reviewed it.`,
     fieldLine('Model', p.modelName),
+    modelValidationLine(modelValidation),
     fieldLine('Manifest sha256', p.manifestSha256),
     fieldLine('Weights dtype', p.dtype),
     fieldLine('Drafted at', formatTimestamp(p.startedAt)),
@@ -121,6 +125,11 @@ function addendumLines(record: ReportRecord): string[] {
       lines.push(normaliseNewlines(a.text).trim());
     });
   return lines;
+}
+
+/** The model's local validation, printed under its name: a model never validated here says so. */
+export function modelValidationLine(validation: string | null): string {
+  return fieldLine('Model validation', validation ?? NOT_VALIDATED_NOTE);
 }
 
 /** ISO timestamp → "YYYY-MM-DD HH:MM UTC", unambiguous across time zones. */

@@ -10,6 +10,7 @@ import { checkModelFolder } from '../../models/integrity';
 import { AppError } from '../ipc/errors';
 import type { WorkerScript } from '../workers/bundled-worker';
 import { runWorkerTask } from '../workers/task';
+import { readValidation, validationSummary } from '../eval/validation-store';
 import type { ImportRequest, ImportStep } from './model-import.worker';
 
 export const DEMO_ID = 'demo';
@@ -82,6 +83,7 @@ export class ModelsRegistry {
       active: false,
       status: 'broken',
       problem: `The demo model could not be set up: ${problem}. Reinstall Radraft, or import a model.`,
+      validation: null,
     };
   }
 
@@ -98,6 +100,14 @@ export class ModelsRegistry {
     const entry = entries.find((e) => e.id === id);
     if (!entry) throw new ModelUnavailableError(`There is no installed model "${id}".`);
     return this.summarise(entry, this.activeId(entries), 'full');
+  }
+
+  /** Where an installed model's files are (validation runs the engine on them directly). */
+  async locate(id: string): Promise<{ dir: string; demo: boolean }> {
+    await this.ensureDemo();
+    const entry = (await this.entries()).find((e) => e.id === id);
+    if (!entry) throw new ModelUnavailableError(`There is no installed model "${id}".`);
+    return { dir: entry.dir, demo: entry.demo };
   }
 
   /** The model drafting should use, or an error that says how to fix the situation. */
@@ -215,18 +225,21 @@ export class ModelsRegistry {
         manifestSha256: '',
         status: 'broken',
         problem: `The model folder has no readable manifest (${error instanceof Error ? error.message : String(error)}).`,
+        validation: null,
       };
     }
     const problem = await checkFiles(entry.dir, manifest, check);
+    const manifestSha256 = createHash('sha256').update(manifestBytes).digest('hex');
     return {
       ...base,
       name: entry.demo ? DEMO_NAME : manifest.name,
       dtype: manifest.dtype,
       imageSize: manifest.imageSize,
       sizeBytes: manifest.files.reduce((n, f) => n + f.bytes, manifestBytes.length),
-      manifestSha256: createHash('sha256').update(manifestBytes).digest('hex'),
+      manifestSha256,
       status: problem ? 'broken' : 'ok',
       problem,
+      validation: validationSummary(readValidation(this.deps.modelsDir, entry.id, manifestSha256), this.deps.modelsDir, entry.id),
     };
   }
 }

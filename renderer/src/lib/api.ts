@@ -91,6 +91,9 @@ export const api = {
   importModel: (dtype: RequestOf<'models:importDialog'>['dtype']) => invoke('models:importDialog', { dtype }),
   setActiveModel: (modelId: string) => invoke('models:setActive', { modelId }),
   verifyModel: (modelId: string) => invoke('models:verify', { modelId }),
+  validateModel: (modelId: string, source: RequestOf<'models:validate'>['source']) => invoke('models:validate', { modelId, source }),
+  cancelValidation: (jobId: string) => invoke('models:cancelValidation', { jobId }),
+  openValidationReport: (modelId: string) => invoke('models:openValidationReport', { modelId }),
   startDraft: (request: RequestOf<'draft:start'>) => invoke('draft:start', request),
   cancelDraft: (draftId: string) => invoke('draft:cancel', { draftId }),
 };

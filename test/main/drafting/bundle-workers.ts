@@ -10,6 +10,7 @@ const SOURCES: Record<WorkerName, string> = {
   'model-input.worker': 'main/drafting/model-input.worker.ts',
   'model-import.worker': 'main/models-registry/model-import.worker.ts',
   'inference.worker': 'main/drafting/inference.worker.ts',
+  'eval.worker': 'main/eval/eval.worker.ts',
 };
 
 let bundled: Record<WorkerName, WorkerScript> | null = null;

@@ -13,10 +13,12 @@ class Models {
   error = $state<string | null>(null);
   importing = $state<{ jobId: string | null; fraction: number; message: string } | null>(null);
   verifying = $state<string | null>(null);
+  validating = $state<{ modelId: string; jobId: string | null; done: number; total: number; message: string } | null>(null);
   autoDraft = $state(localStorage.getItem(AUTO_DRAFT_KEY) === 'true');
   tint = $state(localStorage.getItem(TINT_KEY) === 'true');
   threshold = $state(Number(localStorage.getItem(THRESHOLD_KEY) ?? '0.5') || 0.5);
   #listening = false;
+  #listeningValidation = false;
 
   get active(): ModelSummary | undefined {
     return this.list.find((m) => m.active);
@@ -75,6 +77,54 @@ class Models {
       toasts.push('error', 'The model could not be imported', errorText(err));
     } finally {
       this.importing = null;
+    }
+  }
+
+  /** Validates a model on a dataset folder or on the signed reports (main asks for the folder). */
+  async validate(modelId: string, source: 'folder' | 'signed'): Promise<void> {
+    if (this.validating) return;
+    if (!this.#listeningValidation) {
+      this.#listeningValidation = true;
+      on('models:validateProgress', (p) => {
+        if (this.validating && this.validating.modelId === p.modelId && (this.validating.jobId === null || this.validating.jobId === p.jobId)) {
+          this.validating = { modelId: p.modelId, jobId: p.jobId, done: p.done, total: p.total, message: p.message };
+        }
+      });
+    }
+    this.validating = { modelId, jobId: null, done: 0, total: 0, message: source === 'folder' ? 'Choose the dataset folder…' : "Choose the folder with the signed studies' images…" };
+    try {
+      const r = await api.validateModel(modelId, source);
+      if (r.cancelled) {
+        if (r.jobId) toasts.push('info', 'Validation stopped', 'The cases drafted so far are kept: validating on the same data again continues from there.');
+        return;
+      }
+      if (r.model) {
+        this.list = this.list.map((m) => (m.id === modelId && r.model ? r.model : m));
+        toasts.push('ok', `${r.model.name} ${r.model.validation?.summary ?? 'validated'}`);
+      }
+    } catch (err) {
+      toasts.push('error', 'The validation could not finish', errorText(err));
+    } finally {
+      this.validating = null;
+    }
+  }
+
+  async cancelValidation(): Promise<void> {
+    const jobId = this.validating?.jobId;
+    if (!jobId) return;
+    try {
+      await api.cancelValidation(jobId);
+    } catch (err) {
+      toasts.push('error', 'Could not stop the validation', errorText(err));
+    }
+  }
+
+  async openValidationReport(modelId: string): Promise<void> {
+    try {
+      const r = await api.openValidationReport(modelId);
+      if (!r.opened) toasts.push('info', 'Validation report', r.path);
+    } catch (err) {
+      toasts.push('error', 'Could not open the validation report', errorText(err));
     }
   }
 
