@@ -6,6 +6,7 @@ import { importModelCommand } from './commands/import-model';
 import { draftCommand } from './commands/draft';
 import { synthModelCommand } from './commands/synth-model';
 import { evalCommand } from './commands/eval';
+import { exportDatasetCommand } from './commands/export-dataset';
 
 export const commands: Record<string, CliCommand> = {
   inspect: inspectCommand,
@@ -14,4 +15,5 @@ export const commands: Record<string, CliCommand> = {
   draft: draftCommand,
   'synth-model': synthModelCommand,
   eval: evalCommand,
+  'export-dataset': exportDatasetCommand,
 };

@@ -6,7 +6,7 @@ async function main(argv: string[]): Promise<number> {
   const command = name ? commands[name] : undefined;
   if (!command) {
     const list = Object.entries(commands)
-      .map(([n, c]) => `  radraft ${n.padEnd(13)} ${c.summary}`)
+      .map(([n, c]) => `  radraft ${n.padEnd(14)} ${c.summary}`)
       .join('\n');
     process.stderr.write(`usage:\n${list}\n`);
     return name === undefined || name === '--help' || name === '-h' ? 0 : 2;

@@ -12,13 +12,17 @@ export async function readEvalImage(path: string): Promise<Raster8> {
   return { width: view.width, height: view.height, channels: 1, data: view.data };
 }
 
+/** One grey channel: colour images (rare for chest films) as the mean of R, G and B. */
+export function toGrey(image: Raster8): Uint8Array {
+  if (image.channels === 1) return image.data;
+  const grey = new Uint8Array(image.width * image.height);
+  for (let i = 0; i < grey.length; i++) grey[i] = Math.round((image.data[3 * i] + image.data[3 * i + 1] + image.data[3 * i + 2]) / 3);
+  return grey;
+}
+
 /** A PNG data: URI of the image in grey, at most `maxSide` pixels on its longer side. */
 export function thumbnailDataUri(image: Raster8, maxSide = 192): string {
-  let grey = image.data;
-  if (image.channels === 3) {
-    grey = new Uint8Array(image.width * image.height);
-    for (let i = 0; i < grey.length; i++) grey[i] = Math.round((image.data[3 * i] + image.data[3 * i + 1] + image.data[3 * i + 2]) / 3);
-  }
+  const grey = toGrey(image);
   const scale = Math.min(1, maxSide / Math.max(image.width, image.height));
   const width = Math.max(1, Math.round(image.width * scale));
   const height = Math.max(1, Math.round(image.height * scale));

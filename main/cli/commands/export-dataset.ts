@@ -1,0 +1,115 @@
+// `radraft export-dataset --out DIR --images DIR [--since DATE] [--db FILE] [--model MODEL_DIR] [--validation-fraction F]`:
+// the reports signed in this Radraft as a de-identified fine-tuning set (main/training/export-dataset.ts).
+import { existsSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { CliCommand } from '../command';
+import { readManifest } from '../../../models/engine/index';
+import { exportTrainingSet, type ExportCase } from '../../training/export-dataset';
+import { ReportStore } from '../../storage/report-store';
+import { DATABASE_FILE } from '../../services';
+import { defaultUserDataDir } from '../user-data';
+import { bundledDemoModelDir, defaultModelDir } from './draft';
+import packageJson from '../../../package.json';
+
+const USAGE =
+  'usage: radraft export-dataset --out DIR --images DIR [--images DIR…] [--since DATE] [--db FILE] [--model MODEL_DIR] [--validation-fraction F]\n' +
+  "  Writes the signed reports as a de-identified Hugging Face imagefolder set. --images: where the signed studies' DICOM\n" +
+  '  files are (the report database keeps no paths). --model: the image size and prompt templates to write for\n' +
+  '  (default: $RADRAFT_MODEL, else the demo model). --since: reports signed on or after DATE (YYYY-MM-DD).';
+
+export interface ExportDatasetIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Signed reports and their remembered study identifiers, through the report store's public API. */
+export function exportCasesFrom(store: ReportStore, since: string | undefined): ExportCase[] {
+  return store.signedReports(since).map((r) => {
+    const study = store.rememberedStudy(r.studyInstanceUid);
+    return {
+      studyInstanceUid: r.studyInstanceUid,
+      sopInstanceUid: r.provenance?.sopInstanceUid ?? null,
+      sections: { indication: r.sections.indication, findings: r.sections.findings, impression: r.sections.impression },
+      study: study ? { patientName: study.patientName, patientId: study.patientId, accessionNumber: study.accessionNumber } : null,
+    };
+  });
+}
+
+export async function runExportDataset(args: string[], io: ExportDatasetIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: {
+        out: { type: 'string' },
+        images: { type: 'string', multiple: true },
+        since: { type: 'string' },
+        db: { type: 'string' },
+        model: { type: 'string' },
+        'validation-fraction': { type: 'string' },
+      },
+    });
+  } catch (error) {
+    io.stderr(`radraft export-dataset: ${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
+    return 2;
+  }
+  const o = parsed.values;
+  if (!o.out) {
+    io.stderr(`radraft export-dataset: --out DIR is required\n${USAGE}\n`);
+    return 2;
+  }
+  const fraction = o['validation-fraction'] === undefined ? 0.1 : Number(o['validation-fraction']);
+  if (!(fraction >= 0 && fraction < 1)) {
+    io.stderr(`radraft export-dataset: --validation-fraction must be a number from 0 to below 1, got ${o['validation-fraction']}\n`);
+    return 2;
+  }
+  if (o.since !== undefined && !/^\d{4}-\d{2}-\d{2}/.test(o.since)) {
+    io.stderr(`radraft export-dataset: --since must be a date, YYYY-MM-DD, got ${o.since}\n`);
+    return 2;
+  }
+  const outDir = resolve(o.out);
+  if (existsSync(outDir) && readdirSync(outDir).length > 0) {
+    io.stderr(`radraft export-dataset: ${outDir} is not empty; choose a new folder so no earlier export is mixed in\n`);
+    return 2;
+  }
+  const modelDir = o.model ?? defaultModelDir(io.env ?? process.env, bundledDemoModelDir);
+  const manifest = modelDir ? readManifest(resolve(modelDir)) : null;
+  const db = o.db ?? join(defaultUserDataDir(io.env ?? process.env), DATABASE_FILE);
+  if (!existsSync(db)) {
+    io.stderr(`radraft export-dataset: there is no report database at ${db}; pass --db FILE\n`);
+    return 1;
+  }
+  const store = ReportStore.open(db);
+  let cases: ExportCase[];
+  try {
+    cases = exportCasesFrom(store, o.since);
+  } finally {
+    store.close();
+  }
+  try {
+    const summary = await exportTrainingSet({
+      cases,
+      imageDirs: o.images ?? [],
+      outDir,
+      imageSize: manifest?.imageSize ?? 224,
+      promptTemplates: manifest?.promptTemplates ?? { report: 'report en', reportWithIndication: 'report en INDICATION: {indication}' },
+      validationFraction: fraction,
+      radraftVersion: packageJson.version,
+      since: o.since ?? null,
+      onProgress: (done, total) => io.stderr(`export ${done}/${total}\n`),
+    });
+    for (const s of summary.skipped) io.stderr(`radraft export-dataset: left out ${s.case}: ${s.message}\n`);
+    io.stdout(`${summary.train} train + ${summary.validation} validation cases from ${summary.patients} patients in ${summary.outDir}\n`);
+    return 0;
+  } catch (error) {
+    io.stderr(`radraft export-dataset: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
+
+export const exportDatasetCommand: CliCommand = {
+  summary: 'write the signed reports as a de-identified fine-tuning set (Hugging Face imagefolder)',
+  run: (args) => runExportDataset(args, { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) }),
+};
