@@ -18,6 +18,7 @@ import { bundledWorker, type WorkerName, type WorkerScript } from './workers/bun
 import packageJson from '../package.json';
 import { PendingOpens } from './window/open-with';
 import { ValidationService } from './eval/validation-service';
+import { TrainingExportService } from './training/training-export-service';
 import { validationSummaryLine } from '../app/eval/validation-record';
 
 /** What the services need from the outside world; Electron supplies the real ones, tests and e2e supply fakes. */
@@ -33,8 +34,9 @@ export interface ServiceDeps {
     openFolder(): Promise<string | null>;
     saveFile(defaultName: string): Promise<string | null>;
     openModelFolder(): Promise<string | null>;
-    /** Folder for Models → Validate: the dataset, or the signed studies' images (default: openFolder). */
-    openValidationFolder?(purpose: 'dataset' | 'images'): Promise<string | null>;
+    /** Folder for Models → Validate / Export training data: the dataset, the signed studies' images, or where to
+     * write the training set (default: openFolder). */
+    openValidationFolder?(purpose: 'dataset' | 'images' | 'export'): Promise<string | null>;
   };
   clipboard: { writeText(text: string): void };
   emit<E extends EventChannel>(event: E, payload: EventOf<E>): void;
@@ -100,6 +102,14 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     emit: (progress) => deps.emit('models:validateProgress', progress),
     radraftVersion: packageJson.version,
     openPath: deps.openPath,
+  });
+
+  const trainingExport = new TrainingExportService({
+    registry,
+    store,
+    chooseFolder: (purpose) => (deps.dialogs.openValidationFolder ? deps.dialogs.openValidationFolder(purpose) : deps.dialogs.openFolder()),
+    worker: worker('export-dataset.worker'),
+    radraftVersion: packageJson.version,
   });
 
   const opened = async (paths: readonly string[]): Promise<OpenResult> => {
@@ -193,6 +203,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     'models:validate': async (request) => validation.validate(request),
     'models:cancelValidation': async ({ jobId }) => validation.cancel(jobId),
     'models:openValidationReport': async ({ modelId }) => validation.openReport(modelId),
+    'models:exportTrainingSet': async ({ since }) => trainingExport.export(since),
     'draft:start': async (request) => drafting.start(request),
     'draft:cancel': async ({ draftId }) => drafting.cancel(draftId),
   };

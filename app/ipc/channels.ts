@@ -24,6 +24,7 @@ export const INVOKE_CHANNELS = [
   'models:validate',
   'models:cancelValidation',
   'models:openValidationReport',
+  'models:exportTrainingSet',
   'draft:start',
   'draft:cancel',
 ] as const;

@@ -73,6 +73,11 @@ export const contract = {
   },
   'models:cancelValidation': { request: z.object({ jobId: z.string().min(1).max(128) }), response: z.object({ cancelled: z.boolean() }) },
   'models:openValidationReport': { request: z.object({ modelId: z.string().min(1).max(256) }), response: z.object({ path: z.string(), opened: z.boolean() }) },
+  /** The signed reports as a de-identified fine-tuning set for the active model's image size (main asks for the folders). */
+  'models:exportTrainingSet': {
+    request: z.object({ since: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() }),
+    response: z.object({ cancelled: z.boolean(), outDir: z.string().nullable(), train: z.number().int(), validation: z.number().int(), patients: z.number().int(), skipped: z.number().int() }),
+  },
   'draft:start': {
     request: StudyRef.extend({
       imageId: z.string().min(1).max(4096),

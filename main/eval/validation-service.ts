@@ -24,7 +24,7 @@ export interface ValidationDeps {
   modelsDir: string;
   store: ReportStore;
   /** Folder picker: the dataset folder, or the folder with the signed studies' images. */
-  chooseFolder(purpose: 'dataset' | 'images'): Promise<string | null>;
+  chooseFolder(purpose: 'dataset' | 'images' | 'export'): Promise<string | null>;
   worker: WorkerScript;
   emit(progress: ValidationProgress): void;
   radraftVersion: string;

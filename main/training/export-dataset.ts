@@ -17,6 +17,7 @@ import { buildPrompt } from '../drafting/drafting-service';
 import { readHeader } from '../dicom/index';
 import { collectFiles } from '../studies/collect-files';
 import { readEvalImage, toGrey } from '../eval/eval-image';
+import type { ReportStore } from '../storage/report-store';
 
 /** What the export reads of a signed report (fields every record version keeps) and of its study. */
 export interface ExportCase {
@@ -46,6 +47,19 @@ export interface ExportSummary {
   patients: number;
   skipped: { case: string; message: string }[];
   outDir: string;
+}
+
+/** Signed reports and their remembered study identifiers, through the report store's public API. */
+export function exportCasesFrom(store: ReportStore, since: string | undefined): ExportCase[] {
+  return store.signedReports(since).map((r) => {
+    const study = store.rememberedStudy(r.studyInstanceUid);
+    return {
+      studyInstanceUid: r.studyInstanceUid,
+      sopInstanceUid: r.provenance?.sopInstanceUid ?? null,
+      sections: { indication: r.sections.indication, findings: r.sections.findings, impression: r.sections.impression },
+      study: study ? { patientName: study.patientName, patientId: study.patientId, accessionNumber: study.accessionNumber } : null,
+    };
+  });
 }
 
 export class TrainingExportError extends Error {

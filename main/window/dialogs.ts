@@ -13,8 +13,14 @@ export function nativeDialogs(window: () => BrowserWindow | null, documentsDir: 
     openFiles: () => show({ title: 'Open DICOM files', properties: ['openFile', 'multiSelections'], filters: [{ name: 'DICOM', extensions: ['dcm', 'dicom', 'dic', '*'] }] }),
     openFolder: async () => (await show({ title: 'Open a folder of DICOM files', properties: ['openDirectory'] }))[0] ?? null,
     openModelFolder: async () => (await show({ title: 'Import a PaliGemma 2 model folder', properties: ['openDirectory'] }))[0] ?? null,
-    openValidationFolder: async (purpose: 'dataset' | 'images') =>
-      (await show({ title: purpose === 'dataset' ? 'Validate on a dataset folder (images + reports.jsonl)' : "Folder with the signed studies' images", properties: ['openDirectory'] }))[0] ?? null,
+    openValidationFolder: async (purpose: 'dataset' | 'images' | 'export') => {
+      const title =
+        purpose === 'dataset' ? 'Validate on a dataset folder (images + reports.jsonl)'
+        : purpose === 'images' ? "Folder with the signed studies' images"
+        : 'Empty folder to write the training set into';
+      const properties: Electron.OpenDialogOptions['properties'] = purpose === 'export' ? ['openDirectory', 'createDirectory'] : ['openDirectory'];
+      return (await show({ title, properties }))[0] ?? null;
+    },
     saveFile: async (defaultName: string) => {
       const options: Electron.SaveDialogOptions = {
         title: 'Export report as text',

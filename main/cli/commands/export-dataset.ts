@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CliCommand } from '../command';
 import { readManifest } from '../../../models/engine/index';
-import { exportTrainingSet, type ExportCase } from '../../training/export-dataset';
+import { exportCasesFrom, exportTrainingSet, type ExportCase } from '../../training/export-dataset';
 import { ReportStore } from '../../storage/report-store';
 import { DATABASE_FILE } from '../../services';
 import { defaultUserDataDir } from '../user-data';
@@ -22,19 +22,6 @@ export interface ExportDatasetIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   env?: NodeJS.ProcessEnv;
-}
-
-/** Signed reports and their remembered study identifiers, through the report store's public API. */
-export function exportCasesFrom(store: ReportStore, since: string | undefined): ExportCase[] {
-  return store.signedReports(since).map((r) => {
-    const study = store.rememberedStudy(r.studyInstanceUid);
-    return {
-      studyInstanceUid: r.studyInstanceUid,
-      sopInstanceUid: r.provenance?.sopInstanceUid ?? null,
-      sections: { indication: r.sections.indication, findings: r.sections.findings, impression: r.sections.impression },
-      study: study ? { patientName: study.patientName, patientId: study.patientId, accessionNumber: study.accessionNumber } : null,
-    };
-  });
 }
 
 export async function runExportDataset(args: string[], io: ExportDatasetIo): Promise<number> {

@@ -94,6 +94,7 @@ export const api = {
   validateModel: (modelId: string, source: RequestOf<'models:validate'>['source']) => invoke('models:validate', { modelId, source }),
   cancelValidation: (jobId: string) => invoke('models:cancelValidation', { jobId }),
   openValidationReport: (modelId: string) => invoke('models:openValidationReport', { modelId }),
+  exportTrainingSet: () => invoke('models:exportTrainingSet', {}),
   startDraft: (request: RequestOf<'draft:start'>) => invoke('draft:start', request),
   cancelDraft: (draftId: string) => invoke('draft:cancel', { draftId }),
 };

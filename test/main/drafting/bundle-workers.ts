@@ -11,6 +11,7 @@ const SOURCES: Record<WorkerName, string> = {
   'model-import.worker': 'main/models-registry/model-import.worker.ts',
   'inference.worker': 'main/drafting/inference.worker.ts',
   'eval.worker': 'main/eval/eval.worker.ts',
+  'export-dataset.worker': 'main/training/export-dataset.worker.ts',
 };
 
 let bundled: Record<WorkerName, WorkerScript> | null = null;

@@ -13,6 +13,7 @@ class Models {
   error = $state<string | null>(null);
   importing = $state<{ jobId: string | null; fraction: number; message: string } | null>(null);
   verifying = $state<string | null>(null);
+  exporting = $state(false);
   validating = $state<{ modelId: string; jobId: string | null; done: number; total: number; message: string } | null>(null);
   autoDraft = $state(localStorage.getItem(AUTO_DRAFT_KEY) === 'true');
   tint = $state(localStorage.getItem(TINT_KEY) === 'true');
@@ -125,6 +126,22 @@ class Models {
       if (!r.opened) toasts.push('info', 'Validation report', r.path);
     } catch (err) {
       toasts.push('error', 'Could not open the validation report', errorText(err));
+    }
+  }
+
+  /** Writes the signed reports as a de-identified fine-tuning set (main asks for the images and the target folder). */
+  async exportTrainingSet(): Promise<void> {
+    if (this.exporting) return;
+    this.exporting = true;
+    try {
+      const r = await api.exportTrainingSet();
+      if (r.cancelled) return;
+      const skipped = r.skipped > 0 ? `; ${r.skipped} left out (image not found or empty report)` : '';
+      toasts.push('ok', `Training data written: ${r.train} train + ${r.validation} validation cases from ${r.patients} patients`, `${r.outDir ?? ''}${skipped}`);
+    } catch (err) {
+      toasts.push('error', 'The training data could not be written', errorText(err));
+    } finally {
+      this.exporting = false;
     }
   }
 
