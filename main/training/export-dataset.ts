@@ -1,6 +1,6 @@
 // Writes the signed reports as a de-identified fine-tuning set in the Hugging Face "imagefolder" layout:
 //   DIR/train/metadata.jsonl + case-NNNN.png      model-size images (Radraft's own preprocessing resize)
-//   DIR/validation/metadata.jsonl + case-NNNN.png  split by patient, no patient in both
+//   DIR/validation/metadata.jsonl + case-NNNN.png  split by patient, no patient in both (absent when empty)
 //   DIR/full-resolution/case-NNNN.png              the full-resolution model view
 //   DIR/radraft-dataset.json, DIR/README.md        version, counts, provenance
 // Report text is scrubbed of the patient's names, IDs and dates (app/report/deidentify.ts); file names are case
@@ -111,7 +111,8 @@ export async function exportTrainingSet(opts: ExportOptions): Promise<ExportSumm
     createHash('sha256').update(f.image.patientId || f.c.study?.patientId || f.c.studyInstanceUid).digest('hex');
   const validation = validationPatients(found.map(patientKey), opts.validationFraction ?? 0.1);
 
-  for (const split of ['train', 'validation', 'full-resolution']) await mkdir(join(opts.outDir, split), { recursive: true });
+  // A split folder exists only with cases in it: an empty one would make the imagefolder loader fail.
+  await mkdir(join(opts.outDir, 'full-resolution'), { recursive: true });
   const lines: Record<Split, string[]> = { train: [], validation: [] };
   let done = 0;
   for (const f of found) {
@@ -124,6 +125,7 @@ export async function exportTrainingSet(opts: ExportOptions): Promise<ExportSumm
     const raster = await readEvalImage(f.image.path);
     const grey = toGrey(raster);
     await writeFile(join(opts.outDir, 'full-resolution', name), encodeGrayPng(grey, raster.width, raster.height));
+    await mkdir(join(opts.outDir, split), { recursive: true });
     await writeFile(join(opts.outDir, split, name), encodeGrayPng(resizeGray8(grey, raster.width, raster.height, opts.imageSize, opts.imageSize), opts.imageSize, opts.imageSize));
     const indication = scrubText(f.c.sections.indication, identifiers);
     const record: TrainingRecord = {
@@ -135,7 +137,9 @@ export async function exportTrainingSet(opts: ExportOptions): Promise<ExportSumm
     lines[split].push(JSON.stringify(record));
     opts.onProgress?.(++done, found.length);
   }
-  for (const split of ['train', 'validation'] as const) await writeFile(join(opts.outDir, split, 'metadata.jsonl'), lines[split].map((l) => `${l}\n`).join(''));
+  for (const split of ['train', 'validation'] as const) {
+    if (lines[split].length > 0) await writeFile(join(opts.outDir, split, 'metadata.jsonl'), lines[split].map((l) => `${l}\n`).join(''));
+  }
 
   const patients = new Set(found.map(patientKey)).size;
   const manifest: TrainingSetManifest = {

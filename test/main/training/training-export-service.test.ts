@@ -1,5 +1,5 @@
 // Models → Export training data through the real services and the export worker (fakes only at the Electron boundary).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createServices, type Services } from '../../../main/services';
@@ -42,6 +42,7 @@ describe('Models → Export training data', () => {
     expect(r).toEqual({ cancelled: false, outDir: out, train: 1, validation: 0, patients: 1, skipped: 0 });
     const line = JSON.parse(readFileSync(join(out, 'train', 'metadata.jsonl'), 'utf8').trim()) as { prefix: string; suffix: string };
     // The demo model's templates: the indication goes into the prompt, its date scrubbed.
+    expect(existsSync(join(out, 'validation'))).toBe(false); // one patient: no validation split, no empty folder
     expect(line).toMatchObject({ prefix: 'report en INDICATION: Dyspnoea since XXXX.', suffix: 'FINDINGS: Moderate left pleural effusion.\nIMPRESSION: Left pleural effusion.' });
 
     folders.push(DICOM, out);
