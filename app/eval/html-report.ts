@@ -38,7 +38,7 @@ function labelsText(labels: Record<string, string | undefined>): string {
 function worstCase(c: EvalCaseResult, thumbnail: string | undefined): string {
   const img = thumbnail ? `<img src="${escapeHtml(thumbnail)}" alt="model view of ${escapeHtml(c.id)}" width="160">` : '<div class="noimg">no image</div>';
   return `<article class="case" id="case-${escapeHtml(c.id)}">
-  <header><h3>${escapeHtml(c.id)}</h3><span>ROUGE-L ${fmt(c.metrics.rougeL)} · BLEU-4 ${fmt(c.metrics.bleu[3])} · CIDEr-D ${fmt(c.metrics.ciderD)} · ${ms(c.latencyMs)}</span></header>
+  <header><h3>${escapeHtml(c.id)}${c.metrics.rougeL === 1 && c.disagreements.length === 0 ? ' <small>(same words as the reference)</small>' : ''}</h3><span>ROUGE-L ${fmt(c.metrics.rougeL)} · BLEU-4 ${fmt(c.metrics.bleu[3])} · CIDEr-D ${fmt(c.metrics.ciderD)} · ${ms(c.latencyMs)}</span></header>
   <div class="cols">
     <figure>${img}<figcaption>${escapeHtml(c.prompt)}</figcaption></figure>
     <section><h4>Reference</h4><p>${escapeHtml(c.reference)}</p><p class="labels">CheXpert positive: ${escapeHtml(labelsText(c.labels.reference))}</p></section>

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { ROOT } from './harness/server';
 import { appSuite, SHOTS } from './harness/suite';
 
@@ -55,6 +56,19 @@ describe('Models → Validate, end to end', () => {
 
     await page.getByTestId('validation-report-demo').click();
     await page.getByTestId('toast').filter({ hasText: 'Validation report' }).waitFor();
+
+    // The report itself, as the system browser would show it: self-contained, nothing blocked or missing.
+    const report = await e2e.app.context.newPage();
+    const problems: string[] = [];
+    report.on('console', (m) => void (m.type() === 'error' && problems.push(m.text())));
+    report.on('requestfailed', (r) => void problems.push(r.url()));
+    await report.goto(pathToFileURL(join(e2e.harness.workDir, 'models', '.validation', 'demo', 'report.html')).href);
+    expect(await report.locator('h1').innerText()).toMatch(/^Validation of /);
+    expect(await report.locator('article.case img').count()).toBe(4);
+    expect(await report.locator('article.case img').first().evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+    await report.screenshot({ path: join(SHOTS, '42-validation-report.png'), fullPage: true });
+    expect(problems).toEqual([]);
+    await report.close();
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByTestId('open-models').innerText()).not.toMatch(/not validated here/);
     expect(e2e.app.errors).toEqual([]);
