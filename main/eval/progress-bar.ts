@@ -2,6 +2,7 @@
 
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms)) return '?';
+  if (ms < 10_000) return `${(ms / 1000).toFixed(1)} s`;
   const s = Math.round(ms / 1000);
   if (s < 60) return `${s} s`;
   const m = Math.floor(s / 60);
