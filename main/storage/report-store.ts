@@ -322,12 +322,13 @@ export class ReportStore {
 
   /** Every signed report, oldest signature first; `since` (ISO date or timestamp) keeps those signed on or after it. */
   signedReports(since?: string): ReportRecord[] {
-    const rows = this.guard('The signed reports could not be read', () =>
-      this.db
-        .prepare("SELECT * FROM reports WHERE status = 'final' AND (@since IS NULL OR signed_at >= @since) ORDER BY signed_at, study_instance_uid")
-        .all({ since: since ?? null }) as ReportRow[],
-    );
-    return rows.map(recordOf);
+    return this.write('The signed reports could not be read', () => {
+      const rows = this.db
+        .prepare("SELECT study_instance_uid FROM reports WHERE status = 'final' AND (@since IS NULL OR signed_at >= @since) ORDER BY signed_at, study_instance_uid")
+        .all({ since: since ?? null }) as { study_instance_uid: string }[];
+      // A row that cannot be read is set aside as get() does; the others are still listed.
+      return rows.map((r) => this.current(r.study_instance_uid).record).filter((r): r is ReportRecord => r !== null);
+    });
   }
 
   /** Keeps the study's identifiers so a report can be exported after a restart without reopening its files. */

@@ -11,6 +11,7 @@ import { scoredTextOf } from '../../../app/eval/scored-text';
 import { readHeader } from '../../../main/dicom/index';
 import { ReportStore } from '../../../main/storage/report-store';
 import { importFixture, tempDir } from '../../models/engine/fixtures';
+import { signReport } from './sign-reports';
 
 interface Generation { id: string; generated_text: string }
 const generations = new Map(
@@ -140,28 +141,9 @@ describe('radraft eval', () => {
     const store = ReportStore.open(db);
     const files = ['barre_CR-MONO1-10-chest_nometa.dcm', 'nih_dx_ap_effusion_implLE_8bit.dcm', 'siim_1.2.276.0.7230010.3.1.4.8323329.4440.1517875182.865105.dcm'];
     const [barre, effusion, pneumothorax] = await Promise.all(files.map((f) => readHeader(join(DICOM, f))));
-    const sign = (h: typeof barre, findings: string, impression: string, withProvenance: boolean): void => {
-      if (withProvenance) {
-        store.recordProvenance(h.studyInstanceUid, {
-          modelName: 'demo',
-          manifestSha256: 'x',
-          dtype: 'fp32',
-          prompt: 'report en',
-          sopInstanceUid: h.sopInstanceUid,
-          window: null,
-          generation: { maxTokens: 160, greedy: true },
-          startedAt: '2026-12-01T10:00:00.000Z',
-          finishedAt: '2026-12-01T10:00:01.000Z',
-          aiDraft: { findings },
-          reviewed: false,
-        });
-      }
-      const base = store.get(h.studyInstanceUid)?.revision ?? 0;
-      store.save(h.studyInstanceUid, { indication: '', technique: '', comparison: '', findings, impression }, base, true);
-      store.sign(h.studyInstanceUid, 'Dr Test');
-    };
-    sign(barre, 'Heart size and mediastinal contour are within normal limits.', 'No acute cardiopulmonary findings.', true);
-    sign(pneumothorax, 'There is a small left apical pneumothorax.', 'Small left apical pneumothorax.', false);
+    const demoModel = { name: 'demo', manifestSha256: 'x', dtype: 'fp32' };
+    signReport(store, barre, { findings: 'Heart size and mediastinal contour are within normal limits.', impression: 'No acute cardiopulmonary findings.' }, demoModel);
+    signReport(store, pneumothorax, { findings: 'There is a small left apical pneumothorax.', impression: 'Small left apical pneumothorax.' });
     // A draft that is not signed is not a reference.
     store.save(effusion.studyInstanceUid, { indication: '', technique: '', comparison: '', findings: 'Draft only.', impression: '' }, 0);
     store.close();

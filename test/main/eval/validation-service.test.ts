@@ -9,6 +9,7 @@ import { readHeader } from '../../../main/dicom/index';
 import type { ModelSummary, ValidationProgress } from '../../../app/domain/model';
 import { fakeDeps, type FakeBoundary } from '../services/fake-deps';
 import { tempDir } from '../../models/engine/fixtures';
+import { signReport } from './sign-reports';
 
 const GOLDEN_DEV = join(__dirname, '../../fixtures/eval/golden-dev');
 const DICOM = join(__dirname, '../../fixtures/dicom/cxr');
@@ -52,23 +53,12 @@ describe('Models → Validate', () => {
     const h = await readHeader(BARRE);
     const model = await demo();
     const store = ReportStore.open(join(boundary.deps.userDataDir, DATABASE_FILE));
-    store.recordProvenance(h.studyInstanceUid, {
-      modelName: model.name,
+    signReport(store, h, { findings: 'Heart size and mediastinal contour are within normal limits.', impression: 'No acute cardiopulmonary findings.' }, {
+      name: model.name,
       manifestSha256: model.manifestSha256,
       dtype: model.dtype,
-      prompt: 'report en',
-      sopInstanceUid: h.sopInstanceUid,
-      window: null,
-      generation: { maxTokens: 160, greedy: true },
-      startedAt: '2026-11-27T09:00:00.000Z',
-      finishedAt: '2026-11-27T09:00:02.000Z',
-      aiDraft: { findings: 'Heart size and mediastinal contour are within normal limits.' },
-      reviewed: true,
     });
     store.close();
-    const sections = { indication: '', technique: '', comparison: '', findings: 'Heart size and mediastinal contour are within normal limits.', impression: 'No acute cardiopulmonary findings.' };
-    await services.handlers['report:save']({ studyInstanceUid: h.studyInstanceUid, sections, baseRevision: 0 });
-    await services.handlers['report:sign']({ studyInstanceUid: h.studyInstanceUid, signedBy: 'Dr Test' });
     return h.studyInstanceUid;
   }
 

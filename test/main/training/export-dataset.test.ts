@@ -10,6 +10,7 @@ import { readHeader } from '../../../main/dicom/index';
 import { TrainingRecord, TrainingSetManifest, validationPatients } from '../../../app/eval/training-set';
 import type { DicomHeader } from '../../../main/dicom/types';
 import { tempDir } from '../../models/engine/fixtures';
+import { signReport } from '../eval/sign-reports';
 
 const DICOM = join(__dirname, '../../fixtures/dicom/cxr');
 const FILES = {
@@ -56,8 +57,7 @@ describe('radraft export-dataset', () => {
         modalities: [h.modality],
         images: [],
       });
-      store.save(h.studyInstanceUid, { indication, technique: '', comparison: '', findings, impression }, 0);
-      store.sign(h.studyInstanceUid, 'Dr Test');
+      signReport(store, h, { indication, findings, impression });
     };
     // The NIH cardiomegaly film's header names patient "1"; the Barré film has no ID in its header, and Radraft
     // remembered patient "1" for it: the same patient, who must stay in one split.

@@ -30,8 +30,8 @@ describe('Models → Export training data', () => {
     await expect(services.handlers['models:exportTrainingSet']({})).rejects.toThrow('No report has been signed');
     const h = await readHeader(join(DICOM, 'nih_dx_ap_effusion_implLE_8bit.dcm'));
     const sections = { indication: 'Dyspnoea since 2026-11-01.', technique: '', comparison: '', findings: 'Moderate left pleural effusion.', impression: 'Left pleural effusion.' };
-    await services.handlers['report:save']({ studyInstanceUid: h.studyInstanceUid, sections, baseRevision: 0 });
-    await services.handlers['report:sign']({ studyInstanceUid: h.studyInstanceUid, signedBy: 'Dr Test' });
+    const saved = await services.handlers['report:save']({ studyInstanceUid: h.studyInstanceUid, sections, baseRevision: 0 });
+    await services.handlers['report:sign']({ studyInstanceUid: h.studyInstanceUid, signedBy: 'Dr Test', sections: saved.sections, baseRevision: saved.revision, accept: [] });
 
     folders.push(DICOM, null);
     expect((await services.handlers['models:exportTrainingSet']({})).cancelled).toBe(true);
