@@ -129,10 +129,13 @@ describe('radraft export-dataset', () => {
     expect(text).toContain('Compared with XXXX (accession XXXX), XXXX XXXX\u2019s heart is enlarged.');
   });
 
-  it('refuses a folder that already holds files, and explains a missing database', async () => {
+  it('refuses a folder that already holds files, keeps to --since, and explains a missing database', async () => {
     let err = '';
     expect(await runExportDataset(['--out', out, '--images', DICOM, '--db', join(scratch.dir, 'radraft.db')], { stdout: () => undefined, stderr: (t) => (err += t), env: {} })).toBe(2);
     expect(err).toContain('is not empty');
+    err = '';
+    expect(await runExportDataset(['--out', join(scratch.dir, 'later'), '--images', DICOM, '--db', join(scratch.dir, 'radraft.db'), '--since', '2999-01-01'], { stdout: () => undefined, stderr: (t) => (err += t), env: {} })).toBe(1);
+    expect(err).toContain('No report has been signed in this Radraft yet (in the chosen period)');
     err = '';
     expect(await runExportDataset(['--out', join(scratch.dir, 'x'), '--images', DICOM, '--db', join(scratch.dir, 'none.db')], { stdout: () => undefined, stderr: (t) => (err += t), env: {} })).toBe(1);
     expect(err).toContain('there is no report database');
