@@ -2,7 +2,7 @@
 // the model with the engine in this thread, drafts and scores every case, writes the JSON and HTML results.
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { TaskMessage } from '../drafting/worker-task';
+import { serveOneTask } from '../workers/serve';
 import { loadModel } from '../../models/engine/index';
 import { loadFolderDataset } from './folder-dataset';
 import { loadSignedDataset, type SignedCase } from './signed-dataset';
@@ -36,34 +36,26 @@ export interface EvalWorkerResult {
   resultFile: string;
 }
 
-type Msg = TaskMessage<EvalWorkerResult, EvalWorkerStep>;
-
-async function main(req: EvalWorkerRequest): Promise<void> {
-  const post = (msg: Msg): void => parentPort?.postMessage(msg);
+void serveOneTask<EvalWorkerResult, EvalWorkerStep>(parentPort, async (progress) => {
+  const req = workerData as EvalWorkerRequest;
+  progress({ done: 0, total: 0, message: 'Reading the dataset…' });
+  const dataset =
+    req.source.kind === 'folder' ? await loadFolderDataset(req.source.dir, req.limit) : await loadSignedDataset(req.source.reports, [req.source.imageDir], req.limit);
+  progress({ done: 0, total: dataset.cases.length, message: 'Loading the model…' });
+  const model = await loadModel(req.modelDir);
+  const sha = manifestSha256(req.modelDir);
   try {
-    post({ type: 'progress', progress: { done: 0, total: 0, message: 'Reading the dataset…' } });
-    const dataset =
-      req.source.kind === 'folder' ? await loadFolderDataset(req.source.dir, req.limit) : await loadSignedDataset(req.source.reports, [req.source.imageDir], req.limit);
-    post({ type: 'progress', progress: { done: 0, total: dataset.cases.length, message: 'Loading the model…' } });
-    const model = await loadModel(req.modelDir);
-    const sha = manifestSha256(req.modelDir);
-    try {
-      const output = await runEval({
-        dataset,
-        engine: { manifest: model.manifest, manifestSha256: sha, loadMs: model.loadMs, demo: req.demo, generate: (r) => model.generate(r) },
-        outDir: join(req.workDir, `${sha.slice(0, 12)}-${dataset.fingerprint.slice(0, 12)}`),
-        radraftVersion: req.radraftVersion,
-        limit: req.limit,
-        onProgress: (p) => post({ type: 'progress', progress: { done: p.done, total: p.total, message: `Drafted ${p.done} of ${p.total} cases` } }),
-      });
-      const record = await saveValidation(req.modelsDir, req.modelId, output.result, output.htmlFile);
-      post({ type: 'result', value: { record, resultFile: output.resultFile } });
-    } finally {
-      await model.dispose();
-    }
-  } catch (error) {
-    post({ type: 'error', name: error instanceof Error ? error.name : 'Error', message: error instanceof Error ? error.message : String(error) });
+    const output = await runEval({
+      dataset,
+      engine: { manifest: model.manifest, manifestSha256: sha, loadMs: model.loadMs, demo: req.demo, generate: (r) => model.generate(r) },
+      outDir: join(req.workDir, `${sha.slice(0, 12)}-${dataset.fingerprint.slice(0, 12)}`),
+      radraftVersion: req.radraftVersion,
+      limit: req.limit,
+      onProgress: (p) => progress({ done: p.done, total: p.total, message: `Drafted ${p.done} of ${p.total} cases` }),
+    });
+    const record = await saveValidation(req.modelsDir, req.modelId, output.result, output.htmlFile);
+    return { record, resultFile: output.resultFile };
+  } finally {
+    await model.dispose();
   }
-}
-
-void main(workerData as EvalWorkerRequest);
+});

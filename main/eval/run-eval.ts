@@ -12,13 +12,14 @@ import { latencySummary, scoreCases } from '../../app/eval/score';
 import type { GenerateRequest, GenerateResult, Manifest } from '../../models/engine/index';
 import { preprocessRaster } from '../../models/preprocess/index';
 import { buildPrompt } from '../drafting/drafting-service';
-import { writeFileAtomic } from '../export/atomic-write';
+import { removeLeftoverTempFiles, writeFileAtomic } from '../export/atomic-write';
 import type { EvalCaseSpec, LoadedDataset } from './eval-case';
 import { readEvalImage, thumbnailDataUri } from './eval-image';
 
 export const PARTIAL_FILE = 'cases.jsonl';
 export const RESULT_FILE = 'eval-result.json';
 export const HTML_FILE = 'report.html';
+const JOURNAL_DIR = '.journal';
 
 /** What the runner needs of a loaded model (the engine's Model, in this thread or a worker's). */
 export interface EvalEngine {
@@ -131,6 +132,7 @@ export async function runEval(opts: RunEvalOptions): Promise<EvalOutput> {
   const now = opts.now ?? (() => new Date());
   const { dataset, engine } = opts;
   await mkdir(opts.outDir, { recursive: true });
+  await removeLeftoverTempFiles(join(opts.outDir, JOURNAL_DIR));
   const partial = join(opts.outDir, PARTIAL_FILE);
   const header = { kind: 'header' as const, version: 1 as const, manifestSha256: engine.manifestSha256, datasetFingerprint: dataset.fingerprint, maxTokens: opts.maxTokens ?? null };
   const outcomes = await resume(partial, header, opts.fresh ?? false);
@@ -212,7 +214,9 @@ async function writeResults(opts: RunEvalOptions, outcomes: Map<string, Outcome>
   }
   const resultFile = join(opts.outDir, RESULT_FILE);
   const htmlFile = join(opts.outDir, HTML_FILE);
-  await writeFileAtomic(resultFile, `${JSON.stringify(result, null, 1)}\n`);
-  await writeFileAtomic(htmlFile, renderHtmlReport({ result, thumbnails }));
+  // The two files hold report text: a temp file a crash leaves behind is journalled and removed by the next run.
+  const journal = { journalDir: join(opts.outDir, JOURNAL_DIR) };
+  await writeFileAtomic(resultFile, `${JSON.stringify(result, null, 1)}\n`, journal);
+  await writeFileAtomic(htmlFile, renderHtmlReport({ result, thumbnails }), journal);
   return { result, resultFile, htmlFile };
 }

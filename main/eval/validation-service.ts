@@ -6,7 +6,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModelSummary, ValidationProgress } from '../../app/domain/model';
 import { AppError } from '../ipc/errors';
-import { runWorkerTask, WorkerTaskError, type WorkerScript } from '../drafting/worker-task';
+import type { WorkerScript } from '../workers/bundled-worker';
+import { runWorkerTask, TaskCancelledError } from '../workers/task';
 import type { ModelsRegistry } from '../models-registry/registry';
 import type { ReportStore } from '../storage/report-store';
 import type { EvalWorkerRequest, EvalWorkerResult, EvalWorkerStep } from './eval.worker';
@@ -77,7 +78,7 @@ export class ValidationService {
       const model = (await this.deps.registry.list()).find((m) => m.id === req.modelId) ?? null;
       return { cancelled: false, jobId, model };
     } catch (error) {
-      if (error instanceof WorkerTaskError && error.workerErrorName === 'AbortError') return { cancelled: true, jobId, model: null };
+      if (error instanceof TaskCancelledError) return { cancelled: true, jobId, model: null };
       throw new ValidationRunError(`The validation could not finish: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
       this.running = null;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { ModelValidation } from '../../app/domain/model';
 import type { EvalResult } from '../../app/eval/result';
 import { parseValidationRecord, validationSummaryLine, VALIDATION_RECORD_VERSION, type ValidationRecord } from '../../app/eval/validation-record';
-import { writeFileAtomic } from '../export/atomic-write';
+import { removeLeftoverTempFiles, writeFileAtomic } from '../export/atomic-write';
 
 export const VALIDATION_DIR = '.validation';
 const RECORD_FILE = 'record.json';
@@ -48,7 +48,9 @@ export async function saveValidation(modelsDir: string, modelId: string, result:
   await mkdir(dir, { recursive: true });
   const record = recordOf(result);
   await copyFile(htmlFile, join(dir, REPORT_FILE));
-  await writeFileAtomic(join(dir, RECORD_FILE), `${JSON.stringify(record, null, 1)}\n`);
+  const journalDir = join(modelsDir, VALIDATION_DIR, '.journal');
+  await removeLeftoverTempFiles(journalDir);
+  await writeFileAtomic(join(dir, RECORD_FILE), `${JSON.stringify(record, null, 1)}\n`, { journalDir });
   return record;
 }
 

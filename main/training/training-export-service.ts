@@ -2,7 +2,8 @@
 // image size and prompt templates), written by a worker into an empty folder the user picks.
 import { existsSync, readdirSync } from 'node:fs';
 import { AppError } from '../ipc/errors';
-import { runWorkerTask, type WorkerScript } from '../drafting/worker-task';
+import type { WorkerScript } from '../workers/bundled-worker';
+import { runWorkerTask } from '../workers/task';
 import type { ModelsRegistry } from '../models-registry/registry';
 import type { ReportStore } from '../storage/report-store';
 import { exportCasesFrom, type ExportSummary } from './export-dataset';
