@@ -1,9 +1,10 @@
 // The reports signed in this Radraft as a validation dataset: the signed findings + impression are the reference, the
 // image is the one the AI draft was made from (its SOP Instance UID in the draft provenance), else the study's frontal
-// image, looked up by UID among the DICOM files of the folders the user names (the report database keeps no paths).
+// image (app/domain/views.ts), looked up by UID among the DICOM files of the folders the user names (the report database keeps no paths).
 import type { ReportRecord } from '../../app/domain/report';
 import { DatasetError } from '../../app/eval/dataset';
 import { scoredText } from '../../app/eval/scored-text';
+import { preferredImage } from '../../app/domain/views';
 import { readHeader } from '../dicom/index';
 import { collectFiles } from '../studies/collect-files';
 import type { EvalCaseSpec, LoadedDataset } from './eval-case';
@@ -21,6 +22,8 @@ export interface SignedCase {
 }
 
 interface IndexedImage {
+  /** The file path (what app/domain/views.ts calls the image id). */
+  imageId: string;
   path: string;
   sopInstanceUid: string;
   studyInstanceUid: string;
@@ -33,7 +36,7 @@ async function indexImages(dirs: readonly string[]): Promise<IndexedImage[]> {
   for (const path of files) {
     try {
       const h = await readHeader(path);
-      images.push({ path, sopInstanceUid: h.sopInstanceUid, studyInstanceUid: h.studyInstanceUid, viewPosition: h.viewPosition });
+      images.push({ imageId: path, path, sopInstanceUid: h.sopInstanceUid, studyInstanceUid: h.studyInstanceUid, viewPosition: h.viewPosition });
     } catch {
       // Not DICOM or unreadable: it cannot be any report's image; the folder may hold other files.
     }
@@ -57,11 +60,7 @@ export async function loadSignedDataset(signed: readonly SignedCase[], imageDirs
       return;
     }
     const study = images.filter((i) => i.studyInstanceUid === report.studyInstanceUid);
-    const image =
-      (report.sopInstanceUid !== null ? bySop.get(report.sopInstanceUid) : undefined) ??
-      study.find((i) => i.viewPosition === 'PA') ??
-      study.find((i) => i.viewPosition === 'AP') ??
-      study[0];
+    const image = (report.sopInstanceUid !== null ? bySop.get(report.sopInstanceUid) : undefined) ?? preferredImage(study);
     if (!image) {
       problems.push({ case: id, message: `its image (study ${report.studyInstanceUid}) is not in ${imageDirs.join(', ')}` });
       return;

@@ -10,6 +10,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StudySummary } from '../../app/domain/study';
 import { scrubText, type Identifiers } from '../../app/report/deidentify';
+import { preferredImage } from '../../app/domain/views';
 import { suffixOf, TRAINING_SET_MANIFEST, TRAINING_SET_VERSION, validationPatients, type Split, type TrainingRecord, type TrainingSetManifest } from '../../app/eval/training-set';
 import { resizeGray8 } from '../../models/preprocess/index';
 import { encodeGrayPng } from '../cli/commands/render';
@@ -73,16 +74,18 @@ interface Located {
   otherIds: string[];
 }
 
-async function locateImages(dirs: readonly string[]): Promise<{ bySop: Map<string, Located>; byStudy: Map<string, (Located & { view: string })[]> }> {
+type StudyImage = Located & { imageId: string; viewPosition: string };
+
+async function locateImages(dirs: readonly string[]): Promise<{ bySop: Map<string, Located>; byStudy: Map<string, StudyImage[]> }> {
   const { files } = await collectFiles(dirs);
   const bySop = new Map<string, Located>();
-  const byStudy = new Map<string, (Located & { view: string })[]>();
+  const byStudy = new Map<string, StudyImage[]>();
   for (const path of files) {
     try {
       const h = await readHeader(path);
       const located = { path, patientName: h.patientName, patientId: h.patientId, otherIds: [h.accessionNumber] };
       bySop.set(h.sopInstanceUid, located);
-      byStudy.set(h.studyInstanceUid, [...(byStudy.get(h.studyInstanceUid) ?? []), { ...located, view: h.viewPosition }]);
+      byStudy.set(h.studyInstanceUid, [...(byStudy.get(h.studyInstanceUid) ?? []), { ...located, imageId: path, viewPosition: h.viewPosition }]);
     } catch {
       // Not DICOM or unreadable: not any report's image.
     }
@@ -98,8 +101,7 @@ export async function exportTrainingSet(opts: ExportOptions): Promise<ExportSumm
   const found: { n: number; c: ExportCase; image: Located }[] = [];
   opts.cases.forEach((c, i) => {
     const study = byStudy.get(c.studyInstanceUid) ?? [];
-    const image =
-      (c.sopInstanceUid !== null ? bySop.get(c.sopInstanceUid) : undefined) ?? study.find((s) => s.view === 'PA') ?? study.find((s) => s.view === 'AP') ?? study[0];
+    const image = (c.sopInstanceUid !== null ? bySop.get(c.sopInstanceUid) : undefined) ?? preferredImage(study);
     if (!image) skipped.push({ case: `signed report ${i + 1}`, message: `its image is not in ${opts.imageDirs.join(', ')}` });
     else if (suffixOf(c.sections) === '') skipped.push({ case: `signed report ${i + 1}`, message: 'it has no findings or impression' });
     else found.push({ n: found.length + 1, c, image });
