@@ -8,7 +8,7 @@ import { oneLine } from '../text/one-line';
 import { identityNotes } from '../domain/identity';
 import { NOT_VALIDATED_NOTE } from '../eval/validation-record';
 
-const HEADINGS: Record<SectionName, string> = {
+export const HEADINGS: Record<SectionName, string> = {
   indication: 'INDICATION',
   technique: 'TECHNIQUE',
   comparison: 'COMPARISON',
@@ -96,7 +96,7 @@ function sectionLines(record: ReportRecord): string[] {
 }
 
 /** Which model drafted parts of the report; the section headings say what the clinician did with each part. */
-function aiStatementLines(record: ReportRecord, modelValidation: string | null): string[] {
+export function aiStatementLines(record: ReportRecord, modelValidation: string | null): string[] {
   const p = record.provenance;
   if (!isAiAssisted(record) || !p) return ['', 'All sections were written by the clinician; this report holds no AI-drafted text.'];
   return [
