@@ -209,7 +209,7 @@ function identityRemovedElements(enc: Encoding, ctx: DeidContext): { tag: number
 }
 
 function fileMeta(sopClassUid: string, sopInstanceUid: string, ts: string): Uint8Array {
-  const w = new Writer({ explicit: true, little: true, bytes: new Uint8Array(0), charset: 'latin1' });
+  const w = new Writer({ explicit: true, little: true });
   const body = concat([
     w.bytes(0x00020001, 'OB', Uint8Array.from([0, 1])),
     w.text(0x00020002, 'UI', sopClassUid, 'latin1'),
@@ -290,7 +290,7 @@ class Writer {
 
   /** A string value, padded to even length (PS3.5 6.2: UI with NUL, the others with a space). */
   text(tag: number, vr: string, value: string, charset: 'latin1' | 'utf-8' | null): Uint8Array {
-    let bytes = charset === 'utf-8' ? new TextEncoder().encode(value) : Uint8Array.from(value, (c) => (c.charCodeAt(0) <= 0xff ? c.charCodeAt(0) : 0x3f));
+    let bytes: Uint8Array = charset === 'utf-8' ? new TextEncoder().encode(value) : Uint8Array.from(value, (c) => (c.charCodeAt(0) <= 0xff ? c.charCodeAt(0) : 0x3f));
     if (bytes.length % 2) bytes = concat([bytes, Uint8Array.of(vr === 'UI' ? 0 : 0x20)]);
     return this.bytes(tag, vr, bytes);
   }
