@@ -5,16 +5,21 @@ import { dirname, join } from 'node:path';
 import type { Handlers } from '../app/ipc/contract';
 import type { EventChannel } from '../app/ipc/channels';
 import type { EventOf } from '../app/ipc/contract';
-import type { OpenResult } from '../app/domain/study';
+import type { OpenResult, StudySummary } from '../app/domain/study';
+import { EXPORT_FORMAT_INFO, notSignedMessage, type ExportFormat } from '../app/domain/export';
 import { defaultExportFileName, formatReportText, type StudyIdentity } from '../app/report/export-text';
 import { ReportNotFoundError, ReportStore } from './storage/report-store';
 import { StudyIndex } from './studies/study-index';
 import { toImageHeader } from './studies/header';
 import { createPixelSource } from './studies/pixel-source';
-import { removeLeftoverTempFiles, writeFileAtomic } from './export/atomic-write';
+import { ExportError, removeLeftoverTempFiles, writeFileAtomic, writeFolderAtomic } from './export/atomic-write';
+import { defaultExportName, type ExportJobInput, type ExportJobResult } from './export/export-job';
 import { ModelsRegistry } from './models-registry/registry';
 import { DraftInProgressError, DraftingService } from './drafting/drafting-service';
 import { bundledWorker, type WorkerName, type WorkerScript } from './workers/bundled-worker';
+import { runWorkerTask } from './workers/task';
+import { AppError } from './ipc/errors';
+import { DicomError } from './dicom/errors';
 import packageJson from '../package.json';
 import { PendingOpens } from './window/open-with';
 import { ValidationService } from './eval/validation-service';
@@ -32,7 +37,8 @@ export interface ServiceDeps {
   dialogs: {
     openFiles(): Promise<string[]>;
     openFolder(): Promise<string | null>;
-    saveFile(defaultName: string): Promise<string | null>;
+    /** Where to write an export (a new folder for 'deidentified'); null when the clinician cancelled. */
+    saveFile(defaultName: string, format?: ExportFormat): Promise<string | null>;
     openModelFolder(): Promise<string | null>;
     /** Folder for Models → Validate / Export training data: the dataset, the signed studies' images, or where to
      * write the training set (default: openFolder). */
@@ -127,12 +133,61 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
   };
   const cancelled = (): OpenResult => ({ studies: [], problems: [], cancelled: true });
   const identity = (uid: string): StudyIdentity | null => index.study(uid) ?? store.rememberedStudy(uid);
-  const reportText = async (uid: string): Promise<string> => {
+  const storedReport = (uid: string) => {
     const record = store.get(uid);
     if (!record) throw new ReportNotFoundError('There is no saved report for this study yet.');
+    return record;
+  };
+  /** The drafting model's validation on this workstation, as every export states it (or "not validated here"). */
+  const modelValidationOf = async (record: ReturnType<typeof storedReport>): Promise<string | null> => {
     const validated = record.provenance ? await validation.recordFor(record.provenance.manifestSha256) : null;
-    const modelValidation = validated ? validationSummaryLine(validated) : null;
-    return formatReportText({ record, study: identity(uid), exportedAt: now().toISOString(), appVersion: packageJson.version, modelValidation });
+    return validated ? validationSummaryLine(validated) : null;
+  };
+  const reportText = async (uid: string): Promise<string> => {
+    const record = storedReport(uid);
+    return formatReportText({ record, study: identity(uid), exportedAt: now().toISOString(), appVersion: packageJson.version, modelValidation: await modelValidationOf(record) });
+  };
+  /** The study with its images' file paths: open now, else as remembered; empty when neither knows it. */
+  const studyWithImages = (uid: string): StudySummary =>
+    index.study(uid) ??
+    store.rememberedStudy(uid) ?? { studyInstanceUid: uid, patientName: '', patientId: '', studyDate: '', studyDescription: '', accessionNumber: '', modalities: [], images: [] };
+
+  /** Every format but text is made in the export worker: it reads and parses the study's images. */
+  const exportAs = async (uid: string, format: ExportFormat, options: ExportJobInput['options']): Promise<{ cancelled: boolean; filePath: string | null }> => {
+    const record = storedReport(uid);
+    if (EXPORT_FORMAT_INFO[format].signedOnly && record.status !== 'final') throw new ExportError(notSignedMessage(format));
+    const textName = defaultExportFileName(identity(uid), uid);
+    if (format === 'text') {
+      const text = await reportText(uid);
+      const filePath = await deps.dialogs.saveFile(textName, 'text');
+      if (filePath === null) return { cancelled: true, filePath: null };
+      await writeFileAtomic(filePath, text, { journalDir: exportJournal });
+      return { cancelled: false, filePath };
+    }
+    const filePath = await deps.dialogs.saveFile(defaultExportName(format, textName), format);
+    if (filePath === null) return { cancelled: true, filePath: null };
+    const input: ExportJobInput = {
+      format,
+      options,
+      record,
+      study: studyWithImages(uid),
+      exportedAt: now().toISOString(),
+      appVersion: packageJson.version,
+      modelValidation: await modelValidationOf(record),
+    };
+    let result: ExportJobResult;
+    try {
+      result = await runWorkerTask<ExportJobInput, ExportJobResult>(worker('export.worker'), input);
+    } catch (error) {
+      // Typed export and DICOM errors come back as themselves (main/workers/revive-error.ts); anything else is
+      // still said in the export's words.
+      if (error instanceof AppError || error instanceof DicomError) throw error;
+      throw new ExportError(`The export failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (result.folder) await writeFolderAtomic(filePath, result.files, { journalDir: exportJournal });
+    else await writeFileAtomic(filePath, result.files[0].bytes, { journalDir: exportJournal });
+    return { cancelled: false, filePath };
+  };
   };
 
   /** While the model writes into a report, the screen shows text that is not the report yet: nothing leaves. */
@@ -176,13 +231,9 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     },
     'report:saveAddendum': async ({ studyInstanceUid, text, baseRevision }) => store.saveAddendum(studyInstanceUid, text, baseRevision),
     'report:signAddendum': async ({ studyInstanceUid, ...request }) => store.signAddendum(studyInstanceUid, request),
-    'report:export': async ({ studyInstanceUid }) => {
+    'report:export': async ({ studyInstanceUid, format, options }) => {
       notWhileDrafting(studyInstanceUid, 'exported');
-      const text = await reportText(studyInstanceUid);
-      const filePath = await deps.dialogs.saveFile(defaultExportFileName(identity(studyInstanceUid), studyInstanceUid));
-      if (filePath === null) return { cancelled: true, filePath: null };
-      await writeFileAtomic(filePath, text, { journalDir: exportJournal });
-      return { cancelled: false, filePath };
+      return exportAs(studyInstanceUid, format ?? 'text', options ?? {});
     },
     'report:copy': async ({ studyInstanceUid }) => {
       notWhileDrafting(studyInstanceUid, 'copied');

@@ -52,6 +52,9 @@ await build({
 // Our OpenJPEG WASM build is loaded from files at run time (its pthread workers start from openjpeg.worker.js).
 cpSync(join(root, 'main/dicom/codecs/openjpeg'), join(out, 'codecs/openjpeg'), { recursive: true, filter: (p) => !/\.(c|sh)$/.test(p) });
 
+// The PDF export embeds these fonts (read from files at run time by the export worker and the CLI).
+cpSync(join(root, 'main/export/pdf/fonts'), join(out, 'fonts'), { recursive: true });
+
 if (existsSync(join(root, 'renderer/index.html'))) {
   await viteBuild({ configFile: join(root, 'renderer/vite.config.ts'), logLevel: 'warn' });
 }

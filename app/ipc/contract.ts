@@ -7,6 +7,7 @@ import { ImagePixels, OpenResult, StudySummary } from '../domain/study';
 import { AddendumTextInput, ReportRecord, ReportSectionsInput, SECTION_NAMES, SectionName } from '../domain/report';
 import { DraftEvent, ImportProgress, ModelSummary, ValidationProgress, WeightDtype } from '../domain/model';
 import { isOneLine } from '../text/one-line';
+import { ExportFormat, ExportOptions } from '../domain/export';
 
 const StudyRef = z.object({ studyInstanceUid: z.string().min(1).max(128) });
 const Revision = z.number().int().nonnegative();
@@ -54,8 +55,9 @@ export const contract = {
   /** The text of the signed report's addendum in progress ('' removes it). */
   'report:saveAddendum': { request: StudyRef.extend({ text: AddendumTextInput, baseRevision: Revision }), response: ReportRecord },
   'report:signAddendum': { request: StudyRef.extend({ signedBy: Signer, text: AddendumTextInput, baseRevision: Revision }), response: ReportRecord },
+  /** Exports the stored report in one format (text when none is named) to a file (a folder for de-identified). */
   'report:export': {
-    request: StudyRef,
+    request: StudyRef.extend({ format: ExportFormat.optional(), options: ExportOptions.optional() }),
     response: z.object({ cancelled: z.boolean(), filePath: z.string().nullable() }),
   },
   'report:copy': { request: StudyRef, response: z.object({ text: z.string() }) },

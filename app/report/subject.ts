@@ -56,8 +56,3 @@ export function subjectFromSummary(summary: Omit<StudySummary, 'images'> | null,
     fromHeaders: false,
   };
 }
-
-/** A Person Name as people read it: components separated by '^' shown with spaces (as the study list shows it). */
-export function displayPersonName(pn: string): string {
-  return pn.split('=')[0].split('^').map((part) => part.trim()).filter((part) => part !== '').join(' ');
-}

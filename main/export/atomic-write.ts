@@ -6,7 +6,7 @@
 // one left behind by a killed export (it holds report text) is removed on the next start. An existing target keeps
 // its permissions.
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { AppError } from '../ipc/errors';
 
@@ -23,7 +23,7 @@ export interface AtomicWriteOptions {
   journalDir: string;
 }
 
-export async function writeFileAtomic(filePath: string, content: string, opts: AtomicWriteOptions): Promise<void> {
+export async function writeFileAtomic(filePath: string, content: string | Uint8Array, opts: AtomicWriteOptions): Promise<void> {
   const dir = dirname(filePath);
   const id = randomBytes(8).toString('hex');
   const temp = join(dir, `.radraft-export-${id}.tmp`);
@@ -37,7 +37,7 @@ export async function writeFileAtomic(filePath: string, content: string, opts: A
     await record(entry, temp);
     const handle = await open(temp, 'wx', 0o666);
     try {
-      await handle.writeFile(content, 'utf8');
+      await (typeof content === 'string' ? handle.writeFile(content, 'utf8') : handle.writeFile(content));
       if (mode !== null) await handle.chmod(mode);
       await handle.sync();
     } finally {
@@ -51,6 +51,44 @@ export async function writeFileAtomic(filePath: string, content: string, opts: A
   }
   await syncDirectory(dir);
   // The temp file no longer exists under its name; a journal entry left by a crash here is harmless.
+  await unlink(entry).catch(() => undefined);
+}
+
+/**
+ * Writes a new folder of files so that it appears whole or not at all: the files go into a hidden temp folder beside
+ * it (journalled like a temp file, so a killed export's leftovers go at the next start), each synced, and the folder
+ * is renamed into place. An existing file or folder of that name is never replaced.
+ */
+export async function writeFolderAtomic(folderPath: string, files: readonly { name: string; bytes: Uint8Array }[], opts: AtomicWriteOptions): Promise<void> {
+  const parent = dirname(folderPath);
+  const exists = await stat(folderPath).then(
+    () => true,
+    () => false,
+  );
+  if (exists) throw new ExportError(`${folderPath} already exists. Choose a new name for the de-identified folder; nothing was written.`);
+  const id = randomBytes(8).toString('hex');
+  const temp = join(parent, `.radraft-export-${id}.tmp`);
+  const entry = join(opts.journalDir, id);
+  try {
+    await record(entry, temp);
+    await mkdir(temp);
+    for (const file of files) {
+      const handle = await open(join(temp, file.name), 'wx', 0o666);
+      try {
+        await handle.writeFile(file.bytes);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    }
+    await syncDirectory(temp);
+    await rename(temp, folderPath);
+  } catch (error) {
+    await rm(temp, { recursive: true, force: true }).catch(() => undefined);
+    await unlink(entry).catch(() => undefined);
+    throw new ExportError(`The export could not be written to ${folderPath}: ${explain(error)}.`);
+  }
+  await syncDirectory(parent);
   await unlink(entry).catch(() => undefined);
 }
 
@@ -81,7 +119,8 @@ export async function removeLeftoverTempFiles(journalDir: string): Promise<numbe
     // An entry that cannot be read names no file that could be checked; it is dropped below.
     const temp = await readFile(entry, 'utf8').catch(() => '');
     if (TEMP_NAME.test(basename(temp)) && basename(temp) === `.radraft-export-${id}.tmp`) {
-      await unlink(temp).then(
+      // A temp file, or the temp folder of a de-identified export.
+      await rm(temp, { recursive: true }).then(
         () => removed++,
         (error: NodeJS.ErrnoException) => {
           // Already gone (the export finished, or the folder is unmounted): nothing to clean.

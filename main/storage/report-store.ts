@@ -331,13 +331,15 @@ export class ReportStore {
     });
   }
 
-  /** Keeps the study's identifiers so a report can be exported after a restart without reopening its files. */
+  /**
+   * Keeps the study's identifiers and where its images are, so a report can be exported after a restart (and by
+   * `radraft export`) without reopening the study: the DICOM SR references the images and reads their headers.
+   */
   rememberStudy(summary: StudySummary): void {
-    const { images: _images, ...identity } = summary;
     this.write('The study could not be remembered', () => {
       this.db
         .prepare('INSERT INTO studies (study_instance_uid, summary_json, updated_at) VALUES (?, ?, ?) ON CONFLICT(study_instance_uid) DO UPDATE SET summary_json = excluded.summary_json, updated_at = excluded.updated_at')
-        .run(summary.studyInstanceUid, JSON.stringify({ ...identity, images: [] }), this.now().toISOString());
+        .run(summary.studyInstanceUid, JSON.stringify(summary), this.now().toISOString());
     });
   }
 

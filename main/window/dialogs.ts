@@ -1,6 +1,7 @@
 // Native dialogs for ServiceDeps.dialogs; everything else in main sees only paths.
 import { dialog, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
+import { EXPORT_FORMAT_INFO, type ExportFormat } from '../../app/domain/export';
 
 export function nativeDialogs(window: () => BrowserWindow | null, documentsDir: string) {
   const parent = (): BrowserWindow | undefined => window() ?? undefined;
@@ -21,11 +22,12 @@ export function nativeDialogs(window: () => BrowserWindow | null, documentsDir: 
       const properties: Electron.OpenDialogOptions['properties'] = purpose === 'export' ? ['openDirectory', 'createDirectory'] : ['openDirectory'];
       return (await show({ title, properties }))[0] ?? null;
     },
-    saveFile: async (defaultName: string) => {
+    saveFile: async (defaultName: string, format: ExportFormat = 'text') => {
+      const info = EXPORT_FORMAT_INFO[format];
       const options: Electron.SaveDialogOptions = {
-        title: 'Export report as text',
+        title: format === 'deidentified' ? 'Export a de-identified copy (a new folder)' : `Export report as ${info.label}`,
         defaultPath: join(documentsDir, defaultName),
-        filters: [{ name: 'Text', extensions: ['txt'] }],
+        filters: info.extension === '' ? [] : [{ name: info.label, extensions: [info.extension] }],
         properties: ['showOverwriteConfirmation', 'createDirectory'],
       };
       const w = parent();

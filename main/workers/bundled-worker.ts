@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The workers the app starts. */
-export const WORKER_NAMES = ['decode.worker', 'model-input.worker', 'model-import.worker', 'inference.worker', 'eval.worker', 'export-dataset.worker'] as const;
+export const WORKER_NAMES = ['decode.worker', 'model-input.worker', 'model-import.worker', 'inference.worker', 'eval.worker', 'export-dataset.worker', 'export.worker'] as const;
 export type WorkerName = (typeof WORKER_NAMES)[number];
 
 /** Where a worker script is and how to start it (tests run bundles of their own, or the TypeScript source with tsx). */

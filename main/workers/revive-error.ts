@@ -19,6 +19,8 @@ import {
   UnsupportedSyntaxError,
 } from '../dicom/errors';
 
+import { ExportError } from '../export/atomic-write';
+import { BurnedInAnnotationError, DeidentifyError } from '../export/deid/deidentify-image';
 import { WorkerError, type WireError } from './wire-error';
 
 type Revive = (wire: WireError) => Error | null;
@@ -53,6 +55,10 @@ const TYPED: Record<string, Revive> = {
   PromptError: withMessage(PromptError),
   TokenizerLoadError: withMessage(TokenizerLoadError),
   OrtTelemetryError: withMessage(OrtTelemetryError),
+  // The export worker (main/export/export.worker.ts): messages written for the clinician.
+  ExportError: withMessage(ExportError),
+  DeidentifyError: withMessage(DeidentifyError),
+  BurnedInAnnotationError: withMessage(BurnedInAnnotationError),
 };
 
 /** Main side: the typed error the worker threw, or a WorkerError keeping its name and message. */

@@ -28,6 +28,8 @@ export interface DeidentifyStudyInput {
   options: DeidentifyOptions;
   exportedAt: string;
   appVersion: string;
+  /** The drafting model's validation line for the report text, or null ("not validated here"). */
+  modelValidation?: string | null;
   /** Secret of this export (UID mapping, date shift, pseudonym); random unless a test fixes it. */
   key?: Uint8Array;
 }
@@ -134,6 +136,7 @@ export function deidentifyStudy(input: DeidentifyStudyInput): DeidentifiedStudy 
     study: { studyInstanceUid: deidSubject.studyInstanceUid, patientName: PSEUDONYM_NAME, patientId, studyDate: deidSubject.studyDate, studyDescription: deidSubject.studyDescription, accessionNumber: '', modalities: subject.modalities },
     exportedAt: time(input.exportedAt),
     appVersion: input.appVersion,
+    modelValidation: input.modelValidation ?? null,
   });
   files.push({ name: 'report.txt', bytes: new TextEncoder().encode(text) });
   if (deidRecord.status === 'final') files.push({ name: 'report-sr.dcm', bytes: buildReportSr({ record: deidRecord, subject: deidSubject, appVersion: input.appVersion }).bytes });

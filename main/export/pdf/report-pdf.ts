@@ -1,12 +1,16 @@
 // The report as a printable PDF (pdfkit): the patient and study header from the images' own headers, the sections
 // with the text export's headings and per-section origin (app/report/review.ts), the text export's AI statement,
+// header values from files and the signer's name as one line each (app/text/one-line.ts),
 // the signature and signed addenda, optionally the key image, and on every page who the report is about and who
 // exported it when. Fonts are embedded, so the text is extractable (pdftotext) and reads the same everywhere.
 import PDFDocument from 'pdfkit';
 import { SECTION_NAMES, type ReportRecord } from '../../../app/domain/report';
-import { HEADINGS, aiStatementLines, formatDicomDate, formatTimestamp, isAiAssisted } from '../../../app/report/export-text';
+import { HEADINGS, aiStatementLines, formatTimestamp, isAiAssisted } from '../../../app/report/export-text';
+import { formatDicomDate } from '../../../app/dicom/date';
+import { formatPersonName } from '../../../app/dicom/person-name';
+import { oneLine } from '../../../app/text/one-line';
 import { describeOrigin, sectionOrigins } from '../../../app/report/review';
-import { displayPersonName, type ReportSubject } from '../../../app/report/subject';
+import type { ReportSubject } from '../../../app/report/subject';
 import { pdfFonts } from './fonts';
 
 export interface KeyImage {
@@ -22,6 +26,8 @@ export interface ReportPdfInput {
   subject: ReportSubject;
   exportedAt: string;
   appVersion: string;
+  /** The drafting model's validation on this workstation, or null: "not validated here" (as the text export). */
+  modelValidation?: string | null;
   keyImage?: KeyImage | null;
 }
 
@@ -55,7 +61,7 @@ export async function renderReportPdf(input: ReportPdfInput): Promise<Uint8Array
   doc.font('bold').fontSize(18).fillColor(INK).text('Radiology report');
   doc.moveDown(0.2);
   if (record.status === 'final') {
-    doc.font('regular').fontSize(10).fillColor(DIM).text(`FINAL — signed by ${record.signedBy ?? ''} at ${formatTimestamp(record.signedAt ?? '')}`);
+    doc.font('regular').fontSize(10).fillColor(DIM).text(`FINAL — signed by ${oneLine(record.signedBy ?? '')} at ${formatTimestamp(record.signedAt ?? '')}`);
   } else {
     doc.font('bold').fontSize(11).fillColor(WARN).text('DRAFT — not signed. This report is not final.');
   }
@@ -78,7 +84,7 @@ export async function renderReportPdf(input: ReportPdfInput): Promise<Uint8Array
 
   doc.moveDown(0.8);
   rule(doc, width);
-  const statement = aiStatementLines(record).filter((line) => line.trim() !== '' && !/^-+$/.test(line));
+  const statement = aiStatementLines(record, input.modelValidation ?? null).filter((line) => line.trim() !== '' && !/^-+$/.test(line));
   doc.moveDown(0.4);
   if (aiAssisted && record.provenance) {
     const [title, paragraph, ...fields] = statement;
@@ -94,13 +100,13 @@ export async function renderReportPdf(input: ReportPdfInput): Promise<Uint8Array
   addenda.forEach((a, i) => {
     doc.moveDown(0.8);
     doc.font('bold').fontSize(11).fillColor(INK).text(`Addendum ${i + 1}`);
-    doc.font('regular').fontSize(9).fillColor(DIM).text(`Signed by ${a.signedBy ?? ''} at ${formatTimestamp(a.signedAt ?? '')}`);
+    doc.font('regular').fontSize(9).fillColor(DIM).text(`Signed by ${oneLine(a.signedBy ?? '')} at ${formatTimestamp(a.signedAt ?? '')}`);
     doc.moveDown(0.2);
     doc.font('regular').fontSize(10.5).fillColor(INK).text(a.text.replace(/\r\n?/g, '\n').trim(), { width });
   });
 
   doc.moveDown(1);
-  doc.font('bold').fontSize(10).fillColor(INK).text(record.status === 'final' ? `Electronically signed by ${record.signedBy ?? ''}` : 'Not signed');
+  doc.font('bold').fontSize(10).fillColor(INK).text(record.status === 'final' ? `Electronically signed by ${oneLine(record.signedBy ?? '')}` : 'Not signed');
   if (record.status === 'final') doc.font('regular').fontSize(9).fillColor(DIM).text(formatTimestamp(record.signedAt ?? ''));
 
   if (input.keyImage) keyImage(doc, input.keyImage, width);
@@ -111,7 +117,7 @@ export async function renderReportPdf(input: ReportPdfInput): Promise<Uint8Array
 
 function header(doc: PDFKit.PDFDocument, subject: ReportSubject, record: ReportRecord, width: number): void {
   const rows: [string, string][] = [
-    ['Patient', displayPersonName(subject.patientName)],
+    ['Patient', formatPersonName(subject.patientName)],
     ['Patient ID', subject.patientId],
     ['Birth date', formatDicomDate(subject.patientBirthDate)],
     ['Sex', subject.patientSex],
@@ -126,7 +132,7 @@ function header(doc: PDFKit.PDFDocument, subject: ReportSubject, record: ReportR
   for (const [label, value] of rows) {
     const y = doc.y;
     doc.font('regular').fontSize(9).fillColor(DIM).text(label, MARGIN, y, { width: labelWidth });
-    doc.font('regular').fontSize(9.5).fillColor(value.trim() === '' ? DIM : INK).text(value.trim() === '' ? 'not recorded' : value.trim(), MARGIN + labelWidth, y, { width: width - labelWidth });
+    doc.font('regular').fontSize(9.5).fillColor(value.trim() === '' ? DIM : INK).text(value.trim() === '' ? 'not recorded' : oneLine(value.trim()), MARGIN + labelWidth, y, { width: width - labelWidth });
     doc.x = MARGIN;
   }
   doc.moveDown(0.5);
@@ -157,7 +163,7 @@ function footers(doc: PDFKit.PDFDocument, subject: ReportSubject, input: ReportP
     doc.switchToPage(i);
     const bottom = doc.page.margins.bottom;
     doc.page.margins.bottom = 0;
-    const who = [displayPersonName(subject.patientName), subject.patientId].filter((s) => s.trim() !== '').join(' · ');
+    const who = [formatPersonName(subject.patientName), subject.patientId].filter((s) => s.trim() !== '').join(' · ');
     doc
       .font('regular')
       .fontSize(7.5)

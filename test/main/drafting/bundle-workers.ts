@@ -12,6 +12,7 @@ const SOURCES: Record<WorkerName, string> = {
   'inference.worker': 'main/drafting/inference.worker.ts',
   'eval.worker': 'main/eval/eval.worker.ts',
   'export-dataset.worker': 'main/training/export-dataset.worker.ts',
+  'export.worker': 'main/export/export.worker.ts',
 };
 
 let bundled: Record<WorkerName, WorkerScript> | null = null;
