@@ -7,6 +7,8 @@ import { draftCommand } from './commands/draft';
 import { synthModelCommand } from './commands/synth-model';
 import { evalCommand } from './commands/eval';
 import { exportDatasetCommand } from './commands/export-dataset';
+import { exportCommand } from './commands/export';
+import { sendCommand } from './commands/send';
 
 export const commands: Record<string, CliCommand> = {
   inspect: inspectCommand,
@@ -16,4 +18,6 @@ export const commands: Record<string, CliCommand> = {
   'synth-model': synthModelCommand,
   eval: evalCommand,
   'export-dataset': exportDatasetCommand,
+  export: exportCommand,
+  send: sendCommand,
 };
