@@ -12,7 +12,7 @@ export function menuTemplate(send: (command: Command) => void, opts: { isMac: bo
       item('Open Folder…', 'open-folder', 'CmdOrCtrl+Shift+O'),
       item('Open Sample Studies', 'open-samples'),
       { type: 'separator' },
-      item('Export Report as Text…', 'export-report', 'CmdOrCtrl+E'),
+      item('Export Report…', 'export-report', 'CmdOrCtrl+E'),
       item('Copy Report to Clipboard', 'copy-report', 'CmdOrCtrl+Shift+C'),
       item('Sign Report…', 'sign-report', 'CmdOrCtrl+Shift+S'),
       { type: 'separator' },

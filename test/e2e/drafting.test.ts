@@ -130,6 +130,7 @@ describe.shuffle('drafting with the demo model, end to end', () => {
     await expect.poll(() => page.getByTestId('signed-by').innerText()).toContain('Dr Grace Hopper');
 
     await page.getByTestId('export-report').click();
+    await page.getByTestId('export-confirm').click(); // Text, the dialog's default
     await expect.poll(() => e2e.harness.savedPaths.length).toBe(1);
     await page.getByTestId('toast').filter({ hasText: 'Report exported' }).waitFor();
     const text = readFileSync(e2e.harness.savedPaths[0], 'utf8');

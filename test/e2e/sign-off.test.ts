@@ -63,6 +63,7 @@ async function exported(): Promise<string> {
   const { page } = e2e.app;
   const before = e2e.harness.savedPaths.length;
   await page.getByTestId('export-report').click();
+  await page.getByTestId('export-confirm').click(); // Text, the dialog's default
   await expect.poll(() => e2e.harness.savedPaths.length).toBe(before + 1);
   const path = e2e.harness.savedPaths[before];
   await expect.poll(() => existsSync(path)).toBe(true);

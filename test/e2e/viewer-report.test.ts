@@ -83,6 +83,7 @@ describe('viewer and report, end to end', () => {
     await expect.poll(() => page.getByTestId('save-indicator').getAttribute('data-state'), { timeout: 5000 }).toBe('saved');
 
     await page.getByTestId('export-report').click();
+    await page.getByTestId('export-confirm').click(); // Text, the dialog's default
     await expect.poll(() => e2e.harness.savedPaths.length).toBe(1);
     await page.getByTestId('toast').filter({ hasText: 'Report exported' }).waitFor();
     const text = readFileSync(e2e.harness.savedPaths[0], 'utf8');

@@ -3,6 +3,7 @@
 import type { EventChannel, InvokeChannel } from '../../../app/ipc/channels';
 import type { EventOf, RadraftBridge, RequestOf, ResponseOf } from '../../../app/ipc/contract';
 import { decodeIpcError, type IpcErrorCode } from '../../../app/ipc/errors';
+import type { ExportFormat, ExportOptions } from '../../../app/domain/export';
 
 declare global {
   interface Window {
@@ -85,7 +86,7 @@ export const api = {
   signReport: (request: RequestOf<'report:sign'>) => invoke('report:sign', request),
   saveAddendum: (request: RequestOf<'report:saveAddendum'>) => invoke('report:saveAddendum', request),
   signAddendum: (request: RequestOf<'report:signAddendum'>) => invoke('report:signAddendum', request),
-  exportReport: (studyInstanceUid: string) => invoke('report:export', { studyInstanceUid }),
+  exportReport: (studyInstanceUid: string, format: ExportFormat = 'text', options: ExportOptions = {}) => invoke('report:export', { studyInstanceUid, format, options }),
   copyReport: (studyInstanceUid: string) => invoke('report:copy', { studyInstanceUid }),
   listModels: () => invoke('models:list', {}),
   importModel: (dtype: RequestOf<'models:importDialog'>['dtype']) => invoke('models:importDialog', { dtype }),

@@ -48,7 +48,7 @@ export function commandHandlers(viewer: () => ViewerCommands | undefined): Recor
     'discard-draft': () => reporting.discardDraft(),
     undo: () => reporting.undo(),
     'sign-report': () => reporting.requestSign(),
-    'export-report': () => void reporting.exportReport(),
+    'export-report': () => reporting.requestExport(),
     'copy-report': () => void reporting.copyReport(),
     'show-models': () => (ui.modelsOpen = true),
     'show-help': () => (ui.helpOpen = true),

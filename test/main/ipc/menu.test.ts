@@ -31,7 +31,7 @@ describe('application menu', () => {
       'Open Files…': 'open-files',
       'Open Folder…': 'open-folder',
       'Open Sample Studies': 'open-samples',
-      'Export Report as Text…': 'export-report',
+      'Export Report…': 'export-report',
       'Copy Report to Clipboard': 'copy-report',
       'Sign Report…': 'sign-report',
       Undo: 'undo',

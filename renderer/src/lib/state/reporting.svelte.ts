@@ -4,6 +4,7 @@
 // any sign dialog, sign() / signAddendum() where the signature is sent. A study whose files name different
 // patients is cleared by identity.svelte.ts first (startDraft, requestSign).
 import { isEmptyReport, type SectionName } from '../../../../app/domain/report';
+import { EXPORT_FORMAT_INFO, type ExportFormat, type ExportOptions } from '../../../../app/domain/export';
 import { draftWouldReplaceClinicianText } from '../../../../app/report/review';
 import { api } from '../api';
 import { NotSavedError, ReportSession } from './autosave.svelte';
@@ -25,6 +26,8 @@ class Reporting {
   replaceOpen = $state(false);
   /** Asking before discarding a draft the clinician has edited since. */
   discardOpen = $state(false);
+  /** The export dialog (format and options) is open. */
+  exportOpen = $state(false);
   #seq = 0;
 
   /** The model is writing into the report: what is on screen is not the report yet. */
@@ -166,14 +169,29 @@ class Reporting {
     }
   }
 
-  async exportReport(): Promise<void> {
+  /** Every export starts here (button, Ctrl+E, menu): the dialog that chooses the format. */
+  requestExport(): void {
+    if (!this.session) return;
+    const blocked = this.outputBlocked;
+    if (blocked) {
+      toasts.push('info', 'Not exported', blocked);
+      return;
+    }
+    this.exportOpen = true;
+  }
+
+  /** Exports the stored report (saved first) in one format; false when it was not written. */
+  async exportReport(format: ExportFormat = 'text', options: ExportOptions = {}): Promise<boolean> {
     const s = await this.#readyToLeave('exported');
-    if (!s) return;
+    if (!s) return false;
     try {
-      const r = await api.exportReport(s.studyInstanceUid);
-      if (!r.cancelled && r.filePath) toasts.push('ok', 'Report exported', r.filePath);
+      const r = await api.exportReport(s.studyInstanceUid, format, options);
+      if (r.cancelled || !r.filePath) return false;
+      toasts.push('ok', format === 'text' ? 'Report exported' : `Report exported as ${EXPORT_FORMAT_INFO[format].label}`, r.filePath);
+      return true;
     } catch (err) {
       toasts.push('error', 'Could not export the report', errorText(err));
+      return false;
     }
   }
 
