@@ -188,7 +188,6 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     else await writeFileAtomic(filePath, result.files[0].bytes, { journalDir: exportJournal });
     return { cancelled: false, filePath };
   };
-  };
 
   /** While the model writes into a report, the screen shows text that is not the report yet: nothing leaves. */
   const notWhileDrafting = (uid: string, what: string): void => {

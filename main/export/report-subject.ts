@@ -2,7 +2,8 @@
 // Series, C.12.1 SOP Common). Runs in the export worker: these are untrusted files.
 import type { StudySummary } from '../../app/domain/study';
 import { subjectFromSummary, type ReportSubject, type SubjectImage } from '../../app/report/subject';
-import { HeaderReader, readFileBytes } from '../dicom/header';
+import { HeaderReader } from '../dicom/header';
+import { readDicomFile } from '../dicom/read-file';
 import { parseDicomBytes } from '../dicom/parse';
 import { DicomError } from '../dicom/errors';
 
@@ -20,7 +21,10 @@ export async function readSourceImages(summary: StudySummary): Promise<SourceIma
     if (seen.has(image.filePath)) continue;
     seen.add(image.filePath);
     try {
-      const bytes = await readFileBytes(image.filePath);
+      // A copy: the reader may hold the file outside the JS heap (JPEG 2000) until released.
+      const file = await readDicomFile(image.filePath);
+      const bytes = file.bytes.slice();
+      file.release();
       const parsed = parseDicomBytes(image.filePath, bytes, { untilPixelData: true });
       out.push({ filePath: image.filePath, bytes, header: new HeaderReader(parsed.dataSet) });
     } catch (error) {
@@ -34,7 +38,7 @@ export async function readSourceImages(summary: StudySummary): Promise<SourceIma
 /** The subject from the first readable image's header, with every readable image referenced. */
 export function subjectFromImages(summary: StudySummary, images: readonly SourceImage[]): ReportSubject {
   const first = images[0]?.header;
-  if (!first) return subjectFromSummary(summary, summary.studyInstanceUid);
+  if (!first) return subjectFromSummary(summary, summary.splitFrom ?? summary.studyInstanceUid);
   const text = (tag: string): string => first.text(tag);
   const refs: SubjectImage[] = images.map(({ filePath, header }) => ({
     filePath,
