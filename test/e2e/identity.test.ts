@@ -36,6 +36,7 @@ async function exportText(): Promise<string> {
   const { page } = e2e.app;
   const before = e2e.harness.savedPaths.length;
   await page.getByTestId('export-report').click();
+  await page.getByTestId('export-confirm').click(); // Text, the dialog's default
   await expect.poll(() => e2e.harness.savedPaths.length).toBe(before + 1);
   // The export is written after the save dialog answers: wait for the file, not for a toast an earlier export left.
   await expect.poll(() => existsSync(e2e.harness.savedPaths[before])).toBe(true);
