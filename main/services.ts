@@ -10,7 +10,6 @@ import { EXPORT_FORMAT_INFO, notSignedMessage, type ExportFormat } from '../app/
 import { defaultExportFileName, formatReportText, type StudyIdentity } from '../app/report/export-text';
 import { ReportNotFoundError, ReportStore } from './storage/report-store';
 import { StudyIndex } from './studies/study-index';
-import { toImageHeader } from './studies/header';
 import { createPixelSource } from './studies/pixel-source';
 import { ExportError, removeLeftoverTempFiles, writeFileAtomic, writeFolderAtomic } from './export/atomic-write';
 import { defaultExportName, type ExportJobInput, type ExportJobResult } from './export/export-job';
@@ -77,8 +76,10 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
   const worker = (name: WorkerName): WorkerScript => deps.workers?.[name] ?? bundledWorker(name);
   const pixels = createPixelSource(worker('decode.worker'));
   const index = new StudyIndex({
-    readHeader: async (f) => toImageHeader(await pixels.header(f)),
-    loadPixels: (f, frame, id) => pixels.load(f, frame, id),
+    readHeader: (source) => pixels.header(source),
+    loadPixels: (source, frame, id) => pixels.load(source, frame, id),
+    readDicomDirectory: (source) => pixels.readDicomDirectory(source),
+    listZip: (archivePath, maxEntries) => pixels.listZip(archivePath, maxEntries),
     identityDecisions: { get: (uid) => store.getSetting(`identity:${uid}`), set: (uid, decision) => store.setSetting(`identity:${uid}`, decision) },
   });
   const registry = new ModelsRegistry({
@@ -93,7 +94,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     index,
     store,
     emit: (event) => deps.emit('draft:event', event),
-    modelView: (filePath, frame) => pixels.modelView(filePath, frame),
+    modelView: (imageId, frame) => pixels.modelView(index.source(imageId), frame),
     inputWorker: worker('model-input.worker'),
     inferenceWorker: worker('inference.worker'),
     now,

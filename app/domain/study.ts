@@ -76,8 +76,11 @@ export const StudySummary = z.object({
 });
 export type StudySummary = z.infer<typeof StudySummary>;
 
-/** A file that could not be opened, with a reason a person can act on. */
-export const FileProblem = z.object({ filePath: z.string(), reason: z.string() });
+/**
+ * A file that could not be opened, with a reason a person can act on; or, with `files`, that many files (of the
+ * folder or archive `filePath`, or listed in the DICOMDIR `filePath`) that could not be opened for the same reason.
+ */
+export const FileProblem = z.object({ filePath: z.string(), reason: z.string(), files: z.number().int().positive().optional() });
 export type FileProblem = z.infer<typeof FileProblem>;
 
 export const OpenResult = z.object({

@@ -1,5 +1,5 @@
-// A small pool of decode workers (decode.worker.ts): decoding and header parsing never run on the thread that
-// serves the UI.
+// A small pool of decode workers (decode.worker.ts): decoding, header and DICOMDIR parsing and zip listing never
+// run on the thread that serves the UI.
 // Each job has a deadline; a worker that overruns it is terminated and replaced, and the caller gets a typed error.
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -7,9 +7,12 @@ import type { Worker } from 'node:worker_threads';
 import { bundledWorker, type WorkerScript } from '../workers/bundled-worker';
 import { reviveError } from '../workers/revive-error';
 import { startWorker } from '../workers/start-worker';
+import type { ZipListing } from '../archives/zip-listing';
 import type { DecodeReply, DecodeRequest } from './decode-protocol';
+import type { DicomDirectory } from './dicomdir';
 import { DecodeTimeoutError } from './errors';
 import type { ModelView } from './model-view';
+import { sourceOf, type DicomSource } from './source';
 import type { DecodedImage, DicomHeader } from './types';
 
 export interface DecodePoolOptions {
@@ -32,6 +35,7 @@ export class DecodeWorkerError extends Error {
 }
 
 type DecodeOk = Extract<DecodeReply, { ok: true; kind: 'decode' }>;
+type Reply<K extends DecodeRequest['kind']> = Extract<DecodeReply, { ok: true; kind: K }>;
 
 interface Job {
   req: DecodeRequest;
@@ -61,22 +65,30 @@ export class DecodePool {
   }
 
   /** Stored values of one frame, decoded in a worker; the pixel buffer is transferred, not copied. */
-  async decode(filePath: string, frame = 0): Promise<DecodedImage> {
-    return (await this.decodeJob(filePath, frame, false)).image;
+  async decode(source: DicomSource | string, frame = 0): Promise<DecodedImage> {
+    return (await this.decodeJob(sourceOf(source), frame, false)).image;
   }
 
   /** Decoded frame plus its 8-bit model view, both computed in the worker. */
-  async decodeWithModelView(filePath: string, frame = 0): Promise<DecodedWithView> {
-    const reply = await this.decodeJob(filePath, frame, true);
+  async decodeWithModelView(source: DicomSource | string, frame = 0): Promise<DecodedWithView> {
+    const reply = await this.decodeJob(sourceOf(source), frame, true);
     if (!reply.modelView) throw new DecodeWorkerError('the decode worker returned no model view');
     return { image: reply.image, modelView: reply.modelView };
   }
 
   /** The file's header (readHeader), parsed in a worker: files the user opens are untrusted and may be huge. */
-  async readHeader(filePath: string): Promise<DicomHeader> {
-    const reply = await this.submit({ id: this.nextId++, kind: 'header', filePath });
-    if (reply.kind !== 'header') throw new DecodeWorkerError('the decode worker answered a header request with pixels');
-    return reply.header;
+  async readHeader(source: DicomSource | string): Promise<DicomHeader> {
+    return (await this.job({ id: this.nextId++, kind: 'header', source: sourceOf(source) })).header;
+  }
+
+  /** The files a DICOMDIR references (dicomdir.ts), read in a worker. */
+  async readDicomDirectory(source: DicomSource | string): Promise<DicomDirectory> {
+    return (await this.job({ id: this.nextId++, kind: 'dicomdir', source: sourceOf(source) })).directory;
+  }
+
+  /** The DICOM candidates of a zip archive and whether it may be opened at all (zip-listing.ts), read in a worker. */
+  async listZip(archivePath: string, maxEntries: number): Promise<ZipListing> {
+    return (await this.job({ id: this.nextId++, kind: 'zip', source: { filePath: archivePath }, maxEntries })).listing;
   }
 
   async close(): Promise<void> {
@@ -85,10 +97,15 @@ export class DecodePool {
     await Promise.all(this.slots.splice(0).map((s) => this.retire(s, new DecodeWorkerError('the decode pool was closed'))));
   }
 
-  private async decodeJob(filePath: string, frame: number, modelView: boolean): Promise<DecodeOk> {
-    const reply = await this.submit({ id: this.nextId++, kind: 'decode', filePath, frame, modelView });
-    if (reply.kind !== 'decode') throw new DecodeWorkerError('the decode worker answered a decode request with a header');
-    return reply;
+  private decodeJob(source: DicomSource, frame: number, modelView: boolean): Promise<DecodeOk> {
+    return this.job({ id: this.nextId++, kind: 'decode', source, frame, modelView });
+  }
+
+  /** Runs `req` and checks the worker answered the same kind of job. */
+  private async job<R extends DecodeRequest>(req: R): Promise<Reply<R['kind']>> {
+    const reply = await this.submit(req);
+    if (reply.kind !== req.kind) throw new DecodeWorkerError(`the decode worker answered a ${req.kind} request with a ${reply.kind} reply`);
+    return reply as Reply<R['kind']>;
   }
 
   private submit(req: DecodeRequest): Promise<Extract<DecodeReply, { ok: true }>> {
@@ -112,8 +129,8 @@ export class DecodePool {
       slot.job = job;
       slot.worker.ref();
       slot.timer = setTimeout(() => {
-        const what = job.req.kind === 'header' ? 'reading the header' : 'decoding';
-        void this.retire(slot, new DecodeTimeoutError(job.req.filePath, `${what} took longer than ${this.timeoutMs / 1000} s and was stopped`));
+        const what = { header: 'reading the header', decode: 'decoding', dicomdir: 'reading the DICOMDIR', zip: 'reading the archive' }[job.req.kind];
+        void this.retire(slot, new DecodeTimeoutError(job.req.source.filePath, `${what} took longer than ${this.timeoutMs / 1000} s and was stopped`));
       }, this.timeoutMs);
       slot.worker.postMessage(job.req);
     }
@@ -166,14 +183,14 @@ function sharedPool(): DecodePool {
   return shared;
 }
 
-/** Decodes frame `frame` of `filePath` in the shared worker pool. Rejects with DicomErrors like decodeFile. */
-export function decodeInWorker(filePath: string, frame = 0): Promise<DecodedImage> {
-  return sharedPool().decode(filePath, frame);
+/** Decodes frame `frame` of `source` in the shared worker pool. Rejects with DicomErrors like decodeFile. */
+export function decodeInWorker(source: DicomSource | string, frame = 0): Promise<DecodedImage> {
+  return sharedPool().decode(source, frame);
 }
 
 /** Decodes and renders the model view in the shared worker pool. */
-export function decodeWithModelViewInWorker(filePath: string, frame = 0): Promise<DecodedWithView> {
-  return sharedPool().decodeWithModelView(filePath, frame);
+export function decodeWithModelViewInWorker(source: DicomSource | string, frame = 0): Promise<DecodedWithView> {
+  return sharedPool().decodeWithModelView(source, frame);
 }
 
 export async function closeDecodePool(): Promise<void> {

@@ -17,6 +17,7 @@ import {
 import { encapsulatedFrame, nativeFrame } from './frames';
 import { headerFromDataSet } from './header';
 import { readDicomFile } from './read-file';
+import { sourceOf, type DicomSource } from './source';
 import { PIXEL_DATA_TAG, parseDicomBytes } from './parse';
 import { cellsToStored, dtypeOfArray, interleavePlanes, minMax, nativeFrameBytes, type PixelLayout } from './pixels';
 import { findTransferSyntax } from './transfer-syntax';
@@ -198,9 +199,10 @@ async function decodeParsed(filePath: string, bytes: Uint8Array, frame: number):
   };
 }
 
-/** Reads and decodes frame `frame` (0-based) of a DICOM file. Throws DicomError subclasses on bad input. */
-export async function decodeFile(filePath: string, frame = 0): Promise<DecodedImage> {
-  const file = await readDicomFile(filePath);
+/** Reads and decodes frame `frame` (0-based) of a DICOM file or zip entry. Throws DicomError subclasses on bad input. */
+export async function decodeFile(source: DicomSource | string, frame = 0): Promise<DecodedImage> {
+  const { filePath } = sourceOf(source);
+  const file = await readDicomFile(source);
   try {
     return await decodeBytes(filePath, file.bytes, frame);
   } finally {

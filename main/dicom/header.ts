@@ -1,11 +1,11 @@
 // Header extraction without pixel decoding: identifiers for the study list plus everything the LUT pipeline needs.
-import { open, type FileHandle } from 'node:fs/promises';
 import type { DataSet, Element } from 'dicom-parser';
 import type { SpacingSource, VoiWindow } from '../../app/domain/study';
 import type { LutTable } from '../../app/domain/study';
-import { DicomError, MalformedDicomError, NotDicomError, describeThrown, guardDicom, unreadableFile } from './errors';
+import { DicomError, MalformedDicomError, NotDicomError, describeThrown, guardDicom } from './errors';
 import { MAX_HEADER_BYTES, headerTooLong } from './header-limit';
 import { PIXEL_DATA_TAG, parseDicomBytes, type ParsedDicom } from './parse';
+import { openSource, sourceOf, type DicomSource, type SourceReader } from './source';
 import { transferSyntaxName } from './transfer-syntax';
 import type { DicomHeader } from './types';
 
@@ -155,6 +155,7 @@ export function headerFromDataSet(filePath: string, parsed: ParsedDicom): DicomH
     transferSyntaxUid: parsed.transferSyntaxUid,
     transferSyntaxName: transferSyntaxName(parsed.transferSyntaxUid),
     sopClassUid: r.text('x00080016'),
+    mediaStorageSopClassUid: r.text('x00020002'),
     sopInstanceUid: r.text('x00080018'),
     studyInstanceUid: r.text('x0020000d'),
     seriesInstanceUid: r.text('x0020000e'),
@@ -212,24 +213,21 @@ export function headerFromBytes(filePath: string, bytes: Uint8Array): DicomHeade
  * Reads identifiers and image attributes without decoding pixels, and without reading the file whole: the first
  * 256 KiB, then four times as much at each step while the header has not ended, up to MAX_HEADER_BYTES. A file
  * with no image data within that is refused (header-limit.ts); a deflated one is inflated only as far as its header.
+ * A zip entry (source.ts) is inflated only as far as the same steps need.
  */
-export function readHeader(filePath: string): Promise<DicomHeader> {
-  return guardDicom(filePath, () => readHeaderUnguarded(filePath));
+export function readHeader(source: DicomSource | string): Promise<DicomHeader> {
+  const { filePath } = sourceOf(source);
+  return guardDicom(filePath, () => readHeaderUnguarded(sourceOf(source)));
 }
 
-async function readHeaderUnguarded(filePath: string): Promise<DicomHeader> {
-  let handle: FileHandle;
-  let size: number;
-  try {
-    handle = await open(filePath, 'r');
-    size = (await handle.stat()).size;
-  } catch (e) {
-    throw unreadableFile(filePath, e);
-  }
+async function readHeaderUnguarded(source: DicomSource): Promise<DicomHeader> {
+  const { filePath } = source;
+  const reader = await openSource(source);
+  const { size } = reader;
   try {
     let bytes: Buffer = Buffer.alloc(0);
     for (let want = Math.min(size, FIRST_READ_BYTES); ; want = Math.min(size, want * 4, MAX_HEADER_BYTES)) {
-      bytes = await readMore(filePath, handle, bytes, want);
+      bytes = await readMore(reader, bytes, want);
       // The end of the file, also when it became shorter than its size said while being read.
       const whole = bytes.length >= size || bytes.length < want;
       try {
@@ -243,23 +241,14 @@ async function readHeaderUnguarded(filePath: string): Promise<DicomHeader> {
       if (bytes.length >= MAX_HEADER_BYTES) throw headerTooLong(filePath);
     }
   } finally {
-    await handle.close();
+    await reader.close();
   }
 }
 
-/** `bytes` followed by the file's next bytes, up to `want` in all. */
-async function readMore(filePath: string, handle: FileHandle, bytes: Buffer, want: number): Promise<Buffer> {
+/** `bytes` followed by the source's next bytes, up to `want` in all. */
+async function readMore(reader: SourceReader, bytes: Buffer, want: number): Promise<Buffer> {
   const out = Buffer.allocUnsafe(want);
   bytes.copy(out);
-  let read = bytes.length;
-  try {
-    while (read < want) {
-      const { bytesRead } = await handle.read(out, read, want - read, read);
-      if (bytesRead === 0) break;
-      read += bytesRead;
-    }
-  } catch (e) {
-    throw unreadableFile(filePath, e);
-  }
+  const read = bytes.length + (await reader.read(out.subarray(bytes.length)));
   return out.subarray(0, read);
 }

@@ -1,5 +1,7 @@
 // Public surface of the DICOM engine (Node side; no Electron).
 export { readHeader, headerFromBytes } from './header';
+export { readDicomDirectory, directoryFromBytes, MEDIA_STORAGE_DIRECTORY_UID, type DicomDirectory, type DirectoryFile } from './dicomdir';
+export { openSource, type DicomSource, type SourceReader } from './source';
 export { decodeFile, decodeBytes } from './decode';
 export { toImagePixels } from './image-pixels';
 export {

@@ -12,7 +12,7 @@ import { PIXEL_DATA_TAG } from './tags';
 export const INFLATE_MARGIN_BYTES = 1024 * 1024;
 
 /** The whole data set is never inflated beyond this, whatever its header says (an 8192² image is far below it). */
-const MAX_INFLATED_BYTES = 1 << 30;
+export const MAX_INFLATED_BYTES = 1 << 30;
 
 /** First amount of compressed input tried for the header; each further try takes twice as much. */
 const FIRST_HEADER_INPUT = 4096;

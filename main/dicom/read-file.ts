@@ -1,10 +1,10 @@
 // Reads a DICOM file for decoding. A JPEG 2000 file (PS3.5 A.4.4) goes straight into the JPEG 2000 decoder's
 // memory: OpenJPEG then reads the codestream where it lies, and frees it once ingested, so the compressed data
 // never exist as a JS copy beside the decoder's own.
-import { open } from 'node:fs/promises';
 import { readIntoDecoderMemory } from './codecs/openjpeg';
 import { CodecFailure } from './codecs/failures';
-import { UnsupportedSyntaxError, unreadableFile } from './errors';
+import { DicomError, UnsupportedSyntaxError, unreadableFile } from './errors';
+import { openSource, sourceOf, type DicomSource, type SourceReader } from './source';
 
 /** Enough for the File Meta Information group (PS3.10 7.1), where the transfer syntax is named. */
 const PREFIX_BYTES = 4096;
@@ -33,42 +33,39 @@ export function namesJpeg2000(prefix: Uint8Array): boolean {
   });
 }
 
-async function readWhole(filePath: string): Promise<FileBytes> {
-  const handle = await open(filePath, 'r');
-  try {
-    const { size } = await handle.stat();
-    const prefix = new Uint8Array(Math.min(size, PREFIX_BYTES));
-    await readFully(handle, prefix, 0);
-    const fill = async (into: Uint8Array) => {
-      into.set(prefix);
-      await readFully(handle, into.subarray(prefix.length), prefix.length);
-    };
-    if (size > prefix.length && size <= MAX_IN_DECODER_BYTES && namesJpeg2000(prefix)) return await readIntoDecoderMemory(size, fill);
-    // Every byte is read over, so the zero-filling of a new Uint8Array would be wasted.
-    const bytes = Buffer.allocUnsafe(size);
-    await fill(bytes);
-    return { bytes, release: () => undefined };
-  } finally {
-    await handle.close();
-  }
+async function readWhole(reader: SourceReader): Promise<FileBytes> {
+  const { size } = reader;
+  const prefix = new Uint8Array(Math.min(size, PREFIX_BYTES));
+  await readFully(reader, prefix, 0);
+  const fill = async (into: Uint8Array) => {
+    into.set(prefix);
+    await readFully(reader, into.subarray(prefix.length), prefix.length);
+    await reader.verifyEnd();
+  };
+  if (size > prefix.length && size <= MAX_IN_DECODER_BYTES && namesJpeg2000(prefix)) return await readIntoDecoderMemory(size, fill);
+  // Every byte is read over, so the zero-filling of a new Uint8Array would be wasted.
+  const bytes = Buffer.allocUnsafe(size);
+  await fill(bytes);
+  return { bytes, release: () => undefined };
 }
 
-async function readFully(handle: Awaited<ReturnType<typeof open>>, into: Uint8Array, position: number): Promise<void> {
-  let done = 0;
-  while (done < into.length) {
-    const { bytesRead } = await handle.read(into, done, into.length - done, position + done);
-    if (bytesRead === 0) break;
-    done += bytesRead;
-  }
+async function readFully(reader: SourceReader, into: Uint8Array, position: number): Promise<void> {
+  const done = await reader.read(into);
   if (done < into.length) throw new Error(`the file became shorter while being read (${position + done} bytes)`);
 }
 
-/** Reads a file, mapping file-system failures to a NotDicomError that names the file. */
-export async function readDicomFile(filePath: string): Promise<FileBytes> {
+/** Reads a file (or a zip entry, source.ts), mapping file-system failures to a NotDicomError that names it. */
+export async function readDicomFile(source: DicomSource | string): Promise<FileBytes> {
+  const { filePath } = sourceOf(source);
+  let reader: SourceReader | null = null;
   try {
-    return await readWhole(filePath);
+    reader = await openSource(sourceOf(source));
+    return await readWhole(reader);
   } catch (e) {
+    if (e instanceof DicomError) throw e;
     if (e instanceof CodecFailure) throw new UnsupportedSyntaxError(filePath, `JPEG 2000 cannot be decoded here: ${e.message}`, { cause: e });
     throw unreadableFile(filePath, e);
+  } finally {
+    await reader?.close();
   }
 }

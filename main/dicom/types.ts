@@ -11,6 +11,8 @@ export interface DicomHeader {
   transferSyntaxUid: string;
   transferSyntaxName: string;
   sopClassUid: string;
+  /** Media Storage SOP Class UID (0002,0002) of the File Meta (PS3.10 7.1); '' without one. A DICOMDIR's is 1.2.840.10008.1.3.10. */
+  mediaStorageSopClassUid: string;
   sopInstanceUid: string;
   studyInstanceUid: string;
   seriesInstanceUid: string;

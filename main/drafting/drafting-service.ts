@@ -44,8 +44,8 @@ export interface DraftingDeps {
   index: StudyIndex;
   store: ReportStore;
   emit(event: DraftEvent): void;
-  /** The 8-bit model view of an image (decoded in the DICOM worker pool; cached for images on screen). */
-  modelView(filePath: string, frame: number): Promise<ModelView>;
+  /** The 8-bit model view of an open image (decoded in the DICOM worker pool; cached for images on screen). */
+  modelView(imageId: string, frame: number): Promise<ModelView>;
   inputWorker: WorkerScript;
   inferenceWorker: WorkerScript;
   now: () => Date;
@@ -122,7 +122,7 @@ export class DraftingService {
       if (signal.aborted) return stage('cancelled');
 
       stage('reading-image');
-      const view = await this.deps.modelView(image.filePath, 0);
+      const view = await this.deps.modelView(image.imageId, 0);
       // Copied, not transferred: the cached view stays usable for the next draft.
       const pixelValues = await this.inputs.run({ width: view.width, height: view.height, data: view.data, size: model.manifest.imageSize });
       if (signal.aborted) return stage('cancelled');

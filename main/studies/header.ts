@@ -1,7 +1,7 @@
 // Header-only reading for the study list, on top of the DICOM engine's readHeader: the attributes that group
 // files into studies (PS3.3 C.7.2.1 General Study, C.7.3.1 General Series, C.12.1 SOP Common, C.7.6.3 Image Pixel).
 import { oneLine } from '../../app/text/one-line';
-import { readHeader, type DicomHeader } from '../dicom';
+import { readHeader, type DicomHeader, type DicomSource } from '../dicom';
 import { AppError } from '../ipc/errors';
 
 export interface ImageHeader {
@@ -26,13 +26,14 @@ export class DicomFileError extends AppError {
   override name = 'DicomFileError';
 }
 
-export async function readImageHeader(filePath: string): Promise<ImageHeader> {
-  return toImageHeader(await readHeader(filePath));
+/** The study list's header of a file or zip entry, read on this thread: for tests and tools, never the app's main. */
+export async function readImageHeader(source: DicomSource | string): Promise<ImageHeader> {
+  return toImageHeader(await readHeader(source));
 }
 
 export function toImageHeader(h: DicomHeader): ImageHeader {
   if (!h.studyInstanceUid || !h.sopInstanceUid) {
-    throw new DicomFileError('A DICOM file without Study or SOP Instance UID (not an image object, e.g. a DICOMDIR).');
+    throw new DicomFileError('A DICOM file without Study or SOP Instance UID (not an image object).');
   }
   if (!h.hasPixelData || h.rows === 0 || h.columns === 0) {
     throw new DicomFileError(`A DICOM file without an image (Modality ${h.modality || 'unknown'}).`);

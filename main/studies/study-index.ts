@@ -1,5 +1,6 @@
 // The studies the user has opened this session, grouped by Study Instance UID (PS3.3 C.7.2.1). Image IDs are
-// opaque handles: the renderer can only ask for pixels of files the user opened, never for an arbitrary path.
+// opaque handles: the renderer can only ask for pixels of files the user opened, never for an arbitrary path. Each
+// maps to its DicomSource, a file or an entry of a zip archive, which the decode workers read in place.
 // Files that share a Study Instance UID but name different patients are flagged (identityConflict) until the
 // clinician confirms they are one patient or opens them as separate studies, one per patient.
 import { createHash } from 'node:crypto';
@@ -7,15 +8,20 @@ import { z } from 'zod';
 import type { FileProblem, IdentityConflict, ImagePixels, ImageSummary, OpenResult, StudySummary } from '../../app/domain/study';
 import { conflictingIdentities, describeIdentities, identitiesSignature, patientKey } from '../../app/domain/identity';
 import { AppError } from '../ipc/errors';
-import { DicomError } from '../dicom/errors';
+import { NotDicomError } from '../dicom/errors';
+import { MEDIA_STORAGE_DIRECTORY_UID } from '../dicom/dicomdir';
+import type { DicomSource } from '../dicom/source';
+import type { DicomHeader } from '../dicom/types';
 import { viewRank } from '../../app/domain/views';
-import { collectFiles } from './collect-files';
-import type { ImageHeader } from './header';
+import { SourceCollector, sourceKey, type SourceCatalog } from './collect-sources';
+import { toImageHeader, type ImageHeader } from './header';
+import { reasonOf, summariseProblems } from './problems';
 
-export interface StudyIndexDeps {
-  readHeader(filePath: string): Promise<ImageHeader>;
+export interface StudyIndexDeps extends SourceCatalog {
+  /** The header of a file or zip entry, read off the main thread (the DICOM engine's worker pool). */
+  readHeader(source: DicomSource): Promise<DicomHeader>;
   /** Decodes one frame off the main thread (the DICOM engine's worker pool). */
-  loadPixels(filePath: string, frame: number, imageId: string): Promise<ImagePixels>;
+  loadPixels(source: DicomSource, frame: number, imageId: string): Promise<ImagePixels>;
   /** Parallel header reads; I/O bound, so a few more than the cores. */
   concurrency?: number;
   /** Where the clinician's identity decisions are kept across runs (the report database's settings). */
@@ -53,12 +59,13 @@ export class UnknownImageError extends AppError {
 interface IndexedImage {
   summary: ImageSummary;
   header: ImageHeader;
+  source: DicomSource;
 }
 
 const IMAGE_ID_PREFIX = 'radraft:';
 
-export function imageIdFor(filePath: string): string {
-  return IMAGE_ID_PREFIX + createHash('sha256').update(filePath).digest('hex').slice(0, 32);
+export function imageIdFor(source: DicomSource): string {
+  return IMAGE_ID_PREFIX + createHash('sha256').update(sourceKey(source)).digest('hex').slice(0, 32);
 }
 
 export class StudyIndex {
@@ -67,24 +74,33 @@ export class StudyIndex {
 
   constructor(private readonly deps: StudyIndexDeps) {}
 
-  /** Reads the headers of every file under `paths`; returns the studies these files belong to and per-file problems. */
+  /**
+   * Reads the headers of every DICOM object under `paths` (files, folders, DICOMDIRs and what they reference, zip
+   * archives); returns the studies these objects belong to and the problems, many alike in one folder as one line.
+   */
   async openPaths(paths: readonly string[]): Promise<OpenResult> {
-    const { files, problems } = await collectFiles(paths);
+    const collector = new SourceCollector(this.deps);
+    await collector.addPaths(paths);
     const touched = new Set<string>();
-    const fileProblems: FileProblem[] = [];
-    await forEachLimited(files, this.deps.concurrency ?? 8, async (filePath) => {
+    const problems: FileProblem[] = [];
+    await forEachLimited(collector.candidates, this.deps.concurrency ?? 8, async ({ source, quiet }) => {
       try {
-        const header = await this.deps.readHeader(filePath);
-        const imageId = imageIdFor(filePath);
-        this.images.set(imageId, { header, summary: summaryOf(imageId, filePath, header) });
-        touched.add(header.studyInstanceUid);
+        const header = await this.deps.readHeader(source);
+        if (header.mediaStorageSopClassUid === MEDIA_STORAGE_DIRECTORY_UID) {
+          await collector.addDirectoryFound(source);
+          return;
+        }
+        const image = toImageHeader(header);
+        const imageId = imageIdFor(source);
+        this.images.set(imageId, { header: image, source, summary: summaryOf(imageId, source.filePath, image) });
+        touched.add(image.studyInstanceUid);
       } catch (error) {
-        fileProblems.push({ filePath, reason: reasonOf(error) });
+        if (quiet && error instanceof NotDicomError) return;
+        problems.push({ filePath: source.filePath, reason: reasonOf(error) });
       }
     });
-    fileProblems.sort((a, b) => a.filePath.localeCompare(b.filePath));
     const studies = this.list().filter((s) => touched.has(s.splitFrom ?? s.studyInstanceUid));
-    return { studies, problems: [...problems, ...fileProblems], cancelled: false };
+    return { studies, problems: summariseProblems([...collector.problems, ...problems]), cancelled: false };
   }
 
   list(): StudySummary[] {
@@ -134,9 +150,14 @@ export class StudyIndex {
   }
 
   async loadImage(imageId: string): Promise<ImagePixels> {
+    return this.deps.loadPixels(this.source(imageId), 0, imageId);
+  }
+
+  /** Where the image's bytes are: its file, or its entry in a zip archive. */
+  source(imageId: string): DicomSource {
     const image = this.images.get(imageId);
     if (!image) throw new UnknownImageError('This image is no longer open; open its file or folder again.');
-    return this.deps.loadPixels(image.summary.filePath, 0, imageId);
+    return image.source;
   }
 
   private decision(uid: string): IdentityDecision | undefined {
@@ -205,12 +226,7 @@ function studyOf(key: string, uid: string, images: IndexedImage[], decision: Ide
   };
 }
 
-function reasonOf(error: unknown): string {
-  if (error instanceof AppError) return error.message;
-  if (error instanceof DicomError) return capitalise(error.reason);
-  return `The file could not be read: ${error instanceof Error ? error.message : String(error)}`;
-}
-
+/** Runs `run` on every item, `limit` at a time; items added to `items` meanwhile are run too. */
 async function forEachLimited<T>(items: readonly T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   const lane = async (): Promise<void> => {
@@ -220,8 +236,4 @@ async function forEachLimited<T>(items: readonly T[], limit: number, run: (item:
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-}
-
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { IdentityConflictError, StudyIndex, UnknownImageError, splitStudyUid } from '../../../main/studies/study-index';
 import { writeEdited } from '../dicom/edit-elements';
 import { readImageHeader } from '../../../main/studies/header';
+import { readHeader, readDicomDirectory, type DicomSource } from '../../../main/dicom';
+import { listZipArchive } from '../../../main/archives/zip-listing';
 import type { ImagePixels } from '../../../app/domain/study';
 
 const SAMPLES = join(__dirname, '../../../resources/samples');
@@ -14,9 +16,15 @@ const MONO1 = 'pydicom966_dx_pa_mono1_12bit_j2k_lossless.dcm';
 
 let dir: string;
 const loads: string[] = [];
-const fakePixels = async (filePath: string, _frame: number, imageId: string): Promise<ImagePixels> => {
-  loads.push(filePath);
-  return { imageId } as ImagePixels;
+/** The engine's own readers, run in this thread (the app runs them in the decode workers); pixels faked. */
+const inProcess = {
+  readHeader,
+  readDicomDirectory,
+  listZip: listZipArchive,
+  loadPixels: async (source: DicomSource, _frame: number, imageId: string): Promise<ImagePixels> => {
+    loads.push(source.filePath);
+    return { imageId } as ImagePixels;
+  },
 };
 
 beforeEach(() => {
@@ -44,7 +52,7 @@ describe('StudyIndex', () => {
     copyFileSync(join(SAMPLES, PA), join(dir, 'a/pa.dcm'));
     copyFileSync(join(SAMPLES, AP), join(dir, 'a/b/ap'));
     writeFileSync(join(dir, 'a/notes.txt'), 'not an image');
-    const index = new StudyIndex({ readHeader: readImageHeader, loadPixels: fakePixels });
+    const index = new StudyIndex({ ...inProcess });
     const result = await index.openPaths([dir]);
     expect(result.cancelled).toBe(false);
     expect(result.problems).toEqual([]); // notes.txt skipped by extension while walking
@@ -59,7 +67,7 @@ describe('StudyIndex', () => {
     // under different names; identical SOP UIDs from different files must both stay listed.
     copyFileSync(join(SAMPLES, PA), join(dir, 'one.dcm'));
     copyFileSync(join(SAMPLES, PA), join(dir, 'two.dcm'));
-    const index = new StudyIndex({ readHeader: readImageHeader, loadPixels: fakePixels });
+    const index = new StudyIndex({ ...inProcess });
     const { studies } = await index.openPaths([join(dir, 'one.dcm'), join(dir, 'two.dcm')]);
     expect(studies).toHaveLength(1);
     expect(studies[0].images.map((i) => i.filePath)).toEqual([join(dir, 'one.dcm'), join(dir, 'two.dcm')]);
@@ -76,7 +84,7 @@ describe('StudyIndex', () => {
     const empty = join(dir, 'empty.dcm');
     writeFileSync(empty, '');
     const missing = join(dir, 'missing.dcm');
-    const index = new StudyIndex({ readHeader: readImageHeader, loadPixels: fakePixels });
+    const index = new StudyIndex({ ...inProcess });
     const result = await index.openPaths([good, text, truncated, empty, missing]);
     expect(result.studies).toHaveLength(1);
     const reasons = Object.fromEntries(result.problems.map((p) => [p.filePath, p.reason]));
@@ -88,7 +96,7 @@ describe('StudyIndex', () => {
   });
 
   it('loads pixels only for images it indexed', async () => {
-    const index = new StudyIndex({ readHeader: readImageHeader, loadPixels: fakePixels });
+    const index = new StudyIndex({ ...inProcess });
     const { studies } = await index.openPaths([join(SAMPLES, PA)]);
     const imageId = studies[0].images[0].imageId;
     await expect(index.loadImage(imageId)).resolves.toMatchObject({ imageId });
@@ -97,7 +105,7 @@ describe('StudyIndex', () => {
   });
 
   it('opening the same file twice keeps one image', async () => {
-    const index = new StudyIndex({ readHeader: readImageHeader, loadPixels: fakePixels });
+    const index = new StudyIndex({ ...inProcess });
     await index.openPaths([join(SAMPLES, PA)]);
     await index.openPaths([SAMPLES]);
     const all = index.list();
@@ -117,7 +125,7 @@ describe('identity conflicts', () => {
   }
 
   it('flags files that share a Study Instance UID but name different patients, and refuses to draft or sign them', async () => {
-    const index = new StudyIndex({ readHeader: readImageHeader, loadPixels: fakePixels });
+    const index = new StudyIndex({ ...inProcess });
     const { studies } = await index.openPaths(mixedStudy());
     expect(studies).toHaveLength(1);
     const conflict = studies[0].identityConflict;
@@ -131,7 +139,7 @@ describe('identity conflicts', () => {
   });
 
   it('lifts the flag when the clinician confirms one patient, and only for those identities', async () => {
-    const index = new StudyIndex({ readHeader: readImageHeader, loadPixels: fakePixels });
+    const index = new StudyIndex({ ...inProcess });
     const [a, b] = mixedStudy();
     const uid = (await index.openPaths([a, b])).studies[0].studyInstanceUid;
     const [study] = index.resolveIdentity(uid, 'same-patient');
@@ -148,7 +156,7 @@ describe('identity conflicts', () => {
   it('opens them as separate studies, one per patient, under keys that stay the same in the next session', async () => {
     const saved = new Map<string, unknown>();
     const decisions = { get: (uid: string) => saved.get(uid), set: (uid: string, d: unknown) => void saved.set(uid, d) };
-    const index = new StudyIndex({ readHeader: readImageHeader, loadPixels: fakePixels, identityDecisions: decisions });
+    const index = new StudyIndex({ ...inProcess, identityDecisions: decisions });
     const files = mixedStudy();
     const uid = (await index.openPaths(files)).studies[0].studyInstanceUid;
     const parts = index.resolveIdentity(uid, 'separate');
@@ -165,7 +173,7 @@ describe('identity conflicts', () => {
     expect(parts.map((p) => p.patientName).sort()).toEqual(['Doe^John', 'Roe^Jane']);
     expect(new Set(parts.map((p) => p.studyInstanceUid)).size).toBe(2);
     // The next session reads the decision back and lists the same two keys.
-    const next = new StudyIndex({ readHeader: readImageHeader, loadPixels: fakePixels, identityDecisions: decisions });
+    const next = new StudyIndex({ ...inProcess, identityDecisions: decisions });
     const reopened = (await next.openPaths(files)).studies;
     expect(reopened.map((s) => s.studyInstanceUid).sort()).toEqual(parts.map((p) => p.studyInstanceUid).sort());
     expect(splitStudyUid(uid, 'x')).toBe(splitStudyUid(uid, 'x'));
