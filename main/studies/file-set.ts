@@ -29,10 +29,10 @@ export class FolderIndex {
     }
   }
 
-  /** The name of the file (or folder) `component` means here, or null. */
-  find(component: string, folder: boolean): string | null {
-    const match = (nodes: TreeNode[] | undefined) => nodes?.find((n) => n.folder === folder)?.name ?? null;
-    return match(this.exact.get(component)) ?? match(this.media.get(mediaName(component)));
+  /** The names of the files (or folders) `component` may mean here, the exact spelling first. */
+  find(component: string, folder: boolean): string[] {
+    const names = [...(this.exact.get(component) ?? []), ...(this.media.get(mediaName(component)) ?? [])].filter((n) => n.folder === folder).map((n) => n.name);
+    return [...new Set(names)];
   }
 }
 
@@ -55,16 +55,18 @@ export interface FolderTree {
 
 /**
  * The path of the file `fileId` names below `folder` in `tree`, or null when it is not there. Components are
- * matched as the header comment says; of several names that match alike, the first in sorted order is taken.
+ * matched as the header comment says; where several folders match (`IMAGES` and `images` on a case-sensitive file
+ * system), each is searched, the exact spelling first.
  */
 export async function resolveFileId(tree: FolderTree, folder: string, fileId: readonly string[]): Promise<string | null> {
-  let current = folder;
-  for (let i = 0; i < fileId.length; i++) {
-    const name = (await tree.folder(current))?.find(fileId[i], i < fileId.length - 1) ?? null;
-    if (name === null) return null;
-    current = tree.child(current, name);
+  if (fileId.length === 0) return null;
+  const last = fileId.length === 1;
+  for (const name of (await tree.folder(folder))?.find(fileId[0], !last) ?? []) {
+    const path = tree.child(folder, name);
+    const found = last ? path : await resolveFileId(tree, path, fileId.slice(1));
+    if (found !== null) return found;
   }
-  return current;
+  return null;
 }
 
 /** The file system, each folder read once. */

@@ -18,6 +18,7 @@ import {
   TruncatedError,
   UnsupportedSyntaxError,
 } from '../dicom/errors';
+import { ZipRefusedError, ZipUnreadableError } from '../archives/errors';
 
 import { ExportError } from '../export/atomic-write';
 import { BurnedInAnnotationError, DeidentifyError } from '../export/deid/deidentify-image';
@@ -26,7 +27,7 @@ import { WorkerError, type WireError } from './wire-error';
 type Revive = (wire: WireError) => Error | null;
 
 const withMessage = (C: new (message: string) => Error): Revive => (w) => new C(w.message);
-/** DicomErrors and FrameOutOfRangeError: built from the file and the reason, which the message is made of. */
+/** DicomErrors, FrameOutOfRangeError and ZipArchiveErrors: built from the file and the reason, which the message is made of. */
 const dicom = (C: new (filePath: string, reason: string) => Error): Revive => (w) =>
   w.fields.filePath !== undefined && w.fields.reason !== undefined ? new C(w.fields.filePath, w.fields.reason) : null;
 
@@ -41,6 +42,9 @@ const TYPED: Record<string, Revive> = {
   DecodeTimeoutError: dicom(DecodeTimeoutError),
   // A frame number outside the image: the caller's mistake (main/dicom/decode.ts).
   FrameOutOfRangeError: dicom(FrameOutOfRangeError),
+  // A zip archive that cannot be listed, or is refused as a zip bomb (main/archives).
+  ZipUnreadableError: dicom(ZipUnreadableError),
+  ZipRefusedError: dicom(ZipRefusedError),
   InvalidInputError: withMessage(InvalidInputError),
   ModelLoadError: withMessage(ModelLoadError),
   ModelFileMissingError: withMessage(ModelFileMissingError),
