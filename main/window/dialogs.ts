@@ -11,8 +11,13 @@ export function nativeDialogs(window: () => BrowserWindow | null, documentsDir: 
     return result.canceled ? [] : result.filePaths;
   };
   return {
-    openFiles: () => show({ title: 'Open DICOM files', properties: ['openFile', 'multiSelections'], filters: [{ name: 'DICOM', extensions: ['dcm', 'dicom', 'dic', '*'] }] }),
-    openFolder: async () => (await show({ title: 'Open a folder of DICOM files', properties: ['openDirectory'] }))[0] ?? null,
+    openFiles: () =>
+      show({
+        title: 'Open DICOM files, a DICOMDIR or a zip archive',
+        properties: ['openFile', 'multiSelections'],
+        filters: [{ name: 'DICOM, DICOMDIR, zip', extensions: ['dcm', 'dicom', 'dic', 'zip', '*'] }],
+      }),
+    openFolder: async () => (await show({ title: 'Open a folder or disc of DICOM files', properties: ['openDirectory'] }))[0] ?? null,
     openModelFolder: async () => (await show({ title: 'Import a PaliGemma 2 model folder', properties: ['openDirectory'] }))[0] ?? null,
     openValidationFolder: async (purpose: 'dataset' | 'images' | 'export') => {
       const title =
