@@ -26,6 +26,14 @@ export class DicomFileError extends AppError {
   override name = 'DicomFileError';
 }
 
+/**
+ * Parsed as DICOM but names no Study or SOP Instance: not an image object (or not DICOM at all: a raw data set is
+ * guessed from a file's first bytes, and some binaries pass).
+ */
+export class NoInstanceUidError extends DicomFileError {
+  override name = 'NoInstanceUidError';
+}
+
 /** The study list's header of a file or zip entry, read on this thread: for tests and tools, never the app's main. */
 export async function readImageHeader(source: DicomSource | string): Promise<ImageHeader> {
   return toImageHeader(await readHeader(source));
@@ -33,7 +41,7 @@ export async function readImageHeader(source: DicomSource | string): Promise<Ima
 
 export function toImageHeader(h: DicomHeader): ImageHeader {
   if (!h.studyInstanceUid || !h.sopInstanceUid) {
-    throw new DicomFileError('A DICOM file without Study or SOP Instance UID (not an image object).');
+    throw new NoInstanceUidError('A DICOM file without Study or SOP Instance UID (not an image object).');
   }
   if (!h.hasPixelData || h.rows === 0 || h.columns === 0) {
     throw new DicomFileError(`A DICOM file without an image (Modality ${h.modality || 'unknown'}).`);

@@ -14,7 +14,7 @@ import type { DicomSource } from '../dicom/source';
 import type { DicomHeader } from '../dicom/types';
 import { viewRank } from '../../app/domain/views';
 import { SourceCollector, sourceKey, type SourceCatalog } from './collect-sources';
-import { toImageHeader, type ImageHeader } from './header';
+import { NoInstanceUidError, toImageHeader, type ImageHeader } from './header';
 import { reasonOf, summariseProblems } from './problems';
 
 export interface StudyIndexDeps extends SourceCatalog {
@@ -95,7 +95,8 @@ export class StudyIndex {
         this.images.set(imageId, { header: image, source, summary: summaryOf(imageId, source.filePath, image) });
         touched.add(image.studyInstanceUid);
       } catch (error) {
-        if (quiet && error instanceof NotDicomError) return;
+        // Beside a DICOMDIR, what is not DICOM (a disc's viewer, autorun) is no problem of the studies.
+        if (quiet && (error instanceof NotDicomError || error instanceof NoInstanceUidError)) return;
         problems.push({ filePath: source.filePath, reason: reasonOf(error) });
       }
     });

@@ -111,6 +111,8 @@ describe('DICOMDIR', () => {
     writeFileSync(join(cd, 'VIEWER', 'VIEWER.EXE;1'), 'MZ');
     writeFileSync(join(cd, 'VIEWER', 'CONFIG.DAT;1'), 'not DICOM at all');
     writeFileSync(join(cd, 'VIEWER', 'HELP'), 'not DICOM either');
+    // A program the raw data set guess reads as DICOM without identifiers (main/dicom/parse.ts).
+    cpSync(join(__dirname, '../../../main/dicom/codecs/openjpeg/openjpeg.wasm'), join(cd, 'VIEWER', 'CODEC.BIN;1'));
     const result = await index().openPaths([cd]);
     expect(imageCount(result)).toBe(IMAGES - lost.length);
     expect(result.problems).toEqual([
