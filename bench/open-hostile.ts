@@ -11,12 +11,9 @@
 // idle sample in it, i.e. the longest task the loop ran; perf_hooks.monitorEventLoopDelay (10 ms resolution); and a
 // 5 ms timer's worst lateness. The last two also count time the OS did not run the process at all, so the same two
 // probes are first run over 3 s of doing nothing: on a loaded machine that is the noise floor.
-import { Session } from 'node:inspector/promises';
-import type { Profiler } from 'node:inspector';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +21,7 @@ import { parseArgs } from 'node:util';
 import { createServices } from '../main/services';
 import { ROOT } from '../test/e2e/harness/server';
 import { GIB, deflateBomb, writeSparse, writeZeroFilledDicom, type DeflateBomb } from '../test/main/dicom/hostile-files';
+import { probeEventLoop, procStatus } from './probes';
 
 const { values } = parseArgs({
   options: { rounds: { type: 'string', default: '3' }, keep: { type: 'boolean', default: false }, 'make-files': { type: 'string' } },
@@ -31,60 +29,6 @@ const { values } = parseArgs({
 const MIB = 1024 * 1024;
 /** Real (not sparse) bytes at the start of each non-DICOM giant: more than the header reader's 16 MiB limit. */
 const NON_DICOM_HEAD = 32 * MIB;
-
-function procStatus(field: 'VmHWM' | 'VmRSS'): number {
-  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync('/proc/self/status', 'utf8'));
-  if (!m) throw new Error(`/proc/self/status has no ${field} (this bench needs Linux)`);
-  return Number(m[1]) * 1024;
-}
-
-/** The longest run of consecutive non-idle samples in a CPU profile, in ms: the longest task the thread ran. */
-function longestTaskMs(profile: Profiler.Profile): number {
-  const idle = new Set(profile.nodes.filter((n) => n.callFrame.functionName === '(idle)').map((n) => n.id));
-  const samples = profile.samples ?? [];
-  const deltas = profile.timeDeltas ?? [];
-  let longest = 0;
-  let run = 0;
-  for (let i = 0; i < samples.length; i++) {
-    if (idle.has(samples[i])) run = 0;
-    else {
-      run += i + 1 < deltas.length ? deltas[i + 1] : 0;
-      longest = Math.max(longest, run);
-    }
-  }
-  return longest / 1000;
-}
-
-/** Runs `work` while the probes watch the event loop; their worst delays in ms. */
-async function probeEventLoop<T>(work: () => Promise<T>): Promise<{ value: T; maxDelayMs: number; maxLateMs: number; longestTaskMs: number }> {
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.setSamplingInterval', { interval: 1000 });
-  await session.post('Profiler.start');
-  // Idle first, so starting the profiler (a task of its own) is not counted with the work's first task.
-  await new Promise((done) => setTimeout(done, 50));
-  const delay = monitorEventLoopDelay({ resolution: 10 });
-  let last = performance.now();
-  let maxLateMs = 0;
-  const probe = setInterval(() => {
-    const now = performance.now();
-    maxLateMs = Math.max(maxLateMs, now - last - 5);
-    last = now;
-  }, 5);
-  delay.enable();
-  try {
-    const value = await work();
-    // One more probe period, so a block at the very end is seen too.
-    await new Promise((done) => setTimeout(done, 20));
-    const { profile } = await session.post('Profiler.stop');
-    return { value, maxDelayMs: delay.max / 1e6, maxLateMs, longestTaskMs: longestTaskMs(profile) };
-  } finally {
-    delay.disable();
-    clearInterval(probe);
-    session.disconnect();
-  }
-}
 
 function makeFiles(dir: string): string[] {
   const files: string[] = [];

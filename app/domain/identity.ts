@@ -28,7 +28,10 @@ export function patientKey(image: Pick<ImagePatient, 'patientName' | 'patientId'
  * Patient ID or the name; an empty list when the images agree.
  */
 export function conflictingIdentities(images: readonly ImagePatient[]): PatientIdentity[] {
-  const conflict = images.some((a, i) => images.slice(i + 1).some((b) => disagree(a, b)));
+  // Images that name their patient alike cannot disagree: each way of naming is compared once, so a disc's
+  // 500-image CT study costs one comparison, not 125 000.
+  const ways = [...new Map(images.map((image) => [`${image.patientId}\u0000${image.patientName}`, image])).values()];
+  const conflict = ways.some((a, i) => ways.slice(i + 1).some((b) => disagree(a, b)));
   if (!conflict) return [];
   const byKey = new Map<string, PatientIdentity>();
   for (const image of images) {

@@ -1,6 +1,7 @@
 // Writes zip archives for the tests (APPNOTE.TXT 4.3: local headers and data, the central directory, the end
 // record), real ones from fixture files and hostile ones no archiver writes: sizes that lie, CRCs that do not
 // match, central directory records that share one local entry. No zip64, no data descriptors.
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { crc32, deflateRawSync } from 'node:zlib';
 
 export interface ZipEntrySpec {
@@ -35,8 +36,21 @@ export interface ZipOptions {
   centralDirectory?: (records: CentralRecord[]) => CentralRecord[];
 }
 
-export function buildZip(entries: readonly ZipEntrySpec[], options: ZipOptions = {}): Buffer {
-  const parts: Buffer[] = [];
+export function buildZip(entries: Iterable<ZipEntrySpec>, options: ZipOptions = {}): Buffer {
+  return Buffer.concat([...zipChunks(entries, options)]);
+}
+
+/** Writes the archive to `path` entry by entry: only one entry's data is in memory at a time. */
+export function writeZip(path: string, entries: Iterable<ZipEntrySpec>, options: ZipOptions = {}): void {
+  const fd = openSync(path, 'w');
+  try {
+    for (const chunk of zipChunks(entries, options)) writeSync(fd, chunk);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function* zipChunks(entries: Iterable<ZipEntrySpec>, options: ZipOptions): Generator<Buffer> {
   const records: CentralRecord[] = [];
   let offset = 0;
   for (const entry of entries) {
@@ -53,7 +67,8 @@ export function buildZip(entries: readonly ZipEntrySpec[], options: ZipOptions =
       localHeaderOffset: offset,
     };
     const local = localHeader(record);
-    parts.push(local, data);
+    yield local;
+    yield data;
     records.push(record);
     offset += local.length + data.length;
   }
@@ -65,7 +80,8 @@ export function buildZip(entries: readonly ZipEntrySpec[], options: ZipOptions =
   end.writeUInt16LE(central.length, 10);
   end.writeUInt32LE(centralSize, 12);
   end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...parts, ...central, end]);
+  yield* central;
+  yield end;
 }
 
 /** 1980-01-01 00:00, the DOS epoch: archives built from the same files are byte-identical. */
