@@ -89,7 +89,9 @@ class ZipEntryReader implements SourceReader {
   }
 
   async close(): Promise<void> {
-    // Stops the inflation where the caller stopped; yauzl closes the archive once its last stream has ended.
+    // Stops the inflation where the caller stopped; yauzl closes the archive once its last stream has ended. A
+    // failure the stopped stream reports now concerns bytes no one reads: it must not end the worker.
+    this.stream.on('error', () => undefined);
     this.stream.destroy();
     this.zip.close();
   }
