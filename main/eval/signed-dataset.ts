@@ -6,7 +6,7 @@ import { DatasetError } from '../../app/eval/dataset';
 import { scoredText } from '../../app/eval/scored-text';
 import { preferredImage } from '../../app/domain/views';
 import { readHeader } from '../dicom/index';
-import { collectFiles } from '../studies/collect-files';
+import { collectFiles } from '../studies/collect-sources';
 import type { EvalCaseSpec, LoadedDataset } from './eval-case';
 import { datasetFingerprint } from './fingerprint';
 

@@ -3,6 +3,7 @@
 import type { StudySummary } from '../../app/domain/study';
 import { subjectFromSummary, type ReportSubject, type SubjectImage } from '../../app/report/subject';
 import { HeaderReader } from '../dicom/header';
+import { SourcesByPath } from '../archives/zip-path';
 import { readDicomFile } from '../dicom/read-file';
 import { parseDicomBytes } from '../dicom/parse';
 import { DicomError } from '../dicom/errors';
@@ -13,16 +14,20 @@ export interface SourceImage {
   header: HeaderReader;
 }
 
-/** The study's images that could be read, in the study list's order; files that are gone or unreadable are skipped. */
+/**
+ * The study's images that could be read, in the study list's order; files that are gone or unreadable are skipped.
+ * An image opened from a zip archive is read from it again (main/archives/zip-path.ts).
+ */
 export async function readSourceImages(summary: StudySummary): Promise<SourceImage[]> {
   const out: SourceImage[] = [];
   const seen = new Set<string>();
+  const sources = new SourcesByPath();
   for (const image of summary.images) {
     if (seen.has(image.filePath)) continue;
     seen.add(image.filePath);
     try {
       // A copy: the reader may hold the file outside the JS heap (JPEG 2000) until released.
-      const file = await readDicomFile(image.filePath);
+      const file = await readDicomFile(await sources.source(image.filePath));
       const bytes = file.bytes.slice();
       file.release();
       const parsed = parseDicomBytes(image.filePath, bytes, { untilPixelData: true });

@@ -9,7 +9,7 @@ import { formatDicomDate } from '../../app/dicom/date';
 import { formatPersonName } from '../../app/dicom/person-name';
 import { oneLine } from '../../app/text/one-line';
 import type { ZipListing } from '../archives/zip-listing';
-import type { DicomDirectory, DirectoryFile } from '../dicom/dicomdir';
+import { readDicomDirectory, type DicomDirectory, type DirectoryFile } from '../dicom/dicomdir';
 import type { DicomSource } from '../dicom/source';
 import { isCandidateName, isDicomdirName, isZipName } from './file-names';
 import { DiskTree, ZipTree, resolveFileId, type FolderTree } from './file-set';
@@ -20,7 +20,8 @@ export const MAX_FILES = 50_000;
 /** The parsing the collector needs, done in the decode worker pool. */
 export interface SourceCatalog {
   readDicomDirectory(source: DicomSource): Promise<DicomDirectory>;
-  listZip(archivePath: string, maxEntries: number): Promise<ZipListing>;
+  /** Without it, zip archives are not opened (readers that take plain files only). */
+  listZip?(archivePath: string, maxEntries: number): Promise<ZipListing>;
 }
 
 export interface Candidate {
@@ -129,7 +130,7 @@ export class SourceCollector {
 
   /** A zip archive: listed in a worker; DICOMDIRs inside it are read first, then every other entry is queued. */
   private async addZip(archivePath: string): Promise<void> {
-    if (this.zips.has(archivePath)) return;
+    if (this.zips.has(archivePath) || !this.catalog.listZip) return;
     let listing: ZipListing;
     try {
       listing = await this.catalog.listZip(archivePath, Math.max(1, this.maxFiles - this.candidates.length));
@@ -217,6 +218,17 @@ export class SourceCollector {
     this.truncated = true;
     this.problems.push({ filePath: this.firstPath, reason: `Stopped after ${this.maxFiles} files; open a smaller folder to see the rest.` });
   }
+}
+
+/**
+ * The files under `paths`, for readers that take plain files and read them in their own worker or process
+ * (validation, the training-data export): folders walked and DICOMDIRs followed as the study list does, each file
+ * once; zip archives are not opened. DICOMDIRs are read in this thread.
+ */
+export async function collectFiles(paths: readonly string[], maxFiles = MAX_FILES): Promise<{ files: string[]; problems: FileProblem[] }> {
+  const collector = new SourceCollector({ readDicomDirectory }, maxFiles);
+  await collector.addPaths(paths);
+  return { files: collector.candidates.map((c) => c.source.filePath), problems: collector.problems };
 }
 
 /** Why a referenced file is listed as a problem: where the DICOMDIR says it belongs, and what to do. */

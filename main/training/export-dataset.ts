@@ -16,7 +16,7 @@ import { resizeGray8 } from '../../models/preprocess/index';
 import { encodeGrayPng } from '../cli/commands/render';
 import { buildPrompt } from '../drafting/drafting-service';
 import { readHeader } from '../dicom/index';
-import { collectFiles } from '../studies/collect-files';
+import { collectFiles } from '../studies/collect-sources';
 import { readEvalImage, toGrey } from '../eval/eval-image';
 import type { ReportStore } from '../storage/report-store';
 
