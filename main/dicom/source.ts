@@ -42,10 +42,10 @@ export async function openSource(source: DicomSource): Promise<SourceReader> {
   } catch (e) {
     throw unreadableFile(source.filePath, e);
   }
-  return new FileReader(source.filePath, handle, size);
+  return new DiskFileReader(source.filePath, handle, size);
 }
 
-class FileReader implements SourceReader {
+class DiskFileReader implements SourceReader {
   private position = 0;
 
   constructor(
