@@ -68,6 +68,7 @@ interface FrameResult {
   photometricInterpretation: string;
   /** Min/max when the conversion already computed them. */
   range?: { min: number; max: number };
+  codestreamMismatch?: string;
 }
 
 function decodeNative(h: DicomHeader, dataSet: DataSet, frame: number, littleEndian: boolean): FrameResult {
@@ -121,10 +122,13 @@ async function decodeEncapsulated(h: DicomHeader, dataSet: DataSet, frame: numbe
       throw e;
     }
   }
-  if (h.bitsAllocated > 16 || h.bitsAllocated === 1) throw new UnsupportedSyntaxError(f, `${h.bitsAllocated}-bit data in ${h.transferSyntaxName} are not supported`);
+  // 1-bit images (masks, PS3.5 8.1.1) come out of a codec one sample per byte, like a native 1-bit frame.
+  if (h.bitsAllocated > 16) throw new UnsupportedSyntaxError(f, `${h.bitsAllocated}-bit data in ${h.transferSyntaxName} are not supported`);
   try {
-    const out = await decodeCompressedFrame(encoding, bytes, {
-      lossy: findTransferSyntax(h.transferSyntaxUid)?.lossy ?? true,
+    const ts = findTransferSyntax(h.transferSyntaxUid);
+    const syntax = { encoding, name: h.transferSyntaxName, lossy: ts?.lossy ?? true, sof: ts?.sof };
+    const out = await decodeCompressedFrame(syntax, bytes, {
+      lossy: syntax.lossy,
       rows: h.rows,
       columns: h.columns,
       samplesPerPixel: h.samplesPerPixel,
@@ -139,7 +143,12 @@ async function decodeEncapsulated(h: DicomHeader, dataSet: DataSet, frame: numbe
         `the codestream holds a ${out.width}×${out.height}×${out.components} image but the header says ${h.columns}×${h.rows}×${h.samplesPerPixel}`,
       );
     }
-    return { pixels: out.samples, photometricInterpretation: out.photometricInterpretation ?? h.photometricInterpretation, range: out.range };
+    return {
+      pixels: out.samples,
+      photometricInterpretation: out.photometricInterpretation ?? h.photometricInterpretation,
+      range: out.range,
+      ...(out.codestreamMismatch ? { codestreamMismatch: out.codestreamMismatch } : {}),
+    };
   } catch (e) {
     if (e instanceof DicomError) throw e;
     if (e instanceof UnsupportedCodestream) throw new UnsupportedSyntaxError(f, e.message, { cause: e });
@@ -196,6 +205,7 @@ async function decodeParsed(filePath: string, bytes: Uint8Array, frame: number):
     pixels: result.pixels,
     minValue: min,
     maxValue: max,
+    ...(result.codestreamMismatch ? { codestreamMismatch: result.codestreamMismatch } : {}),
   };
 }
 

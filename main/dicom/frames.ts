@@ -21,6 +21,7 @@ function startsFrame(encoding: PixelEncoding, bytes: Uint8Array, at: number): bo
   switch (encoding) {
     case 'jpeg-baseline':
     case 'jpeg-extended':
+    case 'jpeg-progressive':
     case 'jpeg-lossless':
     case 'jpeg-ls':
       return b0 === 0xff && b1 === 0xd8; // SOI

@@ -95,10 +95,32 @@ function runParser(filePath: string, bytes: Uint8Array, transferSyntaxUid: strin
   }
 }
 
+function uidText(bytes: Uint8Array, offset: number, length: number): string | undefined {
+  if (length <= 0 || length > 64 || offset + length > bytes.length) return undefined;
+  return String.fromCharCode(...bytes.subarray(offset, offset + length)).replace(/\0/g, '').trim() || undefined;
+}
+
 function metaTransferSyntax(meta: DataSet): string | undefined {
   const el = meta.elements.x00020010;
-  if (!el || el.length <= 0 || el.length > 64 || el.dataOffset + el.length > meta.byteArray.length) return undefined;
-  return String.fromCharCode(...meta.byteArray.subarray(el.dataOffset, el.dataOffset + el.length)).replace(/\0/g, '').trim() || undefined;
+  return el ? uidText(meta.byteArray, el.dataOffset, el.length) : undefined;
+}
+
+/**
+ * The first Transfer Syntax UID of a File Meta that holds two (0002,0010) elements (dicom-parser keeps the last).
+ * GDCM and DCMTK follow the first, so we do too. The File Meta is always explicit VR little endian (PS3.10 7.1).
+ */
+function firstMetaTransferSyntax(bytes: Uint8Array, end: number): string | undefined {
+  let i = 132;
+  while (i + 8 <= end && bytes[i] === 0x02 && bytes[i + 1] === 0x00) {
+    const element = bytes[i + 2] | (bytes[i + 3] << 8);
+    const vr = String.fromCharCode(bytes[i + 4], bytes[i + 5]);
+    const long = vr === 'OB' || vr === 'OW' || vr === 'UN' || vr === 'SQ' || vr === 'UT' || vr === 'UC' || vr === 'UR';
+    const length = long ? (bytes[i + 8] | (bytes[i + 9] << 8) | (bytes[i + 10] << 16)) + bytes[i + 11] * 2 ** 24 : bytes[i + 6] | (bytes[i + 7] << 8);
+    const value = i + (long ? 12 : 8);
+    if (element === 0x0010) return uidText(bytes, value, length);
+    i = value + length;
+  }
+  return undefined;
 }
 
 /** Parses a whole DICOM file (or its first bytes with `untilPixelData`). */
@@ -127,14 +149,16 @@ export function parseDicomBytes(filePath: string, input: Uint8Array, opts: Parse
   } catch (e) {
     throw translate(filePath, e);
   }
-  const declared = metaTransferSyntax(meta);
   const position = (meta as DataSet & { position?: number }).position ?? 132;
+  const last = metaTransferSyntax(meta);
+  const declared = (last && firstMetaTransferSyntax(bytes, position)) || last;
   if (declared) {
     const rest = bytes.subarray(position);
     // Some writers declare one VR encoding and use the other; like pydicom, trust the data set's first element.
+    // dicom-parser would read the data set with the last of two Transfer Syntax UIDs: give it the first.
     const vrMismatch = declaredVrMismatch(declared, rest);
-    if (vrMismatch) {
-      const dataSet = runParser(filePath, rest, vrMismatch, opts);
+    if (vrMismatch || declared !== last) {
+      const dataSet = runParser(filePath, rest, vrMismatch ?? declared, opts);
       return { dataSet, transferSyntaxUid: declared, transferSyntaxFromMeta: true, hasFileMeta: true };
     }
     const dataSet = runParser(filePath, bytes, undefined, opts);

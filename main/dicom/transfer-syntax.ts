@@ -5,6 +5,7 @@ export type PixelEncoding =
   | 'deflate'
   | 'jpeg-baseline'
   | 'jpeg-extended'
+  | 'jpeg-progressive'
   | 'jpeg-lossless'
   | 'jpeg-ls'
   | 'jpeg2000'
@@ -21,7 +22,15 @@ export interface TransferSyntax {
   encoding: PixelEncoding;
   /** Whether decoding may differ from the original values (PS3.5 8.2). */
   lossy: boolean;
+  /** JPEG frame markers (SOFn low byte, T.81 Table B.1) a codestream of this syntax carries (PS3.5 A.4.1, 10.x). */
+  sof?: readonly number[];
 }
+
+/** SOF0 baseline, SOF1 extended sequential, SOF2 progressive, SOF3 lossless (Huffman coding). */
+const BASELINE = [0xc0];
+const SEQUENTIAL = [0xc0, 0xc1];
+const PROGRESSIVE = [0xc0, 0xc1, 0xc2];
+const LOSSLESS = [0xc3];
 
 const list: TransferSyntax[] = [
   { uid: '1.2.840.10008.1.2', name: 'Implicit VR Little Endian', explicitVr: false, littleEndian: true, encoding: 'native', lossy: false },
@@ -29,10 +38,13 @@ const list: TransferSyntax[] = [
   { uid: '1.2.840.10008.1.2.1.98', name: 'Encapsulated Uncompressed Explicit VR Little Endian', explicitVr: true, littleEndian: true, encoding: 'encapsulated-native', lossy: false },
   { uid: '1.2.840.10008.1.2.1.99', name: 'Deflated Explicit VR Little Endian', explicitVr: true, littleEndian: true, encoding: 'deflate', lossy: false },
   { uid: '1.2.840.10008.1.2.2', name: 'Explicit VR Big Endian (retired)', explicitVr: true, littleEndian: false, encoding: 'native', lossy: false },
-  { uid: '1.2.840.10008.1.2.4.50', name: 'JPEG Baseline (Process 1)', explicitVr: true, littleEndian: true, encoding: 'jpeg-baseline', lossy: true },
-  { uid: '1.2.840.10008.1.2.4.51', name: 'JPEG Extended (Process 2 & 4)', explicitVr: true, littleEndian: true, encoding: 'jpeg-extended', lossy: true },
-  { uid: '1.2.840.10008.1.2.4.57', name: 'JPEG Lossless, Non-Hierarchical (Process 14)', explicitVr: true, littleEndian: true, encoding: 'jpeg-lossless', lossy: false },
-  { uid: '1.2.840.10008.1.2.4.70', name: 'JPEG Lossless, Non-Hierarchical, First-Order Prediction (Process 14 [Selection Value 1])', explicitVr: true, littleEndian: true, encoding: 'jpeg-lossless', lossy: false },
+  { uid: '1.2.840.10008.1.2.4.50', name: 'JPEG Baseline (Process 1)', explicitVr: true, littleEndian: true, encoding: 'jpeg-baseline', lossy: true, sof: BASELINE },
+  { uid: '1.2.840.10008.1.2.4.51', name: 'JPEG Extended (Process 2 & 4)', explicitVr: true, littleEndian: true, encoding: 'jpeg-extended', lossy: true, sof: SEQUENTIAL },
+  // Retired (PS3.5 2008 A.4.1): spectral selection (processes 6 & 8) and full progression (10 & 12), 8 or 12 bits.
+  { uid: '1.2.840.10008.1.2.4.53', name: 'JPEG Spectral Selection, Non-Hierarchical (Process 6 & 8) (retired)', explicitVr: true, littleEndian: true, encoding: 'jpeg-progressive', lossy: true, sof: PROGRESSIVE },
+  { uid: '1.2.840.10008.1.2.4.55', name: 'JPEG Full Progression, Non-Hierarchical (Process 10 & 12) (retired)', explicitVr: true, littleEndian: true, encoding: 'jpeg-progressive', lossy: true, sof: PROGRESSIVE },
+  { uid: '1.2.840.10008.1.2.4.57', name: 'JPEG Lossless, Non-Hierarchical (Process 14)', explicitVr: true, littleEndian: true, encoding: 'jpeg-lossless', lossy: false, sof: LOSSLESS },
+  { uid: '1.2.840.10008.1.2.4.70', name: 'JPEG Lossless, Non-Hierarchical, First-Order Prediction (Process 14 [Selection Value 1])', explicitVr: true, littleEndian: true, encoding: 'jpeg-lossless', lossy: false, sof: LOSSLESS },
   { uid: '1.2.840.10008.1.2.4.80', name: 'JPEG-LS Lossless', explicitVr: true, littleEndian: true, encoding: 'jpeg-ls', lossy: false },
   { uid: '1.2.840.10008.1.2.4.81', name: 'JPEG-LS Lossy (Near-Lossless)', explicitVr: true, littleEndian: true, encoding: 'jpeg-ls', lossy: true },
   { uid: '1.2.840.10008.1.2.4.90', name: 'JPEG 2000 (Lossless Only)', explicitVr: true, littleEndian: true, encoding: 'jpeg2000', lossy: false },

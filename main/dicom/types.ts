@@ -76,4 +76,9 @@ export interface DecodedImage {
   pixels: StoredArray;
   minValue: number;
   maxValue: number;
+  /**
+   * Set when the frame's codestream is not the one the transfer syntax names (e.g. baseline JPEG in a JPEG Lossless
+   * file): it was decoded as what it really is, and this says so in the clinician's words.
+   */
+  codestreamMismatch?: string;
 }

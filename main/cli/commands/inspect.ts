@@ -43,6 +43,8 @@ export interface InspectOutput {
   min: number;
   max: number;
   mean: number;
+  /** Only when the codestream is not the one the transfer syntax names: what it is and how it was decoded. */
+  codestreamMismatch?: string;
 }
 
 export function describeImage(file: string, d: DecodedImage): InspectOutput {
@@ -84,6 +86,7 @@ export function describeImage(file: string, d: DecodedImage): InspectOutput {
     min: d.minValue,
     max: d.maxValue,
     mean: p.length ? Math.round((sum / p.length) * 1e4) / 1e4 : 0,
+    ...(d.codestreamMismatch ? { codestreamMismatch: d.codestreamMismatch } : {}),
   };
 }
 
@@ -103,6 +106,7 @@ function text(o: InspectOutput): string {
     ['View position', o.viewPosition ? `${o.viewPosition}${o.viewPositionSource === 'PatientPosition' ? ' (from Patient Position)' : ''}` : '(unknown)'],
     ['Rows × columns', `${o.rows} × ${o.columns}${o.frames > 1 ? `, ${o.frames} frames` : ''}`],
     ['Transfer syntax', `${o.transferSyntaxUid} (${o.transferSyntax})`],
+    ...(o.codestreamMismatch ? [['Codestream', o.codestreamMismatch] as [string, string]] : []),
     ['Photometric', `${o.photometricInterpretation}${o.samplesPerPixel > 1 ? `, ${o.samplesPerPixel} samples/pixel` : ''}`],
     ['Bits allocated/stored', `${o.bitsAllocated}/${o.bitsStored}${o.pixelRepresentation === 1 ? ' signed' : ''}`],
     ['Window', o.window ? `center ${o.window.center}, width ${o.window.width}${o.voiLutFunction !== 'LINEAR' ? ` (${o.voiLutFunction})` : ''}` : '(none)'],

@@ -1,11 +1,10 @@
 // One entry point per compressed encoding (PS3.5 A.4.1–A.4.11); each returns interleaved samples.
 import charlsFactory from '@cornerstonejs/codec-charls/decodewasmjs';
-import libjpegTurboFactory from '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs';
 import openjphFactory from '@cornerstonejs/codec-openjph';
-import { Decoder as LosslessJpegDecoder } from 'jpeg-lossless-decoder-js';
 import type { PixelEncoding } from '../transfer-syntax';
+import { identifyCodestream, isHierarchicalJpeg, isLosslessJpeg, type Codestream, type CodestreamFamily } from './codestream';
 import { readJpegFrameHeader, withRgbComponentIds, type JpegFrameHeader } from './jpeg-markers';
-import { decodeJpeg12 } from './jpeg12';
+import { JCS_RGB, JCS_YCBCR, damageWarning, decodeLibjpeg, type LibjpegFrame } from './libjpeg';
 import { extractJ2kCodestream, readJ2kSize } from './j2k-markers';
 import { CodecFailure, UnsupportedCodestream } from './failures';
 import { SampleRangeError, toStored, type StoredLayout } from './stored';
@@ -27,6 +26,8 @@ export interface CodecOutput {
   photometricInterpretation?: string;
   /** Min/max of the samples when the conversion already computed them. */
   range?: { min: number; max: number };
+  /** Set when the codestream is not the one the transfer syntax names (it was decoded as what it is). */
+  codestreamMismatch?: string;
 }
 
 type Range = { min: number; max: number };
@@ -127,12 +128,14 @@ async function decodeHtj2k(frame: Uint8Array, expected: ExpectedFrame): Promise<
 }
 
 /**
- * A JPEG-LS codestream must end with EOI (T.87 / T.81 B.2.1), allowing DICOM's even-length zero padding. CharLS can
- * spin for tens of seconds on a damaged scan that has lost its EOI, so such streams are refused before decoding.
+ * A JPEG-LS codestream must end with EOI (T.87 / T.81 B.2.1). After it, DICOM's even-length padding (0x00) and the
+ * 0xFF fill bytes some encoders leave (NEMA WG04's JLSL/JLSN files end FF D9 FF) are allowed: neither can be part
+ * of a real EOI's scan data, where an 0xFF is always followed by a byte below 0x80 (T.87 A.1). CharLS can spin for
+ * tens of seconds on a damaged scan that has lost its EOI, so such streams are refused before decoding.
  */
-function checkEndsWithEoi(frame: Uint8Array): void {
+export function checkEndsWithEoi(frame: Uint8Array): void {
   let end = frame.length;
-  while (end > 0 && frame[end - 1] === 0) end--;
+  while (end > 0 && (frame[end - 1] === 0 || frame[end - 1] === 0xff)) end--;
   if (end < 2 || frame[end - 2] !== 0xff || frame[end - 1] !== 0xd9) throw new CodecFailure('the JPEG-LS codestream does not end with an EOI marker (truncated or damaged)');
 }
 
@@ -159,30 +162,33 @@ async function decodeJpegLs(frame: Uint8Array | readonly Uint8Array[], expected:
   return { samples, width, height, components: componentCount, range: known(range) };
 }
 
-async function decodeJpegBaseline(frame: Uint8Array, expected: ExpectedFrame): Promise<CodecOutput> {
-  checkJpegSize(frame, expected);
-  const input = expected.photometricInterpretation === 'RGB' ? withRgbComponentIds(frame) : frame;
-  const r = await runWasmDecoder('libjpeg-turbo', libjpegTurboFactory, (m) => m.JPEGDecoder, input, (d) => heapToStored(d, expected, false));
-  const warning = r.messages.find((m) => /corrupt|premature|bogus|invalid/i.test(m));
-  if (warning) throw new CodecFailure(warning.trim(), r.messages);
-  let photometricInterpretation: string | undefined;
-  if (r.info.componentCount === 3 && expected.photometricInterpretation.startsWith('YBR')) photometricInterpretation = 'RGB';
-  return { samples: r.value, width: r.info.width, height: r.info.height, components: r.info.componentCount, photometricInterpretation };
+/** libjpeg's output colour space after a YCbCr → RGB conversion it did itself. */
+function convertedToRgb(f: LibjpegFrame): boolean {
+  return f.components === 3 && f.jpegColorSpace === JCS_YCBCR && f.outColorSpace === JCS_RGB;
 }
 
-function decodeJpegLossless(frame: Uint8Array, expected: ExpectedFrame): CodecOutput {
-  const header = checkJpegSize(frame, expected);
-  let out: Uint8Array | Uint16Array;
-  try {
-    // The decoder reads from offset 0 of the ArrayBuffer it is given; `frame` may be a view into the whole file.
-    const copy = new Uint8Array(frame);
-    out = new LosslessJpegDecoder().decode(copy.buffer, 0, copy.byteLength);
-  } catch (e) {
-    throw new CodecFailure(e instanceof Error ? e.message : String(e));
-  }
-  const n = header.width * header.height * header.components;
-  if (!out || out.length < n) throw new CodecFailure(`the JPEG lossless decoder returned ${out?.length ?? 0} samples for ${n}`);
-  return { samples: toStored(out.subarray(0, n), layout(expected)), width: header.width, height: header.height, components: header.components };
+/**
+ * Any non-hierarchical JPEG process with Huffman or (for DCT) arithmetic coding, at the codestream's own precision,
+ * by libjpeg-turbo: the decoder GDCM and DCMTK build on, so the samples match theirs bit for bit. A DCT sample past
+ * Bits Stored (a 12-bit codestream carrying 10-bit data can overshoot) keeps its low Bits Stored bits, as GDCM
+ * gives it and as DCMTK's output cell reads (PS3.5 8.1.1).
+ */
+async function decodeJpeg(frame: Uint8Array, header: JpegFrameHeader, expected: ExpectedFrame): Promise<CodecOutput> {
+  checkSize(header, expected);
+  if (isHierarchicalJpeg(header.sof)) throw new UnsupportedCodestream(`hierarchical JPEG (SOF${header.sof - 0xc0})`);
+  if (header.sof === 0xcb) throw new UnsupportedCodestream('arithmetic-coded lossless JPEG (SOF11)');
+  const lossless = isLosslessJpeg(header.sof);
+  // Lossless samples are never colour-transformed; DICOM RGB is RGB even when the codestream does not say so.
+  const keepRgb = !lossless && expected.photometricInterpretation === 'RGB';
+  const input = keepRgb ? withRgbComponentIds(frame) : frame;
+  const range = newRange();
+  const r = await decodeLibjpeg(input, !lossless, (f) => {
+    const damage = damageWarning(f.warnings);
+    if (damage) throw new CodecFailure(damage, f.warnings);
+    const samples = toStored(f.samples, { ...layout(expected), outOfRange: lossless ? 'strict' : 'wrap' }, false, range);
+    return { samples, width: f.width, height: f.height, components: f.components, rgb: convertedToRgb(f) };
+  });
+  return { samples: r.samples, width: r.width, height: r.height, components: r.components, photometricInterpretation: r.rgb ? 'RGB' : undefined, range: known(range) };
 }
 
 /** Fragments joined into one codestream (PS3.5 A.4), for the decoders that need it contiguous in JS memory. */
@@ -197,44 +203,59 @@ export function joinFragments(fragments: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
+/** The transfer syntax's view of the frame: which codestream it names (PS3.5 A.4) and whether it is lossy. */
+export interface SyntaxExpectation {
+  encoding: PixelEncoding;
+  name: string;
+  lossy: boolean;
+  /** JPEG frame markers the syntax allows, for the JPEG family. */
+  sof?: readonly number[];
+}
+
+const FAMILY: Partial<Record<PixelEncoding, CodestreamFamily>> = {
+  'jpeg-baseline': 'jpeg',
+  'jpeg-extended': 'jpeg',
+  'jpeg-progressive': 'jpeg',
+  'jpeg-lossless': 'jpeg',
+  'jpeg-ls': 'jpeg-ls',
+  jpeg2000: 'jpeg2000',
+  htj2k: 'jpeg2000',
+};
+
+/** Why the codestream is not what the syntax names, or undefined when it is. */
+function mismatch(syntax: SyntaxExpectation, cs: Codestream): string | undefined {
+  const family = FAMILY[syntax.encoding];
+  const sameFamily = family === cs.family;
+  if (sameFamily && (cs.family !== 'jpeg' || !syntax.sof || (cs.frame && syntax.sof.includes(cs.frame.sof)))) return undefined;
+  return `the transfer syntax is ${syntax.name} but the codestream is ${cs.description}; decoded as ${cs.description}`;
+}
+
 /**
- * `frame`: the frame's codestream, or its fragments in order. JPEG-LS takes fragments as they are (gathered straight
- * into CharLS's heap); the other decoders get them joined.
+ * `frame`: the frame's codestream, or its fragments in order. The decoder is chosen by what the codestream is (its
+ * first marker segments), not by the syntax alone, so a mislabelled file is decoded right or refused, never turned
+ * into the wrong decoder's garbage; `codestreamMismatch` then says what was found. JPEG-LS takes fragments as they
+ * are (gathered straight into CharLS's heap); the other decoders get them joined.
  */
-export async function decodeCompressedFrame(encoding: PixelEncoding, frame: Uint8Array | readonly Uint8Array[], expected: ExpectedFrame): Promise<CodecOutput> {
+export async function decodeCompressedFrame(syntax: SyntaxExpectation, frame: Uint8Array | readonly Uint8Array[], expected: ExpectedFrame): Promise<CodecOutput> {
+  const first = frame instanceof Uint8Array ? frame : frame[0] ?? new Uint8Array(0);
+  const cs = identifyCodestream(first);
+  if (!cs) throw new CodecFailure(`the frame does not start with a ${syntax.name} codestream (no JPEG SOI + frame header, or JPEG 2000 SOC + SIZ)`);
+  const note = mismatch(syntax, cs);
+  // A codestream of another family than the syntax names: judge its samples as the lossy one it may be.
+  const judged: ExpectedFrame = note && FAMILY[syntax.encoding] !== cs.family ? { ...expected, lossy: true } : expected;
   try {
-    if (encoding === 'jpeg-ls') return await decodeJpegLs(frame, expected);
-    return await decodeByEncoding(encoding, frame instanceof Uint8Array ? frame : joinFragments(frame), expected);
+    const out = await decodeByCodestream(syntax, cs, frame, judged);
+    return note ? { ...out, codestreamMismatch: note } : out;
   } catch (e) {
     if (e instanceof SampleRangeError) throw new CodecFailure(e.message);
     throw e;
   }
 }
 
-async function decodeByEncoding(encoding: PixelEncoding, frame: Uint8Array, expected: ExpectedFrame): Promise<CodecOutput> {
-  switch (encoding) {
-    case 'jpeg2000':
-      return decodeJpeg2000(frame, expected);
-    case 'htj2k':
-      return decodeHtj2k(frame, expected);
-    case 'jpeg-ls':
-      return decodeJpegLs(frame, expected);
-    case 'jpeg-lossless':
-      return decodeJpegLossless(frame, expected);
-    case 'jpeg-baseline':
-    case 'jpeg-extended': {
-      const header = readJpegFrameHeader(frame);
-      if (!header) throw new CodecFailure('no JPEG frame header (SOF) found');
-      if (header.sof === 0xc3 || header.sof === 0xc7 || header.sof === 0xcb || header.sof === 0xcf) return decodeJpegLossless(frame, expected);
-      if (header.precision <= 8) return decodeJpegBaseline(frame, expected);
-      if (header.precision === 12 && (header.sof === 0xc1 || header.sof === 0xc0)) {
-        checkJpegSize(frame, expected);
-        const out = decodeJpeg12(frame);
-        return { ...out, samples: toStored(out.samples as Uint16Array | Uint8Array, layout(expected)) };
-      }
-      throw new UnsupportedCodestream(`JPEG with ${header.precision}-bit samples and SOF marker FF${header.sof.toString(16).toUpperCase()}`);
-    }
-    default:
-      throw new UnsupportedCodestream(`no codec for ${encoding}`);
-  }
+async function decodeByCodestream(syntax: SyntaxExpectation, cs: Codestream, frame: Uint8Array | readonly Uint8Array[], expected: ExpectedFrame): Promise<CodecOutput> {
+  if (cs.family === 'jpeg-ls') return decodeJpegLs(frame, expected);
+  const joined = frame instanceof Uint8Array ? frame : joinFragments(frame);
+  if (cs.family === 'jpeg2000') return syntax.encoding === 'htj2k' ? decodeHtj2k(joined, expected) : decodeJpeg2000(joined, expected);
+  if (!cs.frame) throw new CodecFailure('no JPEG frame header (SOF) found');
+  return decodeJpeg(joined, cs.frame, expected);
 }

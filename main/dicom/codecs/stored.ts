@@ -9,10 +9,11 @@ export interface StoredLayout {
   pixelRepresentation: number;
   /**
    * What to do with samples that do not fit in Bits Stored: 'strict' (lossless codecs: such values only come from
-   * a damaged codestream or a wrong header, so fail rather than show wrapped garbage) or 'clamp' (lossy codecs may
-   * overshoot the range slightly).
+   * a damaged codestream or a wrong header, so fail rather than show wrapped garbage), 'clamp' (lossy codecs may
+   * overshoot the range slightly) or 'wrap' (keep the low Bits Stored bits, as a reader of the cell does, PS3.5
+   * 8.1.1: what GDCM and DCMTK give for a 12-bit JPEG that overshoots 10-bit data).
    */
-  outOfRange: 'strict' | 'clamp';
+  outOfRange: 'strict' | 'clamp' | 'wrap';
 }
 
 export class SampleRangeError extends Error {
@@ -67,13 +68,14 @@ export function toStored(src: SampleArray, l: StoredLayout, reuse = false, stats
   const mask = (1 << bs) - 1;
   const up = 32 - bs;
   const clamp = l.outOfRange === 'clamp';
-  if (src instanceof Uint16Array && out instanceof Uint16Array) {
+  const wrap = l.outOfRange === 'wrap';
+  if (src instanceof Uint16Array && out instanceof Uint16Array && !wrap) {
     unsignedToStored(src, out, hi, clamp, bs, stats);
     return out;
   }
   for (let i = 0; i < n; i++) {
     let v = src[i];
-    if (v < lo || v > hi) {
+    if (!wrap && (v < lo || v > hi)) {
       if (!clamp) throw new SampleRangeError(v, bs);
       v = v < lo ? lo : hi;
     }

@@ -1,4 +1,4 @@
-// The decoder surface common to the cornerstone WASM codecs (OpenJPEG, OpenJPH, CharLS, libjpeg-turbo).
+// The decoder surface common to the cornerstone WASM codecs (OpenJPH, CharLS).
 
 export interface WasmFrameInfo {
   width: number;
@@ -26,7 +26,6 @@ export interface EmscriptenCodecModule {
   J2KDecoder?: WasmDecoderClass;
   HTJ2KDecoder?: WasmDecoderClass;
   JpegLSDecoder?: WasmDecoderClass;
-  JPEGDecoder?: WasmDecoderClass;
   getExceptionMessage?: (pointer: number) => string | [string, string];
   /** The module's memory; replaced when the heap grows, so read it after decoding. */
   HEAPU8?: Uint8Array;

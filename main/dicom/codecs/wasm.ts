@@ -39,8 +39,8 @@ export interface WasmDecoded {
   /** The decoded samples: a view into the WASM heap (copy what you keep), or a JS copy when `owned`. */
   heap: Uint8Array;
   /**
-   * True when the codec's getDecodedBuffer() already returned a JS-side copy (OpenJPEG, CharLS and libjpeg-turbo
-   * do; OpenJPH returns a heap view): that copy is nobody else's, so the caller may convert it in place.
+   * True when the codec's getDecodedBuffer() already returned a JS-side copy (CharLS does; OpenJPH returns a
+   * heap view): that copy is nobody else's, so the caller may convert it in place.
    */
   owned: boolean;
   messages: string[];
