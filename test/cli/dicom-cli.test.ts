@@ -1,7 +1,7 @@
 // `radraft inspect` and `radraft render`, run through the command modules and, once built,
 // through the real bin/radraft.cjs.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
@@ -50,6 +50,24 @@ describe('radraft inspect', () => {
     expect(await inspectCommand.run([BARRE])).toBe(0);
     expect(stdout).toMatch(/View position:\s+PA/);
     expect(stdout).toMatch(/Window:\s+center 550, width 1024/);
+  });
+
+  it('says when the codestream is not the one the transfer syntax names (issue 10, item 1)', async () => {
+    // The SIIM baseline JPEG (SOF0) relabelled JPEG Lossless SV1: decoded as baseline, and reported.
+    const bytes = readFileSync(fx('cxr', 'siim_1.2.276.0.7230010.3.1.4.8323329.1000.1517875165.878027.dcm'));
+    const file = join(out, 'baseline_as_sv1.dcm');
+    writeFileSync(file, Buffer.from(bytes.toString('latin1').replace('1.2.840.10008.1.2.4.50', '1.2.840.10008.1.2.4.70'), 'latin1'));
+    expect(await inspectCommand.run([file, '--json'])).toBe(0);
+    const o = JSON.parse(stdout) as InspectOutput;
+    expect(o.transferSyntaxUid).toBe('1.2.840.10008.1.2.4.70');
+    expect(o.codestreamMismatch).toMatch(/but the codestream is JPEG baseline \(SOF0\), 8-bit; decoded as JPEG baseline/);
+    stdout = '';
+    expect(await inspectCommand.run([file])).toBe(0);
+    expect(stdout).toMatch(/Codestream:\s+the transfer syntax is JPEG Lossless.*JPEG baseline \(SOF0\)/);
+    // A file whose codestream matches its syntax has no such field.
+    stdout = '';
+    expect(await inspectCommand.run([BARRE, '--json'])).toBe(0);
+    expect(JSON.parse(stdout)).not.toHaveProperty('codestreamMismatch');
   });
 
   it('undecodable input: exit code 1 and one line on stderr naming the file and the reason', async () => {

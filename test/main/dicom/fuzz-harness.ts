@@ -152,4 +152,11 @@ export const FUZZ_SEEDS = [
   'pydicom-test-files/liver_1frame.dcm',
   'pydicom-test-files/no_meta_group_length.dcm',
   'pydicom-test-files/ExplVR_LitEndNoMeta.dcm',
+  // Issue 10: progressive and spectral-selection JPEG, lossless JPEG with another predictor, 1-bit JPEG 2000,
+  // two Transfer Syntax UIDs in the File Meta.
+  'interop/jpeg55_progressive_12bit.dcm',
+  'interop/jpeg53_spectral_8bit.dcm',
+  'interop/ct_jpegll_sv7_lastrow.dcm',
+  'interop/j2k_1bit_mask.dcm',
+  'interop/two_tsuid_jpeg_then_implicit.dcm',
 ];

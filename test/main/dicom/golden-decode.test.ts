@@ -56,22 +56,6 @@ describe('decoded stored values match pydicom (dicom_decode_reference.json)', ()
   });
 });
 
-describe('12-bit JPEG Extended (Process 4)', () => {
-  it('matches IJG libjpeg (DCMTK dcmdjpeg) within ±1 on every pixel', async () => {
-    const [mine, ref] = await Promise.all([decodeFile(fixture('pydicom-test-files', 'JPGExtended.dcm')), decodeFile(fixture('derived', 'JPGExtended_dcmdjpeg.dcm'))]);
-    expect([mine.rows, mine.columns, mine.dtype]).toEqual([ref.rows, ref.columns, 'uint16']);
-    let off = 0;
-    let exact = 0;
-    for (let i = 0; i < ref.pixels.length; i++) {
-      const d = Math.abs(mine.pixels[i] - ref.pixels[i]);
-      if (d > 1) off++;
-      if (d === 0) exact++;
-    }
-    expect(off).toBe(0);
-    expect(exact / ref.pixels.length).toBeGreaterThan(0.99);
-  });
-});
-
 describe('HTJ2K (High-Throughput JPEG 2000, PS3.5 A.4.11)', () => {
   it('decodes the barre CR re-encoded as HTJ2K lossless to pydicom\'s values for the original', async () => {
     const d = await decodeFile(fixture('derived', 'barre_CR-MONO1-10-chest_htj2k.dcm'));
