@@ -2,7 +2,10 @@
 //  1. decode time of the 2128×2000 JPEG 2000 lossless DX and the 1955×1841 JPEG-LS CR, side by side with GDCM
 //     (`gdcmconv --raw`, Debian libgdcm-tools) on this machine; goal ≤ 1.5× GDCM;
 //  2. uncompressed files: read + parse + decode + model view, goal < 50 ms;
-//  3. peak memory of one decode (fresh process, codecs warmed up) against the decoded image size; goal ≤ 3×.
+//  3. peak memory of one decode (fresh process, codecs warmed up) against the decoded image size; goal ≤ 3×;
+//  4. start-up (issue 10, item 9): a whole `radraft inspect --json` process per file, small and large, against a
+//     whole `gdcmconv --raw` process, with the machine's load average beside each figure (--startup-only for this
+//     part alone, --cli OTHER/bin/radraft.cjs to time another build; needs `npm run build`).
 // Figures only; nothing here is a test.
 //
 // Fairness notes. Time: our runs and GDCM's are interleaved (the machine is shared, so load drifts), and both wall
@@ -16,7 +19,7 @@
 // compiles WASM eagerly (--no-liftoff) so that V8's tier-up compiler does not run during the measured decode.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { decodeFile, renderModelView } from '../main/dicom';
@@ -173,11 +176,80 @@ function gdcmPeakRss(path: string): number | null {
   }
 }
 
+/** Small files (where start-up is everything) and the two large radiographs, for the start-up comparison. */
+const STARTUP = [
+  'pydicom-test-files/JPEG2000.dcm',
+  'pydicom-test-files/MR_small.dcm',
+  'pydicom-test-files/MR_small_jpeg_ls_lossless.dcm',
+  'pydicom-test-files/SC_rgb_jpeg_dcmtk.dcm',
+  J2K,
+  JLS,
+];
+
+function wallOf(command: string, args: string[]): number | null {
+  const t = performance.now();
+  const r = spawnSync(command, args, { stdio: 'ignore' });
+  return r.status === 0 ? performance.now() - t : null;
+}
+
+const load = () => loadavg()[0].toFixed(1);
+
+/** Whole processes, ours and GDCM's alternating: what a user waits for from the shell. */
+function startup(runs: number, cli: string): void {
+  if (!existsSync(join(cli, '..', '..', 'dist', 'cli', 'radraft.cjs'))) {
+    console.log('(not built: run `npm run build` first)');
+    return;
+  }
+  const nodeStart: number[] = [];
+  for (let i = 0; i < runs; i++) nodeStart.push(wallOf(process.execPath, ['-e', '']) ?? NaN);
+  console.log(`node start alone (node -e ''): ${median(nodeStart).toFixed(0)} ms [load ${load()}]`);
+  const dir = mkdtempSync(join(tmpdir(), 'radraft-bench-'));
+  try {
+    for (const rel of STARTUP) {
+      const path = find(rel);
+      if (!path) continue;
+      const size = readFileSync(path).length;
+      const ours: number[] = [];
+      const gdcm: number[] = [];
+      const loadBefore = load();
+      for (let i = 0; i < runs; i++) {
+        const o = wallOf(process.execPath, [cli, 'inspect', '--json', path]);
+        const g = wallOf('gdcmconv', ['--raw', path, join(dir, 'raw.dcm')]);
+        if (o !== null) ours.push(o);
+        if (g !== null) gdcm.push(g);
+      }
+      const o = ours.length ? median(ours) : null;
+      const g = gdcm.length ? median(gdcm) : null;
+      const kb = size < 1 << 20 ? `${(size / 1024).toFixed(1)} KB` : `${(size / 2 ** 20).toFixed(1)} MB`;
+      console.log(
+        `${rel} (${kb}): radraft inspect ${o?.toFixed(0) ?? 'failed'} ms | gdcmconv --raw ${g?.toFixed(0) ?? 'n/a'} ms` +
+          (o !== null && g !== null ? ` (ratio ${(o / g).toFixed(2)}×)` : '') +
+          ` [load ${loadBefore} → ${load()}]`,
+      );
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, child: { type: 'string' }, warm: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: {
+      runs: { type: 'string', default: '5' },
+      child: { type: 'string' },
+      warm: { type: 'string' },
+      'startup-only': { type: 'boolean' },
+      // Another checkout's bin/radraft.cjs, to compare a build before and after a change on the same machine.
+      cli: { type: 'string', default: join(root, 'bin', 'radraft.cjs') },
+    },
+  });
   if (values.child && values.warm) return child(values.child, values.warm);
   const runs = Number(values.runs);
   console.log(`# DICOM engine benchmark (${runs} runs, medians; node ${process.version}, ${process.platform}/${process.arch})\n`);
+  console.log(`## Start-up: one whole process per file (runs interleaved with gdcmconv --raw; ${values.cli})`);
+  startup(runs, values.cli);
+  if (values['startup-only']) return;
+  console.log('');
 
   console.log('## Compressed decode vs GDCM (runs interleaved; gdcmconv --raw = process start + read + decode + write)');
   const overhead = gdcmOverhead(runs);

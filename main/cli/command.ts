@@ -1,5 +1,4 @@
 export interface CliCommand {
-  summary: string;
   /** Returns the process exit code. Writes results to stdout, one-line errors to stderr. */
   run(args: string[]): Promise<number>;
 }

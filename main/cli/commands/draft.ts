@@ -222,7 +222,6 @@ export async function runDraft(args: string[], io: DraftIo): Promise<number> {
 }
 
 export const draftCommand: CliCommand = {
-  summary: 'draft a report for DICOM/PNG/JPEG files with a PaliGemma 2 model (streams text; --json for details)',
   async run(args) {
     const controller = new AbortController();
     const onSigint = (): void => controller.abort();

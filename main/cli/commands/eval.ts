@@ -182,7 +182,6 @@ export async function runEvalCommand(args: string[], io: EvalIo): Promise<number
 }
 
 export const evalCommand: CliCommand = {
-  summary: 'validate a model on a dataset folder or the signed reports: BLEU, ROUGE-L, CIDEr-D, CheXpert F1, HTML report',
   async run(args) {
     const controller = new AbortController();
     const onSigint = (): void => controller.abort();

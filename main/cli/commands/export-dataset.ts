@@ -97,6 +97,5 @@ export async function runExportDataset(args: string[], io: ExportDatasetIo): Pro
 }
 
 export const exportDatasetCommand: CliCommand = {
-  summary: 'write the signed reports as a de-identified fine-tuning set (Hugging Face imagefolder)',
   run: (args) => runExportDataset(args, { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) }),
 };

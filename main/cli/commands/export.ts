@@ -118,6 +118,5 @@ export async function runExport(args: string[], io: ExportIo): Promise<number> {
 }
 
 export const exportCommand: CliCommand = {
-  summary: 'export a stored report as text, PDF, DICOM SR, FHIR, HL7 or a de-identified folder (REPORT_ID --format F --out PATH)',
   run: (args) => runExport(args, { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) }),
 };

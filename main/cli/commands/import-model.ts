@@ -11,7 +11,6 @@ const USAGE = `usage: radraft import-model HF_DIR --out MODEL_DIR [--dtype ${WEI
 const BLOCK_SIZES = [16, 32, 64, 128, 256];
 
 export const importModelCommand: CliCommand = {
-  summary: 'import a Hugging Face PaliGemma 2 checkpoint folder as a radraft model',
   async run(args) {
     let parsed;
     try {

@@ -119,7 +119,6 @@ function text(o: InspectOutput): string {
 }
 
 export const inspectCommand: CliCommand = {
-  summary: 'show a DICOM file: identifiers, view, size, syntax, window, spacing, pixel stats [--json]',
   async run(args) {
     let parsed;
     try {

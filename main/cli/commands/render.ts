@@ -16,7 +16,6 @@ export function encodeGrayPng(data: Uint8Array, width: number, height: number): 
 }
 
 export const renderCommand: CliCommand = {
-  summary: 'write the 8-bit model view of a DICOM file as a grey PNG (--out OUT.png [--size N])',
   async run(args) {
     let parsed;
     try {

@@ -52,6 +52,5 @@ export async function runSend(args: string[], io: ExportIo): Promise<number> {
 }
 
 export const sendCommand: CliCommand = {
-  summary: 'send a signed report as DICOM SR to a PACS by C-STORE (REPORT_ID --to AE@HOST:PORT)',
   run: (args) => runSend(args, { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) }),
 };

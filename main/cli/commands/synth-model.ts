@@ -219,7 +219,6 @@ export function synthesizeModel(rawConfig: Record<string, unknown>, outDir: stri
 }
 
 export const synthModelCommand: CliCommand = {
-  summary: 'build a full-size PaliGemma 2 with random weights from its published config (for benchmarks)',
   async run(args) {
     let parsed;
     try {

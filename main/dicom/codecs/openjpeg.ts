@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CodecFailure, UnsupportedCodestream } from './failures';
+import { readJ2kSize } from './j2k-markers';
 import { SampleRangeError, sampleRange, storedBits, type StoredLayout } from './stored';
 import { allocate, dtypeFor } from '../pixels';
 import type { StoredArray } from '../types';
@@ -16,6 +17,11 @@ import type { StoredArray } from '../types';
  * size, 128 up to 3.1×; 96 and 128 decode about 10% faster than 64 (fewer packet-header passes per image).
  */
 const STRIP_ROWS = 96;
+/**
+ * Images smaller than this decode on the calling thread: starting the pool threads (Node workers that each load the
+ * WASM module) costs more than they save on a small image, and `radraft inspect` of a 3 KB file would wait for them.
+ */
+const THREADED_MIN_PIXELS = 1024 * 1024;
 const INFO_WORDS = 7 + 4 * 4;
 const STORE_PARAM_WORDS = 6 + 2 * 4;
 const START_TIMEOUT_MS = 8000;
@@ -35,11 +41,17 @@ interface OpenjpegModule {
   _free(ptr: number): void;
   wasmMemory: WebAssembly.Memory;
   UTF8ToString(ptr: number): string;
-  PThread: { unusedWorkers: PthreadWorker[]; terminateAllThreads(): void };
+  PThread: {
+    unusedWorkers: PthreadWorker[];
+    runningWorkers: PthreadWorker[];
+    allocateUnusedWorker(): void;
+    loadWasmModuleToWorker(worker: PthreadWorker, onLoaded: () => void): void;
+    terminateAllThreads(): void;
+  };
 }
 
 interface ModuleArgs {
-  wasmBinary: Uint8Array;
+  instantiateWasm: (imports: WebAssembly.Imports, receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) => WebAssembly.Exports;
   radraftThreads: number;
   print: (text: string) => void;
   printErr: (text: string) => void;
@@ -74,31 +86,74 @@ function threadCount(): number {
 
 let loading: Promise<OpenjpegModule> | null = null;
 
+/** Rejects after START_TIMEOUT_MS: a pool worker that cannot start (a damaged installation) would wait forever. */
+function startTimeout(): { late: Promise<never>; clear: () => void } {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new CodecFailure(`the JPEG 2000 decoder did not start within ${START_TIMEOUT_MS / 1000} s; reinstall Radraft`)), START_TIMEOUT_MS);
+    timer.unref();
+  });
+  return { late, clear: () => clearTimeout(timer) };
+}
+
+/**
+ * Emscripten's instantiateWasm hook, compiling synchronously. With the default asynchronous compile, V8 finishes the
+ * module's optimised code in the background and a later call from this thread can block on that for a second or
+ * more (measured: the second JPEG 2000 file read stalled 0.5–2.4 s on a loaded 2-core machine); compiled here, the
+ * first decode pays only for the baseline code.
+ */
+function instantiateNow(binary: Uint8Array<ArrayBuffer>): ModuleArgs['instantiateWasm'] {
+  return (imports, receive) => {
+    const module = new WebAssembly.Module(binary);
+    const instance = new WebAssembly.Instance(module, imports);
+    receive(instance, module);
+    return instance.exports;
+  };
+}
+
+/** The module starts without pool threads; ensurePool adds them when an image big enough to need them comes. */
 function loadModule(): Promise<OpenjpegModule> {
   if (!loading) {
     const dir = openjpegDir();
     const factory = createRequire(__filename)(join(dir, 'openjpeg.js')) as OpenjpegFactory;
     const ignore = () => undefined;
-    // Emscripten's start-up waits for every pool worker to load, so the pool has at least one.
-    const args: ModuleArgs = { wasmBinary: readFileSync(join(dir, 'openjpeg.wasm')), radraftThreads: Math.max(1, threadCount()), print: ignore, printErr: ignore };
-    let timer: NodeJS.Timeout | undefined;
-    // A pool worker that cannot start (a damaged installation) would otherwise leave the start-up waiting forever.
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new CodecFailure(`the JPEG 2000 decoder did not start within ${START_TIMEOUT_MS / 1000} s; reinstall Radraft`)), START_TIMEOUT_MS);
-      timer.unref();
-    });
-    loading = Promise.race([factory(args), late])
-      .then((m) => {
-        // Idle pool threads must not keep a CLI or test process alive.
-        for (const w of m.PThread.unusedWorkers) w.unref();
-        return m;
-      })
-      .finally(() => clearTimeout(timer));
+    const args: ModuleArgs = { instantiateWasm: instantiateNow(readFileSync(join(dir, 'openjpeg.wasm'))), radraftThreads: 0, print: ignore, printErr: ignore };
+    loading = factory(args);
     loading.catch(() => {
       loading = null;
     });
   }
   return loading;
+}
+
+/**
+ * Grows the module's pool to `n` loaded workers before a threaded decode. OpenJPEG's threads are created during
+ * the decode, which blocks this thread: a worker that still had to load then would wait for this thread's event
+ * loop, so every worker is loaded first.
+ */
+async function ensurePool(m: OpenjpegModule, n: number): Promise<void> {
+  const have = m.PThread.unusedWorkers.length + m.PThread.runningWorkers.length;
+  if (have >= n) return;
+  const loads: Promise<void>[] = [];
+  for (let i = have; i < n; i++) {
+    m.PThread.allocateUnusedWorker();
+    const worker = m.PThread.unusedWorkers[m.PThread.unusedWorkers.length - 1];
+    loads.push(
+      new Promise((resolve) =>
+        m.PThread.loadWasmModuleToWorker(worker, () => {
+          // Idle pool threads must not keep a CLI or test process alive (but a loading one must, until it is ready).
+          worker.unref();
+          resolve();
+        }),
+      ),
+    );
+  }
+  const { late, clear } = startTimeout();
+  try {
+    await Promise.race([Promise.all(loads), late]);
+  } finally {
+    clear();
+  }
 }
 
 /** Drops a module whose WASM aborted: its memory and threads are in an unknown state. */
@@ -265,7 +320,10 @@ export async function decodeJpeg2000Stored(codestream: Uint8Array, layout: Store
   try {
     if (own) new Uint8Array(m.wasmMemory.buffer, own, codestream.length).set(codestream);
     const data = region ? codestream.byteOffset : own;
-    if (!m._rj_open(data, codestream.length, threadCount(), scratch)) failWith(m, 'the JPEG 2000 header cannot be read');
+    const { width, height } = readJ2kSize(codestream);
+    const threads = width * height >= THREADED_MIN_PIXELS ? threadCount() : 0;
+    if (threads > 1) await ensurePool(m, threads);
+    if (!m._rj_open(data, codestream.length, threads, scratch)) failWith(m, 'the JPEG 2000 header cannot be read');
     const h = readHeader(new Int32Array(m.wasmMemory.buffer, scratch, INFO_WORDS).slice());
     const comps = h.signed.length;
     const cellBytes = layout.bitsAllocated > 8 ? 2 : 1;

@@ -46,14 +46,16 @@ for f in thread bio cio dwt event ht_dec image invert j2k jp2 mct mqc openjpeg o
 done
 
 # -msse2 with -msimd128 turns OpenJPEG's SSE2 wavelet code into WASM SIMD. The thread pool size is read from the
-# module arguments (radraftThreads) so each process sizes it to its cores. No exit/rejection handlers: the host
-# process owns those.
+# module arguments (radraftThreads); with PTHREAD_POOL_DELAY_LOAD the module starts without waiting for pool workers
+# (Emscripten 3.1.6 would otherwise never finish starting with a pool of 0), so a small image decodes without any,
+# and openjpeg.ts loads workers only before a decode that uses threads. No exit/rejection handlers: the host process
+# owns those.
 emcc $OPT_FLAGS -pthread -DMUTEX_pthread -DOPJ_STATIC -w \
   -I"$work/include" -I"$lib" "${sources[@]}" "$here/radraft-j2k.c" -o "$work/openjpeg.js" \
   -sMODULARIZE=1 -sEXPORT_NAME=createRadraftOpenjpeg -sENVIRONMENT=node \
   -sNODEJS_CATCH_EXIT=0 -sNODEJS_CATCH_REJECTION=0 \
   -sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=16777216 -sMAXIMUM_MEMORY=2147483648 \
-  -sPTHREAD_POOL_SIZE=Module.radraftThreads \
+  -sPTHREAD_POOL_SIZE=Module.radraftThreads -sPTHREAD_POOL_DELAY_LOAD=1 \
   -sEXPORTED_FUNCTIONS=_rj_open,_rj_decode,_rj_store,_rj_close,_rj_release_source,_rj_log_text,_malloc,_free \
   -sEXPORTED_RUNTIME_METHODS=wasmMemory,UTF8ToString,PThread
 cp "$work/openjpeg.js" "$work/openjpeg.wasm" "$work/openjpeg.worker.js" "$here/"
