@@ -1,5 +1,7 @@
 // Colour handling for secondary captures: PS3.3 C.7.6.3.1.2 photometric interpretations.
-import type { StoredArray } from './types';
+import { paletteToGrey } from '../../app/imaging/palette';
+import { UnsupportedSyntaxError } from './errors';
+import type { DecodedImage, StoredArray } from './types';
 
 /**
  * YBR_FULL_422 native data hold two luminance samples per chroma pair: Y1 Y2 Cb Cr (PS3.3 C.7.6.3.1.2).
@@ -42,4 +44,16 @@ export function colourToGrey(samples: StoredArray, pixels: number, photometric: 
     for (let p = 0; p < pixels; p++) out[p] = 0.299 * samples[3 * p] + 0.587 * samples[3 * p + 1] + 0.114 * samples[3 * p + 2];
   }
   return out;
+}
+
+/**
+ * One grey value per pixel (0–255, unrounded) for a colour frame: the luminance of its samples, or of its palette
+ * colours for PALETTE COLOR (PS3.3 C.7.6.3.1.5); null for a grey frame. The viewer and the model view are grey:
+ * a chest radiograph carries no colour information.
+ */
+export function greyOfColour(d: DecodedImage): Float64Array | null {
+  if (d.samplesPerPixel === 3) return colourToGrey(d.pixels, d.rows * d.columns, d.photometricInterpretation);
+  if (d.photometricInterpretation !== 'PALETTE COLOR') return null;
+  if (!d.palette) throw new UnsupportedSyntaxError(d.header.filePath, 'a palette colour image without its Palette Color Lookup Tables cannot be shown');
+  return paletteToGrey(d.pixels, d.palette);
 }

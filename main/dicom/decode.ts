@@ -18,7 +18,9 @@ import { encapsulatedFrame, nativeFrame } from './frames';
 import { headerFromDataSet } from './header';
 import { readDicomFile } from './read-file';
 import { sourceOf, type DicomSource } from './source';
+import { readPalette } from './palette';
 import { PIXEL_DATA_TAG, parseDicomBytes } from './parse';
+import { PaletteError } from '../../app/imaging/palette';
 import { cellsToStored, dtypeOfArray, interleavePlanes, minMax, nativeFrameBytes, type PixelLayout } from './pixels';
 import { findTransferSyntax } from './transfer-syntax';
 import type { DecodedImage, DicomHeader, StoredArray } from './types';
@@ -194,6 +196,7 @@ async function decodeParsed(filePath: string, bytes: Uint8Array, frame: number):
     result = await decodeEncapsulated(header, parsed.dataSet, frame, encoding);
   }
   const { min, max } = result.range ?? minMax(result.pixels);
+  const palette = header.photometricInterpretation === 'PALETTE COLOR' && header.samplesPerPixel === 1 ? paletteOf(header, parsed.dataSet) : undefined;
   return {
     header,
     frame,
@@ -206,7 +209,18 @@ async function decodeParsed(filePath: string, bytes: Uint8Array, frame: number):
     minValue: min,
     maxValue: max,
     ...(result.codestreamMismatch ? { codestreamMismatch: result.codestreamMismatch } : {}),
+    ...(palette ? { palette } : {}),
   };
+}
+
+/** The Palette Color Lookup Tables of a PALETTE COLOR image (PS3.3 C.7.6.3.1.5), or undefined when absent. */
+function paletteOf(h: DicomHeader, dataSet: DataSet) {
+  try {
+    return readPalette(dataSet, h.pixelRepresentation) ?? undefined;
+  } catch (e) {
+    if (e instanceof PaletteError) throw new MalformedDicomError(h.filePath, `the palette colour lookup tables are damaged (${e.message})`, { cause: e });
+    throw e;
+  }
 }
 
 /** Reads and decodes frame `frame` (0-based) of a DICOM file or zip entry. Throws DicomError subclasses on bad input. */

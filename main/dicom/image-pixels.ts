@@ -1,14 +1,15 @@
 // DecodedImage → ImagePixels (app/domain/study.ts), the shape the viewer receives over IPC.
 import type { ImagePixels } from '../../app/domain/study';
 import { oneLine } from '../../app/text/one-line';
-import { colourToGrey } from './colour';
+import { greyOfColour } from './colour';
 import { UnsupportedSyntaxError } from './errors';
 import type { DecodedImage } from './types';
 
 /**
  * Packs one decoded frame for the viewer: stored values as little-endian bytes plus the Modality/VOI LUT
- * attributes (PS3.3 C.11). Colour secondary captures become 8-bit luminance (MONOCHROME2), since a chest
- * radiograph carries no colour information; 32-bit data (dose maps and the like) are refused.
+ * attributes (PS3.3 C.11). Colour secondary captures and palette colour images become 8-bit luminance
+ * (MONOCHROME2), since a chest radiograph carries no colour information; 32-bit data (dose maps and the like) are
+ * refused.
  */
 export function toImagePixels(decoded: DecodedImage, imageId: string): ImagePixels {
   const h = decoded.header;
@@ -17,8 +18,8 @@ export function toImagePixels(decoded: DecodedImage, imageId: string): ImagePixe
   let bitsStored = h.bitsStored;
   let photometricInterpretation = decoded.photometricInterpretation;
   let { minValue, maxValue } = decoded;
-  if (decoded.samplesPerPixel === 3) {
-    const grey = colourToGrey(decoded.pixels, decoded.rows * decoded.columns, decoded.photometricInterpretation);
+  const grey = greyOfColour(decoded);
+  if (grey) {
     const g8 = new Uint8Array(grey.length);
     for (let i = 0; i < grey.length; i++) g8[i] = Math.min(255, Math.max(0, Math.round(grey[i])));
     dtype = 'uint8';
@@ -41,7 +42,7 @@ export function toImagePixels(decoded: DecodedImage, imageId: string): ImagePixe
     bytes = new Uint8Array(p.buffer as ArrayBuffer, p.byteOffset, p.byteLength);
   }
   const lutFields =
-    decoded.samplesPerPixel === 3
+    grey
       ? {}
       : {
           ...(h.modalityLut ? { modalityLut: h.modalityLut } : {}),
@@ -55,11 +56,11 @@ export function toImagePixels(decoded: DecodedImage, imageId: string): ImagePixe
     pixels: bytes,
     bitsStored,
     photometricInterpretation: oneLine(photometricInterpretation),
-    rescaleSlope: decoded.samplesPerPixel === 3 ? 1 : h.rescaleSlope,
-    rescaleIntercept: decoded.samplesPerPixel === 3 ? 0 : h.rescaleIntercept,
+    rescaleSlope: grey ? 1 : h.rescaleSlope,
+    rescaleIntercept: grey ? 0 : h.rescaleIntercept,
     minPixelValue: minValue,
     maxPixelValue: maxValue,
-    windows: decoded.samplesPerPixel === 3 ? [] : h.windows,
+    windows: grey ? [] : h.windows,
     pixelSpacing: h.pixelSpacing,
     spacingSource: h.spacingSource,
     // The viewer's overlay shows these: one line each, like every string from a file (app/text/one-line.ts).

@@ -1,7 +1,6 @@
 // The model view of a decoded frame: full-resolution 8-bit grey, the PaliGemma input.
 import { renderGray8, type Gray8View } from '../../app/imaging/gray8';
-import { colourToGrey } from './colour';
-import { UnsupportedSyntaxError } from './errors';
+import { greyOfColour } from './colour';
 import type { DecodedImage } from './types';
 
 export type ModelView = Gray8View;
@@ -9,13 +8,14 @@ export type ModelView = Gray8View;
 export function renderModelView(decoded: DecodedImage): ModelView {
   const h = decoded.header;
   const photometric = decoded.photometricInterpretation;
-  if (photometric === 'PALETTE COLOR') throw new UnsupportedSyntaxError(h.filePath, 'palette colour images cannot be rendered');
-  if (decoded.samplesPerPixel === 3) {
-    // Colour secondary capture: BT.601 luminance, already 8-bit display values (no Modality/VOI LUT applies).
+  const colour = greyOfColour(decoded);
+  if (colour) {
+    // Colour secondary capture or palette colour: BT.601 luminance, already 8-bit display values (no Modality/VOI
+    // LUT applies, PS3.3 C.11.1, C.11.2).
     return renderGray8({
       width: decoded.columns,
       height: decoded.rows,
-      values: colourToGrey(decoded.pixels, decoded.rows * decoded.columns, photometric).map(Math.round),
+      values: colour.map(Math.round),
       bitsStored: 8,
       photometricInterpretation: 'MONOCHROME2',
       rescaleSlope: 1,

@@ -1,6 +1,7 @@
 // Shapes the DICOM engine hands to the rest of the app. Pixel arrays hold stored values (before any LUT).
 import type { SpacingSource, VoiWindow } from '../../app/domain/study';
 import type { LutTable } from '../../app/domain/study';
+import type { Palette } from '../../app/imaging/palette';
 
 export type { LutTable };
 
@@ -81,4 +82,6 @@ export interface DecodedImage {
    * file): it was decoded as what it really is, and this says so in the clinician's words.
    */
   codestreamMismatch?: string;
+  /** The Palette Color Lookup Tables of a PALETTE COLOR image (PS3.3 C.7.6.3.1.5), when the file has them. */
+  palette?: Palette;
 }

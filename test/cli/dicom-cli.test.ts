@@ -1,6 +1,7 @@
 // `radraft inspect` and `radraft render`, run through the command modules and, once built,
 // through the real bin/radraft.cjs.
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -109,6 +110,19 @@ describe('radraft render', () => {
     let off = 0;
     for (let i = 0; i < mine.data.length; i += 4) if (Math.abs(mine.data[i] - ref.data[i]) > 1) off++;
     expect(off).toBe(0);
+  });
+
+  it('takes PALETTE COLOR images (issue 10, item 8): the grey of their colours', async () => {
+    const png = join(out, 'palette.png');
+    expect(await renderCommand.run([fx('interop', 'OBXXXX1A_rle.dcm'), '--out', png])).toBe(0);
+    const mine = PNG.sync.read(readFileSync(png));
+    expect([mine.width, mine.height]).toEqual([800, 600]);
+    const grey = new Uint8Array(mine.width * mine.height);
+    for (let i = 0; i < grey.length; i++) grey[i] = mine.data[4 * i];
+    // pydicom's palette colours as luminance (golden/interop_reference.json).
+    const ref = JSON.parse(readFileSync(fx('golden', 'interop_reference.json'), 'utf8')) as { files: { file: string; pydicom_palette_grey?: { sha256: string } }[] };
+    const want = ref.files.find((f) => f.file === 'OBXXXX1A_rle.dcm')?.pydicom_palette_grey?.sha256;
+    expect(createHash('sha256').update(grey).digest('hex')).toBe(want);
   });
 
   it('undecodable input: exit code 1, one stderr line, no file written', async () => {

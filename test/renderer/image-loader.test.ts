@@ -39,12 +39,18 @@ describe('radraft: image loader', () => {
     expect(() => samplesOf({ dtype: 'uint16', pixels: new Uint8Array(7), rows: 2, columns: 2 })).toThrow(PixelFormatError);
   });
 
-  it('builds a cornerstone image: MONOCHROME1 inverted, min/max from the samples, window from the data when the header has none', () => {
+  it('builds a cornerstone image: grey levels (MONOCHROME1 inverted) in its VOI LUT, min/max from the samples, window from the data when the header has none', () => {
     const pixels = new Uint8Array(new Uint16Array([10, 20, 30, 4000]).buffer);
     const img = toCornerstoneImage('radraft:img1', { ...base, dtype: 'uint16', pixels });
-    expect(img.invert).toBe(true);
+    // cornerstone's own rescale and inversion stay neutral: the VOI LUT holds the whole pipeline.
+    expect([img.invert, img.slope, img.intercept]).toEqual([false, 1, 0]);
     expect([img.minPixelValue, img.maxPixelValue]).toEqual([10, 4000]);
     expect([img.windowCenter, img.windowWidth]).toEqual([2005, 3990]);
+    const lut = img.voiLUT!;
+    expect(lut.firstValueMapped).toBe(10);
+    // Min–max over the values present, MONOCHROME1: the smallest stored value is white, the largest black.
+    expect([lut.lut[0], lut.lut[10], lut.lut[3990]]).toEqual([255, 254, 0]);
+    expect(lut.lut).toHaveLength(3990 + 2);
     expect([img.rowPixelSpacing, img.columnPixelSpacing]).toEqual([0.2, 0.1]);
     expect(img.getPixelData()).toBeInstanceOf(Uint16Array);
     const header = toCornerstoneImage('x', { ...base, dtype: 'uint16', pixels, windows: [{ center: 550, width: 1024 }], photometricInterpretation: 'MONOCHROME2' });

@@ -101,3 +101,23 @@ export function regionMean(g: Grid, x0: number, y0: number, x1: number, y1: numb
 export function spread(g: Grid): number {
   return Math.max(...g.values) - Math.min(...g.values);
 }
+
+/** The same grid over an 8-bit grey image held in memory (a model view). */
+export function sampleGrey(image: { width: number; height: number; data: ArrayLike<number> }, n: number): Grid {
+  const values: number[] = [];
+  for (let j = 0; j < n; j++) {
+    for (let i = 0; i < n; i++) {
+      const x = Math.floor(((i + 0.5) / n) * image.width);
+      const y = Math.floor(((j + 0.5) / n) * image.height);
+      values.push(image.data[y * image.width + x]);
+    }
+  }
+  return { n, values };
+}
+
+/** Mean absolute difference of two grids, in grey levels. */
+export function meanAbsDiff(a: Grid, b: Grid): number {
+  let sum = 0;
+  for (let i = 0; i < a.values.length; i++) sum += Math.abs(a.values[i] - b.values[i]);
+  return sum / a.values.length;
+}

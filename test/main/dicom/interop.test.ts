@@ -3,8 +3,8 @@
 // (golden/interop_reference.json, made by tools/make_interop_reference.py).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CorruptCodestreamError, UnsupportedSyntaxError, decodeBytes, decodeFile, readHeader } from '../../../main/dicom';
-import { encapsulated, part10, dxImage } from './build-dicom';
+import { CorruptCodestreamError, MalformedDicomError, UnsupportedSyntaxError, decodeBytes, decodeFile, readHeader, renderModelView } from '../../../main/dicom';
+import { encapsulated, part10, dxImage, u16le, type El } from './build-dicom';
 import { fixture, pixelSha256 } from './fixtures';
 
 interface ToolResult {
@@ -15,7 +15,7 @@ interface ToolResult {
   error?: string;
 }
 const reference = new Map(
-  (JSON.parse(readFileSync(fixture('golden', 'interop_reference.json'), 'utf8')) as { files: { file: string; dcmtk: ToolResult; gdcm: ToolResult }[] }).files.map(
+  (JSON.parse(readFileSync(fixture('golden', 'interop_reference.json'), 'utf8')) as { files: { file: string; dcmtk: ToolResult; gdcm: ToolResult; pydicom_palette_grey?: ToolResult }[] }).files.map(
     (f) => [f.file, f],
   ),
 );
@@ -196,5 +196,45 @@ describe('item 5: old archives', () => {
     const err = await decodeBytes('float.dcm', part10(elements)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UnsupportedSyntaxError);
     expect((err as Error).message).toMatch(/floating-point pixel data are not supported/);
+  });
+});
+
+describe('item 8: PALETTE COLOR images are shown (as the grey of their colours) and `radraft render` takes them', () => {
+  it('pydicom-data OBXXXX1A (RLE, 16-bit palette): the model view equals pydicom\'s colours as luminance', async () => {
+    const d = await decodeFile(fixture('interop', 'OBXXXX1A_rle.dcm'));
+    expect(d.photometricInterpretation).toBe('PALETTE COLOR');
+    expect(d.palette?.red.data).toHaveLength(256);
+    // GDCM decodes the stored values alike.
+    expect(pixelSha256(d.pixels)).toBe(reference.get('OBXXXX1A_rle.dcm')?.gdcm.sha256);
+    const view = renderModelView(d);
+    expect(pixelSha256(view.data)).toBe(reference.get('OBXXXX1A_rle.dcm')?.pydicom_palette_grey?.sha256);
+  });
+
+  /** A 4×1 PALETTE COLOR image whose tables are segmented (C.7.9.2), or given as `data` when `plain`. */
+  function paletteImage(channels: Record<'red' | 'green' | 'blue', { segmented?: number[]; plain?: number[] }>): Uint8Array {
+    const tags = { red: [0x00281101, 0x00281201, 0x00281221], green: [0x00281102, 0x00281202, 0x00281222], blue: [0x00281103, 0x00281203, 0x00281223] };
+    const extra: El[] = [];
+    for (const [name, c] of Object.entries(channels) as [keyof typeof tags, { segmented?: number[]; plain?: number[] }][]) {
+      const [descriptor, data, segmented] = tags[name];
+      extra.push({ tag: descriptor, vr: 'US', value: [c.plain?.length ?? 4, 0, 16] });
+      if (c.plain) extra.push({ tag: data, vr: 'OW', value: u16le(c.plain) });
+      if (c.segmented) extra.push({ tag: segmented, vr: 'OW', value: u16le(c.segmented) });
+    }
+    return part10(dxImage({ rows: 1, columns: 4, bitsAllocated: 8, photometric: 'PALETTE COLOR', pixels: Uint8Array.from([0, 1, 2, 3]), extra }));
+  }
+
+  it('expands segmented palettes (discrete, linear) before looking the values up', async () => {
+    const ramp = [0, 1, 0, 1, 3, 65535]; // discrete [0], then linear to 65535 over 3 entries
+    const d = await decodeBytes('segmented.dcm', paletteImage({ red: { segmented: ramp }, green: { segmented: ramp }, blue: { segmented: ramp } }));
+    expect(d.palette?.red.data).toEqual([0, 21845, 43690, 65535]);
+    expect(Array.from(renderModelView(d).data)).toEqual([0, 85, 170, 255]);
+  });
+
+  it('a damaged segmented palette is reported, and a palette image without its tables is refused clearly', async () => {
+    const bad = [1, 3, 65535];
+    await expect(decodeBytes('bad.dcm', paletteImage({ red: { segmented: bad }, green: { segmented: bad }, blue: { segmented: bad } }))).rejects.toBeInstanceOf(MalformedDicomError);
+    const noTables = part10(dxImage({ rows: 1, columns: 4, bitsAllocated: 8, photometric: 'PALETTE COLOR', pixels: Uint8Array.from([0, 1, 2, 3]) }));
+    const d = await decodeBytes('no-tables.dcm', noTables);
+    expect(() => renderModelView(d)).toThrow(UnsupportedSyntaxError);
   });
 });

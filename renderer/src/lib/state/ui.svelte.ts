@@ -1,11 +1,14 @@
-// What the window shows: the viewer's tool and preset, which panels are open, located boxes on or off, whether the
+// What the window shows: the viewer's tool and window choice, which panels are open, located boxes on or off, whether the
 // image on screen could be displayed. Layout state only; the report's state lives in reporting.svelte.ts.
 import type { Tool } from '../viewer/tool';
-import type { Preset } from '../viewer/voi';
+import type { VoiSelection } from '../viewer/voi';
 
 class Ui {
   tool = $state<Tool>('wl');
-  preset = $state<Preset | null>('header');
+  /** The window menu's choice: a preset or one of the file's own VOIs (null: a custom window from dragging). */
+  preset = $state<VoiSelection | null>('header');
+  /** The image's own windows and VOI LUTs, offered in the window menu. */
+  voiOptions = $state<Array<{ value: VoiSelection; label: string }>>([]);
   helpOpen = $state(false);
   modelsOpen = $state(false);
   changesOpen = $state(false);

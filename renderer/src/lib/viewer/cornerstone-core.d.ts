@@ -7,6 +7,15 @@ declare module 'cornerstone-core' {
     y: number;
   }
 
+  /** A lookup table as cornerstone takes one for the Modality or VOI LUT step. */
+  export interface CornerstoneLut {
+    /** cornerstone reuses its cached LUT while the ids match. */
+    id: string;
+    firstValueMapped: number;
+    numBitsPerEntry: number;
+    lut: number[];
+  }
+
   export interface CornerstoneImage {
     imageId: string;
     minPixelValue: number;
@@ -23,6 +32,8 @@ declare module 'cornerstone-core' {
     color: boolean;
     rgba?: boolean;
     invert: boolean;
+    /** Becomes the default viewport's VOI LUT (and so what reset() restores). */
+    voiLUT?: CornerstoneLut;
     columnPixelSpacing?: number;
     rowPixelSpacing?: number;
     sizeInBytes: number;
@@ -37,8 +48,8 @@ declare module 'cornerstone-core' {
     rotation: number;
     hflip: boolean;
     vflip: boolean;
-    modalityLUT?: unknown;
-    voiLUT?: unknown;
+    modalityLUT?: CornerstoneLut;
+    voiLUT?: CornerstoneLut;
   }
 
   export interface EnabledElement {
