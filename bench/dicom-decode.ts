@@ -15,7 +15,8 @@
 // size at that moment; so it counts every page the decode touches (file read, codestream copy in the WASM heap,
 // codec working buffers, result) once, and nothing from before. The codec is warmed on a small file first, so the
 // WASM heap pages a large image needs are counted as growth (a heap already grown by an earlier large decode would
-// hide them); what stays resident afterwards (the WASM heap never shrinks) is reported as "retained". The child
+// hide them), and OpenJPEG's pool threads are started first (once per process, like the module itself); what stays
+// resident afterwards (the WASM heap never shrinks) is reported as "retained". The child
 // compiles WASM eagerly (--no-liftoff) so that V8's tier-up compiler does not run during the measured decode.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,9 +24,11 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { decodeFile, renderModelView } from '../main/dicom';
+import { startJpeg2000Decoder } from '../main/dicom/codecs/openjpeg';
 
 const root = join(__dirname, '..');
-const shared = join(root, '..', 'shared', 'data');
+/** The project's shared reference data: beside the checkout, or where RADRAFT_SHARED_DATA says (a worktree's is not). */
+const shared = process.env.RADRAFT_SHARED_DATA ?? join(root, '..', 'shared', 'data');
 const fixtures = join(root, 'test', 'fixtures', 'dicom');
 
 /** Prefer the shared reference data (has the large uncompressed copies), else the test fixtures. */
@@ -143,7 +146,11 @@ function peakRss(): number {
  * for the decode alone and then with the model view rendered too, and what stays resident after a GC.
  */
 async function child(path: string, warm: string): Promise<void> {
-  renderModelView(await decodeFile(warm)); // instantiate the same codec and JIT the loops so they are not counted
+  const warmed = await decodeFile(warm);
+  renderModelView(warmed); // instantiate the same codec and JIT the loops so they are not counted
+  // The warm-up image is small, so OpenJPEG's pool threads (started once per process, for the first image of
+  // 1 Mpixel or more) are started here too: they are the decoder's start, not the decode's memory.
+  if (/^1\.2\.840\.10008\.1\.2\.4\.9[01]$/.test(warmed.header.transferSyntaxUid)) await startJpeg2000Decoder();
   globalThis.gc?.();
   const exact = resetPeakRss();
   const before = exact ? (procStatus('VmRSS') ?? 0) : Math.max(process.resourceUsage().maxRSS * 1024, process.memoryUsage().rss);

@@ -1,4 +1,5 @@
-// One entry point per compressed encoding (PS3.5 A.4.1–A.4.11); each returns interleaved samples.
+// Compressed frames (PS3.5 A.4.1–A.4.11) to stored values: one decoder per codestream family (JPEG by libjpeg-turbo,
+// JPEG-LS by CharLS, JPEG 2000 by OpenJPEG or OpenJPH), chosen by what the codestream is; samples come back interleaved.
 import charlsFactory from '@cornerstonejs/codec-charls/decodewasmjs';
 import openjphFactory from '@cornerstonejs/codec-openjph';
 import type { PixelEncoding } from '../transfer-syntax';
@@ -41,7 +42,10 @@ function known(r: Range): Range | undefined {
 }
 
 export interface ExpectedFrame {
-  /** Lossy syntaxes clamp samples outside Bits Stored; lossless ones treat them as damage. */
+  /**
+   * JPEG-LS and JPEG 2000 samples outside Bits Stored are clamped for a lossy syntax and are damage for a
+   * lossless one; JPEG decides by its own frame marker (decodeJpeg).
+   */
   lossy: boolean;
   rows: number;
   columns: number;
