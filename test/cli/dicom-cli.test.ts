@@ -148,4 +148,20 @@ describe('bin/radraft.cjs (built CLI)', () => {
     expect(bad.status).toBe(1);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
   });
+
+  it.skipIf(!built)('inspect starts without the model engine: onnxruntime is never loaded (issue 10, item 9)', () => {
+    // A preload that makes loading onnxruntime fail: inspect must not need it.
+    const forbid = join(out, 'forbid-engine.cjs');
+    writeFileSync(
+      forbid,
+      "const M = require('node:module'); const load = M._load; M._load = function (r, ...a) { if (r === 'onnxruntime-node') throw new Error('loaded ' + r); return load.call(this, r, ...a); };",
+    );
+    const r = spawnSync(process.execPath, ['--require', forbid, join(root, 'bin', 'radraft.cjs'), 'inspect', fx('pydicom-test-files', 'JPEG2000.dcm'), '--json'], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    // The same preload does stop a command that needs the engine, so the check can fail.
+    const draft = spawnSync(process.execPath, ['--require', forbid, join(root, 'bin', 'radraft.cjs'), 'draft', BARRE], { encoding: 'utf8' });
+    expect(draft.status).not.toBe(0);
+    expect(draft.stderr).toMatch(/loaded onnxruntime-node/);
+  });
 });

@@ -220,6 +220,13 @@ export async function readIntoDecoderMemory(length: number, read: (into: Uint8Ar
   return { bytes, release: () => freeRegion(region) };
 }
 
+/** Pool threads the decoder has started (0 before the first image of 1 Mpixel or more); for tests and diagnostics. */
+export async function jpeg2000PoolSize(): Promise<number> {
+  if (!loading) return 0;
+  const m = await loading;
+  return m.PThread.unusedWorkers.length + m.PThread.runningWorkers.length;
+}
+
 /** Files still held in the decoder's memory (released ones are not); for tests and diagnostics. */
 export function heldFileCount(): number {
   return regions.size;
