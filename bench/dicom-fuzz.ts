@@ -8,7 +8,8 @@ import { buildSync } from 'esbuild';
 import { parseArgs } from 'node:util';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { DicomError, decodeBytes, renderModelView } from '../main/dicom';
-import { FUZZ_SEEDS, mutate, prng } from '../test/main/dicom/fuzz-harness';
+import { FUZZ_SEEDS, mutate } from '../test/main/dicom/fuzz-harness';
+import { seededRandom } from '../app/random/seeded-random';
 
 interface Job {
   fixtures: string;
@@ -25,7 +26,7 @@ type Msg =
 
 async function runCases(job: Job): Promise<void> {
   const seeds = FUZZ_SEEDS.map((s) => ({ name: s, bytes: new Uint8Array(readFileSync(join(job.fixtures, s))) }));
-  const rand = prng(job.seed);
+  const rand = seededRandom(job.seed);
   for (let i = 0; i < job.cases; i++) {
     const seedFile = seeds[Math.floor(rand() * seeds.length)];
     const { mutation, bytes } = mutate(seedFile.bytes, rand);

@@ -1,5 +1,6 @@
 // Percentile bootstrap confidence intervals over cases: resample the cases with replacement, recompute the corpus
 // statistic, take the 2.5th and 97.5th percentiles. Seeded, so the same run gives the same interval.
+import { seededRandom } from '../random/seeded-random';
 
 export interface Interval {
   low: number;
@@ -12,18 +13,6 @@ export interface BootstrapOptions {
   /** Central coverage (default 0.95). */
   level?: number;
   seed?: number;
-}
-
-/** mulberry32: a small, well-mixed 32-bit generator; reproducible across platforms. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Linear interpolation between order statistics (numpy's default percentile). */

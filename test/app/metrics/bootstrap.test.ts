@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bootstrapIntervals, percentile, seededRandom } from '../../../app/metrics/bootstrap';
+import { bootstrapIntervals, percentile } from '../../../app/metrics/bootstrap';
+import { seededRandom } from '../../../app/random/seeded-random';
 
 describe('bootstrap intervals', () => {
   it('percentile interpolates as numpy does', () => {

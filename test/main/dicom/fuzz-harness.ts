@@ -3,18 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { DicomError, decodeBytes, renderModelView } from '../../../main/dicom';
-
-/** mulberry32: small, fast, deterministic. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../../app/random/seeded-random';
 
 export type Mutation = 'truncate' | 'flip-bytes' | 'flip-header' | 'length-field' | 'splice' | 'zero-run' | 'codestream';
 
@@ -96,7 +85,7 @@ export interface FuzzReport {
 }
 
 export async function fuzz(seedFiles: string[], cases: number, seed: number, slowMs = 2000, onCase?: (i: number) => void): Promise<FuzzReport> {
-  const rand = prng(seed);
+  const rand = seededRandom(seed);
   const seeds = seedFiles.map((p) => ({ name: basename(p), bytes: new Uint8Array(readFileSync(p)) }));
   const report: FuzzReport = { cases, decoded: 0, typedErrors: 0, crashes: [], slow: [], maxMs: 0, byKind: {} };
   for (let i = 0; i < cases; i++) {

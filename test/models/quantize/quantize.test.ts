@@ -15,19 +15,13 @@ import {
   QuantizeError,
   type MatMulNBitsWeights,
 } from '../../../models/onnx/quantize';
+import { seededRandom } from '../../../app/random/seeded-random';
 
 const DT = onnx.TensorProto.DataType;
 
 /** Deterministic N(0, σ) values (mulberry32 + Box–Muller) so failures reproduce. */
 function gaussian(n: number, seed: number, sigma = 1): Float32Array {
-  let s = seed >>> 0;
-  const next = (): number => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) out[i] = sigma * Math.sqrt(-2 * Math.log(next() + 1e-12)) * Math.cos(2 * Math.PI * next());
   return out;
