@@ -1,7 +1,7 @@
 // The models the app can draft with: the embedded demo model plus every model imported into the models folder.
 // Each is a folder with a radraft-model.json manifest (models/manifest.ts) listing its files with sha256.
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { ImportProgress, ModelSummary } from '../../app/domain/model';
@@ -10,6 +10,7 @@ import { checkModelFolder } from '../../models/integrity';
 import { AppError } from '../ipc/errors';
 import type { WorkerScript } from '../workers/bundled-worker';
 import { runWorkerTask } from '../workers/task';
+import { sha256OfFile } from '../files/sha256';
 import { readValidation, validationSummary } from '../eval/validation-store';
 import type { ImportRequest, ImportStep } from './model-import.worker';
 
@@ -259,17 +260,6 @@ async function checkFiles(dir: string, manifest: Manifest, check: 'size' | 'full
     if ((await sha256OfFile(join(dir, f.path))) !== f.sha256) return `${f.path} does not match its sha256 in the manifest (the file was changed or damaged).`;
   }
   return null;
-}
-
-/** Streamed, so hashing a multi-gigabyte model never blocks the main thread for long. */
-function sha256OfFile(path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    createReadStream(path)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('error', reject)
-      .on('end', () => resolve(hash.digest('hex')));
-  });
 }
 
 function slug(name: string): string {
