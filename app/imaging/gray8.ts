@@ -4,6 +4,7 @@
 import type { LutTable, VoiWindow } from '../domain/study';
 import { modalityFunction } from './modality-lut';
 import { parseVoiLutFunction, voiTableFunction, windowFunction } from './voi-lut';
+import { minMax } from './min-max';
 
 /** What turns stored values into grey levels: the Modality LUT and VOI LUT modules' attributes. */
 export interface GreyTransform {
@@ -136,37 +137,6 @@ export function displayTable(t: GreyTransform, voi: VoiChoice, stored: { min: nu
 // The per-pixel loops below branch on the array type so that each loop stays monomorphic for the JIT: one generic
 // loop over ArrayLike<number> fed Uint8, Uint16 and Int16 arrays runs several times slower.
 
-function range(values: ArrayLike<number>): { min: number; max: number } {
-  let min = Infinity;
-  let max = -Infinity;
-  if (values instanceof Uint16Array) {
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i];
-      if (v < min) min = v;
-      if (v > max) max = v;
-    }
-  } else if (values instanceof Uint8Array) {
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i];
-      if (v < min) min = v;
-      if (v > max) max = v;
-    }
-  } else if (values instanceof Int16Array) {
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i];
-      if (v < min) min = v;
-      if (v > max) max = v;
-    }
-  } else {
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i];
-      if (v < min) min = v;
-      if (v > max) max = v;
-    }
-  }
-  return values.length === 0 ? { min: 0, max: 0 } : { min, max };
-}
-
 /** out[i] = table[values[i] − offset] */
 function lookup(values: ArrayLike<number>, table: Uint8Array, offset: number, out: Uint8Array): void {
   const n = out.length;
@@ -205,7 +175,7 @@ function frameExtent(f: GreyFrame, min: number, max: number, useTable: boolean):
 /** Renders one grey frame to 8 bits with its default VOI (defaultVoi). */
 export function renderGray8(f: GreyFrame): Gray8View {
   const n = f.width * f.height;
-  const { min, max } = f.valueRange ?? range(f.values);
+  const { min, max } = f.valueRange ?? minMax(f.values);
   const integral = Number.isInteger(min) && Number.isInteger(max);
   const useTable = integral && max - min + 1 <= MAX_TABLE;
   const voi = defaultVoi(f);

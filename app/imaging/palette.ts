@@ -2,6 +2,7 @@
 // and the model view are grey, so a palette image is shown as the BT.601 luminance of its colours, as colour
 // secondary captures are. Segmented tables (C.7.9.2) are expanded first.
 import type { LutTable } from '../domain/study';
+import { minMax } from './min-max';
 
 export interface Palette {
   red: LutTable;
@@ -76,13 +77,7 @@ export function paletteToGrey(values: ArrayLike<number>, palette: Palette): Floa
   const b = channel(palette.blue);
   const out = new Float64Array(values.length);
   // One table over the stored range when it is small (always, for 8- and 16-bit data).
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
+  const { min, max } = minMax(values);
   const luma = (v: number) => 0.299 * r(v) + 0.587 * g(v) + 0.114 * b(v);
   if (values.length > 0 && Number.isInteger(min) && Number.isInteger(max) && max - min < 1 << 20) {
     const table = new Float64Array(max - min + 1);

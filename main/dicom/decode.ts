@@ -21,7 +21,8 @@ import { sourceOf, type DicomSource } from './source';
 import { readPalette } from './palette';
 import { PIXEL_DATA_TAG, parseDicomBytes } from './parse';
 import { PaletteError } from '../../app/imaging/palette';
-import { cellsToStored, dtypeOfArray, interleavePlanes, minMax, nativeFrameBytes, type PixelLayout } from './pixels';
+import { cellsToStored, dtypeOfArray, interleavePlanes, nativeFrameBytes, type PixelLayout } from './pixels';
+import { minMax } from '../../app/imaging/min-max';
 import { findTransferSyntax } from './transfer-syntax';
 import type { DecodedImage, DicomHeader, StoredArray } from './types';
 
