@@ -2,13 +2,12 @@
 // Drafts with the PaliGemma 2 engine in this process: one model load, then one generation per input. FILE is a
 // DICOM file (its model view, as the app shows it to the model), a PNG or a JPEG. Plain output streams the text as it
 // is generated; --json prints one JSON object per input (JSON Lines) with ids, per-step top-5 logits, boxes, timing.
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import type { CliCommand } from '../command';
+import { readFileSync } from 'node:fs';
+import { abortOnSigint, processIo, type CliCommand, type CliIo } from '../command';
+import { errorMessage, parseCliArgs, wholeNumberOption } from '../cli-args';
+import { loadModelOrSayWhy, modelDirOrSayWhy } from '../cli-model';
 import type { Box } from '../../../app/domain/model';
 import { parseLocBoxes } from '../../../app/report/loc-tokens';
-import { loadModel, type Model } from '../../../models/engine/index';
 import { decodeImage, preprocessRaster, readPixelValuesFile, sniffImageFormat } from '../../../models/preprocess/index';
 import { decodeFile, DicomError, renderModelView } from '../../dicom/index';
 
@@ -20,22 +19,6 @@ const USAGE =
 
 export class DraftInputError extends Error {
   override name = 'DraftInputError';
-}
-
-/** Where the CLI finds a model when --model is not given: $RADRAFT_MODEL, else the bundled demo model, if present. */
-export function defaultModelDir(env: NodeJS.ProcessEnv = process.env, bundled: () => string | null = bundledDemoModelDir): string | null {
-  if (env.RADRAFT_MODEL) return env.RADRAFT_MODEL;
-  return bundled();
-}
-
-/** resources/models/demo (imported by the build), when it exists. */
-export function bundledDemoModelDir(): string | null {
-  // The bundled CLI runs from dist/cli/; sources from main/cli/commands/. Both sit under the package root.
-  for (const root of [join(__dirname, '..', '..'), join(__dirname, '..', '..', '..')]) {
-    const demo = join(root, 'resources', 'models', 'demo');
-    if (existsSync(join(demo, 'radraft-model.json'))) return demo;
-  }
-  return null;
 }
 
 export interface DraftOutput {
@@ -78,11 +61,8 @@ async function readInput(path: string, size: number, renderDicom: DicomModelView
   return { pixelValues: preprocessRaster({ width: view.width, height: view.height, channels: 1, data: view.data }, size), rows: view.height, columns: view.width };
 }
 
-export interface DraftIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
+export interface DraftIo extends CliIo {
   signal?: AbortSignal;
-  env?: NodeJS.ProcessEnv;
   renderDicom?: DicomModelView;
   /** Where to look when neither --model nor $RADRAFT_MODEL is given (default: the bundled demo model). */
   bundledModelDir?: () => string | null;
@@ -113,39 +93,29 @@ async function prepare(job: Job, size: number, renderDicom: DicomModelView): Pro
   return { pixelValues, rows: input.rows, columns: input.columns };
 }
 
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /** The command body with its streams injected (tests call this directly). Returns the exit code. */
 export async function runDraft(args: string[], io: DraftIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        model: { type: 'string' },
-        prompt: { type: 'string' },
-        'max-tokens': { type: 'string' },
-        'pixel-values': { type: 'string', multiple: true },
-        json: { type: 'boolean', default: false },
-        threads: { type: 'string' },
-      },
-    });
-  } catch (error) {
-    io.stderr(`radraft draft: ${errorMessage(error)}\n${USAGE}\n`);
-    return 2;
-  }
+  const parsed = parseCliArgs('draft', USAGE, {
+    args,
+    allowPositionals: true,
+    options: {
+      model: { type: 'string' },
+      prompt: { type: 'string' },
+      'max-tokens': { type: 'string' },
+      'pixel-values': { type: 'string', multiple: true },
+      json: { type: 'boolean', default: false },
+      threads: { type: 'string' },
+    },
+  }, io.stderr);
+  if (!parsed) return 2;
   const opts = parsed.values;
-  const maxTokens = opts['max-tokens'] === undefined ? undefined : Number(opts['max-tokens']);
-  if (maxTokens !== undefined && (!Number.isInteger(maxTokens) || maxTokens < 0)) {
-    io.stderr(`radraft draft: --max-tokens must be a whole number ≥ 0, got ${opts['max-tokens']}\n`);
-    return 2;
-  }
-  const threads = opts.threads === undefined ? undefined : Number(opts.threads);
-  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) {
-    io.stderr(`radraft draft: --threads must be a whole number ≥ 1, got ${opts.threads}\n`);
+  let maxTokens: number | undefined;
+  let threads: number | undefined;
+  try {
+    maxTokens = wholeNumberOption(opts['max-tokens'], '--max-tokens', 0);
+    threads = wholeNumberOption(opts.threads, '--threads', 1);
+  } catch (error) {
+    io.stderr(`radraft draft: ${errorMessage(error)}\n`);
     return 2;
   }
   let jobs: Job[];
@@ -159,19 +129,11 @@ export async function runDraft(args: string[], io: DraftIo): Promise<number> {
     io.stderr(`${USAGE}\n`);
     return 2;
   }
-  const modelDir = opts.model ?? defaultModelDir(io.env ?? process.env, io.bundledModelDir);
-  if (!modelDir) {
-    io.stderr('radraft draft: no model: pass --model MODEL_DIR (a folder made by `radraft import-model`) or set RADRAFT_MODEL\n');
-    return 2;
-  }
+  const modelDir = modelDirOrSayWhy('draft', opts.model, io);
+  if (!modelDir) return 2;
 
-  let model: Model;
-  try {
-    model = await loadModel(resolve(modelDir), threads ? { threads } : {});
-  } catch (error) {
-    io.stderr(`radraft draft: ${errorMessage(error)}\n`);
-    return 1;
-  }
+  const model = await loadModelOrSayWhy('draft', modelDir, threads, io.stderr);
+  if (!model) return 1;
   const renderDicom = io.renderDicom ?? dicomModelView;
   const prompt = opts.prompt ?? model.manifest.promptTemplates.report ?? 'report en';
   let failures = 0;
@@ -222,18 +184,5 @@ export async function runDraft(args: string[], io: DraftIo): Promise<number> {
 }
 
 export const draftCommand: CliCommand = {
-  async run(args) {
-    const controller = new AbortController();
-    const onSigint = (): void => controller.abort();
-    process.once('SIGINT', onSigint);
-    try {
-      return await runDraft(args, {
-        stdout: (t) => process.stdout.write(t),
-        stderr: (t) => process.stderr.write(t),
-        signal: controller.signal,
-      });
-    } finally {
-      process.off('SIGINT', onSigint);
-    }
-  },
+  run: (args) => abortOnSigint((signal) => runDraft(args, { ...processIo(), signal })),
 };

@@ -4,10 +4,9 @@
 // Stopped runs continue where they stopped: run the same command again.
 import { resolve } from 'node:path';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import type { CliCommand } from '../command';
-import { DatasetError } from '../../../app/eval/dataset';
-import { loadModel, type Model } from '../../../models/engine/index';
+import { abortOnSigint, processIo, type CliCommand, type CliIo } from '../command';
+import { errorMessage, parseCliArgs, wholeNumberOption } from '../cli-args';
+import { bundledDemoModelDir, loadModelOrSayWhy, modelDirOrSayWhy } from '../cli-model';
 import { loadFolderDataset } from '../../eval/folder-dataset';
 import { loadSignedDataset, signedCasesOf } from '../../eval/signed-dataset';
 import { manifestSha256 } from '../../eval/model-identity';
@@ -17,7 +16,6 @@ import type { LoadedDataset } from '../../eval/eval-case';
 import { ReportStore } from '../../storage/report-store';
 import { DATABASE_FILE } from '../../services';
 import { defaultUserDataDir } from '../user-data';
-import { bundledDemoModelDir, defaultModelDir } from './draft';
 import packageJson from '../../../package.json';
 
 const USAGE =
@@ -28,21 +26,11 @@ const USAGE =
   '  their images are looked up by UID in the --images folders. REPORT_DIR (default ./radraft-eval) gets eval-result.json,\n' +
   '  report.html and cases.jsonl; running the same command again continues a stopped run (--fresh starts over).';
 
-export interface EvalIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
+export interface EvalIo extends CliIo {
   /** Whether stderr is a terminal (redraw the progress bar in place). */
   tty?: boolean;
   signal?: AbortSignal;
-  env?: NodeJS.ProcessEnv;
   bundledModelDir?: () => string | null;
-}
-
-function wholeNumber(value: string | undefined, name: string, min: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new DatasetError(`${name} must be a whole number ≥ ${min}, got ${value}`);
-  return n;
 }
 
 function readSigned(dbFile: string, since: string | undefined): ReturnType<typeof signedCasesOf> {
@@ -55,52 +43,44 @@ function readSigned(dbFile: string, since: string | undefined): ReturnType<typeo
 }
 
 export async function runEvalCommand(args: string[], io: EvalIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        model: { type: 'string' },
-        out: { type: 'string' },
-        limit: { type: 'string' },
-        'max-tokens': { type: 'string' },
-        threads: { type: 'string' },
-        fresh: { type: 'boolean', default: false },
-        'from-signed': { type: 'boolean', default: false },
-        db: { type: 'string' },
-        images: { type: 'string', multiple: true },
-        since: { type: 'string' },
-        resamples: { type: 'string' },
-      },
-    });
-  } catch (error) {
-    io.stderr(`radraft eval: ${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
-    return 2;
-  }
+  const parsed = parseCliArgs('eval', USAGE, {
+    args,
+    allowPositionals: true,
+    options: {
+      model: { type: 'string' },
+      out: { type: 'string' },
+      limit: { type: 'string' },
+      'max-tokens': { type: 'string' },
+      threads: { type: 'string' },
+      fresh: { type: 'boolean', default: false },
+      'from-signed': { type: 'boolean', default: false },
+      db: { type: 'string' },
+      images: { type: 'string', multiple: true },
+      since: { type: 'string' },
+      resamples: { type: 'string' },
+    },
+  }, io.stderr);
+  if (!parsed) return 2;
   const o = parsed.values;
   let limit: number | undefined;
   let maxTokens: number | undefined;
   let threads: number | undefined;
   let resamples: number | undefined;
   try {
-    limit = wholeNumber(o.limit, '--limit', 1);
-    maxTokens = wholeNumber(o['max-tokens'], '--max-tokens', 1);
-    threads = wholeNumber(o.threads, '--threads', 1);
-    resamples = wholeNumber(o.resamples, '--resamples', 1);
+    limit = wholeNumberOption(o.limit, '--limit', 1);
+    maxTokens = wholeNumberOption(o['max-tokens'], '--max-tokens', 1);
+    threads = wholeNumberOption(o.threads, '--threads', 1);
+    resamples = wholeNumberOption(o.resamples, '--resamples', 1);
   } catch (error) {
-    io.stderr(`radraft eval: ${(error as Error).message}\n`);
+    io.stderr(`radraft eval: ${errorMessage(error)}\n`);
     return 2;
   }
   if (o['from-signed'] === (parsed.positionals.length > 0) || parsed.positionals.length > 1) {
     io.stderr(`radraft eval: give one DATASET folder, or --from-signed\n${USAGE}\n`);
     return 2;
   }
-  const modelDir = o.model ?? defaultModelDir(io.env ?? process.env, io.bundledModelDir ?? bundledDemoModelDir);
-  if (!modelDir) {
-    io.stderr('radraft eval: no model: pass --model MODEL_DIR (a folder made by `radraft import-model`) or set RADRAFT_MODEL\n');
-    return 2;
-  }
+  const modelDir = modelDirOrSayWhy('eval', o.model, io);
+  if (!modelDir) return 2;
 
   let dataset: LoadedDataset;
   try {
@@ -111,18 +91,13 @@ export async function runEvalCommand(args: string[], io: EvalIo): Promise<number
       dataset = await loadFolderDataset(parsed.positionals[0], limit ?? null);
     }
   } catch (error) {
-    io.stderr(`radraft eval: ${error instanceof Error ? error.message : String(error)}\n`);
+    io.stderr(`radraft eval: ${errorMessage(error)}\n`);
     return 1;
   }
   for (const p of dataset.problems) io.stderr(`radraft eval: left out ${p.case}: ${p.message}\n`);
 
-  let model: Model;
-  try {
-    model = await loadModel(resolve(modelDir), threads ? { threads } : {});
-  } catch (error) {
-    io.stderr(`radraft eval: ${error instanceof Error ? error.message : String(error)}\n`);
-    return 1;
-  }
+  const model = await loadModelOrSayWhy('eval', modelDir, threads, io.stderr);
+  if (!model) return 1;
   const outDir = resolve(o.out ?? 'radraft-eval');
   io.stderr(`radraft eval: ${model.manifest.name} (${model.manifest.dtype}) on ${dataset.cases.length} cases of ${dataset.name}; results in ${outDir}\n`);
   let lastLength = 0;
@@ -182,19 +157,5 @@ export async function runEvalCommand(args: string[], io: EvalIo): Promise<number
 }
 
 export const evalCommand: CliCommand = {
-  async run(args) {
-    const controller = new AbortController();
-    const onSigint = (): void => controller.abort();
-    process.once('SIGINT', onSigint);
-    try {
-      return await runEvalCommand(args, {
-        stdout: (t) => process.stdout.write(t),
-        stderr: (t) => process.stderr.write(t),
-        tty: process.stderr.isTTY === true,
-        signal: controller.signal,
-      });
-    } finally {
-      process.off('SIGINT', onSigint);
-    }
-  },
+  run: (args) => abortOnSigint((signal) => runEvalCommand(args, { ...processIo(), tty: process.stderr.isTTY === true, signal })),
 };

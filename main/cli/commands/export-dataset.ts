@@ -2,14 +2,14 @@
 // the reports signed in this Radraft as a de-identified fine-tuning set (main/training/export-dataset.ts).
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import type { CliCommand } from '../command';
+import { processIo, type CliCommand, type CliIo } from '../command';
+import { errorMessage, parseCliArgs } from '../cli-args';
+import { defaultModelDir } from '../cli-model';
 import { readManifest } from '../../../models/engine/index';
 import { exportCasesFrom, exportTrainingSet, type ExportCase } from '../../training/export-dataset';
 import { ReportStore } from '../../storage/report-store';
 import { DATABASE_FILE } from '../../services';
 import { defaultUserDataDir } from '../user-data';
-import { bundledDemoModelDir, defaultModelDir } from './draft';
 import packageJson from '../../../package.json';
 
 const USAGE =
@@ -18,30 +18,19 @@ const USAGE =
   '  files are (the report database keeps no paths). --model: the image size and prompt templates to write for\n' +
   '  (default: $RADRAFT_MODEL, else the demo model). --since: reports signed on or after DATE (YYYY-MM-DD).';
 
-export interface ExportDatasetIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  env?: NodeJS.ProcessEnv;
-}
-
-export async function runExportDataset(args: string[], io: ExportDatasetIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      options: {
-        out: { type: 'string' },
-        images: { type: 'string', multiple: true },
-        since: { type: 'string' },
-        db: { type: 'string' },
-        model: { type: 'string' },
-        'validation-fraction': { type: 'string' },
-      },
-    });
-  } catch (error) {
-    io.stderr(`radraft export-dataset: ${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
-    return 2;
-  }
+export async function runExportDataset(args: string[], io: CliIo): Promise<number> {
+  const parsed = parseCliArgs('export-dataset', USAGE, {
+    args,
+    options: {
+      out: { type: 'string' },
+      images: { type: 'string', multiple: true },
+      since: { type: 'string' },
+      db: { type: 'string' },
+      model: { type: 'string' },
+      'validation-fraction': { type: 'string' },
+    },
+  }, io.stderr);
+  if (!parsed) return 2;
   const o = parsed.values;
   if (!o.out) {
     io.stderr(`radraft export-dataset: --out DIR is required\n${USAGE}\n`);
@@ -61,7 +50,7 @@ export async function runExportDataset(args: string[], io: ExportDatasetIo): Pro
     io.stderr(`radraft export-dataset: ${outDir} is not empty; choose a new folder so no earlier export is mixed in\n`);
     return 2;
   }
-  const modelDir = o.model ?? defaultModelDir(io.env ?? process.env, bundledDemoModelDir);
+  const modelDir = o.model ?? defaultModelDir(io.env ?? process.env);
   const manifest = modelDir ? readManifest(resolve(modelDir)) : null;
   const db = o.db ?? join(defaultUserDataDir(io.env ?? process.env), DATABASE_FILE);
   if (!existsSync(db)) {
@@ -91,11 +80,11 @@ export async function runExportDataset(args: string[], io: ExportDatasetIo): Pro
     io.stdout(`${summary.train} train + ${summary.validation} validation cases from ${summary.patients} patients in ${summary.outDir}\n`);
     return 0;
   } catch (error) {
-    io.stderr(`radraft export-dataset: ${error instanceof Error ? error.message : String(error)}\n`);
+    io.stderr(`radraft export-dataset: ${errorMessage(error)}\n`);
     return 1;
   }
 }
 
 export const exportDatasetCommand: CliCommand = {
-  run: (args) => runExportDataset(args, { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) }),
+  run: (args) => runExportDataset(args, processIo()),
 };

@@ -3,8 +3,8 @@
 // the Study Instance UID the report is stored under (the text export prints it).
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import type { CliCommand } from '../command';
+import { processIo, type CliCommand, type CliIo } from '../command';
+import { parseCliArgs } from '../cli-args';
 import { EXPORT_FORMATS, ExportFormat, type ExportOptions } from '../../../app/domain/export';
 import type { StudySummary } from '../../../app/domain/study';
 import type { ReportRecord } from '../../../app/domain/report';
@@ -27,10 +27,7 @@ const USAGE =
   '  --modified-dates keeps dates shifted, --clean-descriptors keeps cleaned descriptions, --confirm-burned-in exports\n' +
   '  images flagged Burned In Annotation YES.';
 
-export interface ExportIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  env?: NodeJS.ProcessEnv;
+export interface ExportIo extends CliIo {
   now?: () => Date;
 }
 
@@ -62,25 +59,20 @@ export function storedReport(store: ReportStore, reportId: string): { record: No
 }
 
 export async function runExport(args: string[], io: ExportIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        format: { type: 'string', short: 'f' },
-        out: { type: 'string', short: 'o' },
-        db: { type: 'string' },
-        'key-image': { type: 'boolean' },
-        'modified-dates': { type: 'boolean' },
-        'clean-descriptors': { type: 'boolean' },
-        'confirm-burned-in': { type: 'boolean' },
-      },
-    });
-  } catch (error) {
-    io.stderr(`radraft export: ${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
-    return 2;
-  }
+  const parsed = parseCliArgs('export', USAGE, {
+    args,
+    allowPositionals: true,
+    options: {
+      format: { type: 'string', short: 'f' },
+      out: { type: 'string', short: 'o' },
+      db: { type: 'string' },
+      'key-image': { type: 'boolean' },
+      'modified-dates': { type: 'boolean' },
+      'clean-descriptors': { type: 'boolean' },
+      'confirm-burned-in': { type: 'boolean' },
+    },
+  }, io.stderr);
+  if (!parsed) return 2;
   const [reportId, ...extra] = parsed.positionals;
   const o = parsed.values;
   const format = ExportFormat.safeParse(o.format ?? 'text');
@@ -118,5 +110,5 @@ export async function runExport(args: string[], io: ExportIo): Promise<number> {
 }
 
 export const exportCommand: CliCommand = {
-  run: (args) => runExport(args, { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) }),
+  run: (args) => runExport(args, processIo()),
 };

@@ -1,9 +1,9 @@
 // `radraft inspect FILE [--json]`: identifiers, image attributes and stored-value statistics of one DICOM file.
 // Undecodable input: exit code 1 and one line on stderr saying what is wrong.
 import { createHash } from 'node:crypto';
-import { parseArgs } from 'node:util';
 import { oneLine } from '../../../app/text/one-line';
 import type { CliCommand } from '../command';
+import { parseCliArgs } from '../cli-args';
 import { decodeFile, DicomError, type DecodedImage } from '../../dicom/index';
 
 const USAGE = 'usage: radraft inspect FILE [--json]';
@@ -120,13 +120,8 @@ function text(o: InspectOutput): string {
 
 export const inspectCommand: CliCommand = {
   async run(args) {
-    let parsed;
-    try {
-      parsed = parseArgs({ args, options: { json: { type: 'boolean' } }, allowPositionals: true, strict: true });
-    } catch (e) {
-      process.stderr.write(`radraft inspect: ${e instanceof Error ? e.message : String(e)}\n${USAGE}\n`);
-      return 2;
-    }
+    const parsed = parseCliArgs('inspect', USAGE, { args, options: { json: { type: 'boolean' } }, allowPositionals: true, strict: true }, (t) => process.stderr.write(t));
+    if (!parsed) return 2;
     const [file, ...extra] = parsed.positionals;
     if (!file || extra.length > 0) {
       process.stderr.write(`${USAGE}\n`);

@@ -1,9 +1,9 @@
 // `radraft render FILE --out OUT.png [--size N]`: writes the model view (full resolution, or N×N resized the way
 // the model's preprocessing resizes) as an 8-bit grey PNG.
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { PNG } from 'pngjs';
 import type { CliCommand } from '../command';
+import { parseCliArgs } from '../cli-args';
 import { resizeGray8 } from '../../../models/preprocess/resize';
 import { decodeFile, DicomError, renderModelView } from '../../dicom/index';
 
@@ -17,13 +17,8 @@ export function encodeGrayPng(data: Uint8Array, width: number, height: number): 
 
 export const renderCommand: CliCommand = {
   async run(args) {
-    let parsed;
-    try {
-      parsed = parseArgs({ args, options: { out: { type: 'string', short: 'o' }, size: { type: 'string' } }, allowPositionals: true, strict: true });
-    } catch (e) {
-      process.stderr.write(`radraft render: ${e instanceof Error ? e.message : String(e)}\n${USAGE}\n`);
-      return 2;
-    }
+    const parsed = parseCliArgs('render', USAGE, { args, options: { out: { type: 'string', short: 'o' }, size: { type: 'string' } }, allowPositionals: true, strict: true }, (t) => process.stderr.write(t));
+    if (!parsed) return 2;
     const [file, ...extra] = parsed.positionals;
     const out = parsed.values.out;
     const size = parsed.values.size === undefined ? null : Number(parsed.values.size);

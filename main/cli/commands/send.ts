@@ -1,7 +1,7 @@
 // `radraft send REPORT_ID --to AE@HOST:PORT [--calling-ae AE] [--db FILE]`: the signed report as DICOM SR, sent to a
 // PACS node by C-STORE (main/pacs/c-store.ts). The node is named on the command line until Radraft has PACS settings.
-import { parseArgs } from 'node:util';
-import type { CliCommand } from '../command';
+import { processIo, type CliCommand } from '../command';
+import { parseCliArgs } from '../cli-args';
 import { AeTitle, DEFAULT_CALLING_AE_TITLE, formatPacsNode, parsePacsNode } from '../../../app/domain/pacs';
 import { runExportJob } from '../../export/export-job';
 import { storeToPacs } from '../../pacs/c-store';
@@ -14,13 +14,8 @@ import { CliInputError, modelValidationFor, reportDatabaseFile, storedReport, ty
 const USAGE = 'usage: radraft send REPORT_ID --to AE@HOST:PORT [--calling-ae AE] [--db FILE]';
 
 export async function runSend(args: string[], io: ExportIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, allowPositionals: true, options: { to: { type: 'string' }, 'calling-ae': { type: 'string' }, db: { type: 'string' } } });
-  } catch (error) {
-    io.stderr(`radraft send: ${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
-    return 2;
-  }
+  const parsed = parseCliArgs('send', USAGE, { args, allowPositionals: true, options: { to: { type: 'string' }, 'calling-ae': { type: 'string' }, db: { type: 'string' } } }, io.stderr);
+  if (!parsed) return 2;
   const [reportId, ...extra] = parsed.positionals;
   const node = parsePacsNode(parsed.values.to ?? '');
   const calling = AeTitle.safeParse(parsed.values['calling-ae'] ?? DEFAULT_CALLING_AE_TITLE);
@@ -52,5 +47,5 @@ export async function runSend(args: string[], io: ExportIo): Promise<number> {
 }
 
 export const sendCommand: CliCommand = {
-  run: (args) => runSend(args, { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) }),
+  run: (args) => runSend(args, processIo()),
 };

@@ -7,8 +7,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { CliCommand } from '../command';
+import { parseCliArgs } from '../cli-args';
 import { expectedWeights, parsePaliGemmaConfig, writeModelFolder, type PaliGemmaConfig, type WeightSource } from '../../../models/engine/index';
 import { WEIGHT_DTYPES, type WeightDtype } from '../../../app/domain/model';
 import { linearNBitsQuantizer } from '../../../models/onnx/quantize';
@@ -220,16 +220,11 @@ export function synthesizeModel(rawConfig: Record<string, unknown>, outDir: stri
 
 export const synthModelCommand: CliCommand = {
   async run(args) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        options: { config: { type: 'string', default: '3b-224' }, dtype: { type: 'string', default: 'int4' }, out: { type: 'string' }, 'block-size': { type: 'string', default: '32' }, seed: { type: 'string', default: '0' } },
-      });
-    } catch (error) {
-      process.stderr.write(`radraft synth-model: ${(error as Error).message}\n${USAGE}\n`);
-      return 2;
-    }
+    const parsed = parseCliArgs('synth-model', USAGE, {
+      args,
+      options: { config: { type: 'string', default: '3b-224' }, dtype: { type: 'string', default: 'int4' }, out: { type: 'string' }, 'block-size': { type: 'string', default: '32' }, seed: { type: 'string', default: '0' } },
+    }, (t) => process.stderr.write(t));
+    if (!parsed) return 2;
     const { config, out } = parsed.values;
     const dtype = parsed.values.dtype as WeightDtype;
     const blockSize = Number(parsed.values['block-size']);
