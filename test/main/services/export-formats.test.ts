@@ -1,62 +1,39 @@
 // Every export format through the services (the export worker included), after a restart: the study comes from the
 // report database, its images from where they were opened. Each file is checked by its independent validator.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HL7Message } from 'hl7v2';
-import { createServices, type Services } from '../../../main/services';
-import { dispatch } from '../../../main/ipc/dispatch';
-import { toTransportError } from '../../../main/ipc/errors';
 import { decodeIpcError } from '../../../app/ipc/errors';
 import { emptySections } from '../../../app/domain/report';
 import { dciodvfy, dsrdump, pdftotext } from '../../support/validators';
-import { fakeDeps, SAMPLES_DIR, type FakeBoundary } from './fake-deps';
+import { SAMPLES_DIR } from './fake-deps';
+import { servicesPerTest } from './services-per-test';
 
 const PA = 'siim_1.2.276.0.7230010.3.1.4.8323329.4904.1517875185.355709.dcm';
 const require = createRequire(import.meta.url);
 const JSONSchemaValidator = require('@asymmetrik/fhir-json-schema-validator') as new () => { validate(r: unknown, verbose?: boolean): unknown[] };
 
-let dir: string;
-let boundary: FakeBoundary;
-let services: Services;
-beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'radraft-export-formats-'));
-  boundary = fakeDeps(dir);
-  services = await createServices(boundary.deps);
-});
-afterEach(async () => {
-  await services.dispose();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function call(channel: string, payload: unknown): Promise<unknown> {
-  try {
-    return await dispatch(services.handlers, channel, payload);
-  } catch (error) {
-    throw toTransportError(error);
-  }
-}
+const app = servicesPerTest('radraft-export-formats-');
 
 async function signedStudy(): Promise<string> {
-  const { studies } = await services.handlers['studies:openPaths']({ paths: [join(SAMPLES_DIR, PA)] });
+  const { studies } = await app.services.handlers['studies:openPaths']({ paths: [join(SAMPLES_DIR, PA)] });
   const uid = studies[0].studyInstanceUid;
-  const saved = await services.handlers['report:save']({ studyInstanceUid: uid, baseRevision: 0, sections: { ...emptySections(), indication: 'Cough.', findings: 'Right apical pneumothorax | 2 cm ^ rim.', impression: 'Pneumothorax.' } });
-  await services.handlers['report:sign']({ studyInstanceUid: uid, signedBy: 'Dr Ada Lovelace', sections: saved.sections, baseRevision: saved.revision, accept: [] });
+  const saved = await app.services.handlers['report:save']({ studyInstanceUid: uid, baseRevision: 0, sections: { ...emptySections(), indication: 'Cough.', findings: 'Right apical pneumothorax | 2 cm ^ rim.', impression: 'Pneumothorax.' } });
+  await app.services.handlers['report:sign']({ studyInstanceUid: uid, signedBy: 'Dr Ada Lovelace', sections: saved.sections, baseRevision: saved.revision, accept: [] });
   return uid;
 }
 
 describe('report:export in every format', () => {
   it('writes SR, PDF, FHIR, HL7 and a de-identified folder that pass their validators, after a restart', async () => {
     const uid = await signedStudy();
-    await services.dispose();
-    services = await createServices(boundary.deps);
+    await app.restart();
 
     const exportTo = async (format: string, name: string, options: unknown = {}) => {
-      boundary.next.save = join(dir, name);
-      const result = (await call('report:export', { studyInstanceUid: uid, format, options })) as { filePath: string };
-      expect(result.filePath).toBe(join(dir, name));
+      app.boundary.next.save = join(app.dir, name);
+      const result = (await app.call('report:export', { studyInstanceUid: uid, format, options })) as { filePath: string };
+      expect(result.filePath).toBe(join(app.dir, name));
       return result.filePath;
     };
 
@@ -79,28 +56,28 @@ describe('report:export in every format', () => {
     expect(readdirSync(folder).sort()).toEqual(['IMG0001.dcm', 'README.txt', 'report-sr.dcm', 'report.txt']);
     expect(dciodvfy(join(folder, 'report-sr.dcm')).errors).toEqual([]);
     // No temp file or folder is left beside the exports.
-    expect(readdirSync(dir).filter((n) => n.startsWith('.'))).toEqual([]);
-    expect(boundary.saveRequests.slice(-1)[0]).toBe('radraft-deidentified');
+    expect(readdirSync(app.dir).filter((n) => n.startsWith('.'))).toEqual([]);
+    expect(app.boundary.saveRequests.slice(-1)[0]).toBe('radraft-deidentified');
   });
 
   it('refuses SR, FHIR, HL7 and de-identified exports of an unsigned report before asking where to save', async () => {
-    const { studies } = await services.handlers['studies:openPaths']({ paths: [join(SAMPLES_DIR, PA)] });
+    const { studies } = await app.services.handlers['studies:openPaths']({ paths: [join(SAMPLES_DIR, PA)] });
     const uid = studies[0].studyInstanceUid;
-    await services.handlers['report:save']({ studyInstanceUid: uid, baseRevision: 0, sections: { ...emptySections(), findings: 'Draft.' } });
+    await app.services.handlers['report:save']({ studyInstanceUid: uid, baseRevision: 0, sections: { ...emptySections(), findings: 'Draft.' } });
     for (const format of ['sr', 'fhir', 'hl7', 'deidentified']) {
-      const refused = await call('report:export', { studyInstanceUid: uid, format }).catch((e: unknown) => decodeIpcError(e));
+      const refused = await app.call('report:export', { studyInstanceUid: uid, format }).catch((e: unknown) => decodeIpcError(e));
       expect(refused).toMatchObject({ code: 'export', message: expect.stringMatching(/Only a signed report can be exported/) });
     }
-    expect(boundary.saveRequests).toEqual([]);
-    boundary.next.save = join(dir, 'draft.pdf');
-    await call('report:export', { studyInstanceUid: uid, format: 'pdf' });
-    expect(pdftotext(join(dir, 'draft.pdf'))).toContain('DRAFT');
+    expect(app.boundary.saveRequests).toEqual([]);
+    app.boundary.next.save = join(app.dir, 'draft.pdf');
+    await app.call('report:export', { studyInstanceUid: uid, format: 'pdf' });
+    expect(pdftotext(join(app.dir, 'draft.pdf'))).toContain('DRAFT');
   });
 
   it('does not replace an existing folder with a de-identified copy', async () => {
     const uid = await signedStudy();
-    boundary.next.save = SAMPLES_DIR;
-    const refused = await call('report:export', { studyInstanceUid: uid, format: 'deidentified', options: { deidentify: { retainModifiedDates: false, cleanDescriptors: false, confirmBurnedInAnnotation: false } } }).catch((e: unknown) => decodeIpcError(e));
+    app.boundary.next.save = SAMPLES_DIR;
+    const refused = await app.call('report:export', { studyInstanceUid: uid, format: 'deidentified', options: { deidentify: { retainModifiedDates: false, cleanDescriptors: false, confirmBurnedInAnnotation: false } } }).catch((e: unknown) => decodeIpcError(e));
     expect(refused).toMatchObject({ code: 'export', message: expect.stringMatching(/already exists/) });
     expect(existsSync(join(SAMPLES_DIR, 'IMG0001.dcm'))).toBe(false);
   });
