@@ -9,26 +9,18 @@ import { killedAtSyscall, straceAvailable } from '../../support/syscall-trace';
 import { fakeDeps } from '../services/fake-deps';
 import { defaultExportFileName, formatReportText, isAiAssisted } from '../../../app/report/export-text';
 import { emptySections, type ReportRecord } from '../../../app/domain/report';
+import { signedRecord } from './fixtures';
 
 let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'radraft-export-'))));
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const record: ReportRecord = {
-  version: 2,
-  studyInstanceUid: '1.2.3',
+/** Signed by hand: no AI draft, no provenance. */
+const record: ReportRecord = signedRecord('1.2.3', {
   sections: { ...emptySections(), indication: 'Cough, fever.', findings: 'Lungs are clear.\r\nNo effusion — none.', impression: 'Normal chest (Ñ).' },
-  status: 'final',
-  signedBy: 'Dr Ada Lovelace',
-  signedAt: '2026-11-27T10:05:00.000Z',
-  createdAt: '2026-11-27T09:00:00.000Z',
-  updatedAt: '2026-11-27T10:05:00.000Z',
-  revision: 7,
   provenance: null,
   ai: {},
-  undo: null,
-  addenda: [],
-};
+});
 const study = {
   studyInstanceUid: '1.2.3',
   patientName: 'Doe Jane',
