@@ -5,8 +5,8 @@
 // Default: the embedded demo model on ../shared/data/cxr/siim_…4904….dcm.
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
-import { startHarness, ROOT } from '../test/e2e/harness/server';
-import { openApp } from '../test/e2e/harness/browser';
+import { ROOT } from '../test/e2e/harness/server';
+import { openFile, runBench, withApp } from './in-app';
 
 const { values } = parseArgs({
   options: {
@@ -49,16 +49,11 @@ const MEASURE = `new Promise((done) => {
 })`;
 
 async function main(): Promise<void> {
-  const harness = await startHarness(values['models-dir'] ? { modelsDir: values['models-dir'] } : {});
-  const app = await openApp(harness.url);
-  const { page } = app;
-  try {
+  await withApp(values['models-dir'] ? { modelsDir: values['models-dir'] } : {}, async (harness, page) => {
     if (values.model) await harness.services.handlers['models:setActive']({ modelId: values.model });
     const [active] = (await harness.services.handlers['models:list']({})).filter((m) => m.active);
     if (!active) throw new Error('No active model.');
-    harness.nextOpenFiles = [values.file];
-    await page.getByTestId('open-files').click();
-    await page.getByTestId('overlay-wl').waitFor({ timeout: 60_000 });
+    await openFile(harness, page, values.file);
     // Drafting asks before replacing text: accept automatically so every run measures the same path.
     const timings: Timing[] = [];
     for (let run = 0; run < Number(values.runs); run++) {
@@ -76,13 +71,7 @@ async function main(): Promise<void> {
     timings.forEach((t, i) =>
       console.log(`${i === 0 ? 'cold' : 'warm'} run ${i + 1}: first word ${t.firstWordMs.toFixed(0)} ms, finished ${t.finishedMs.toFixed(0)} ms`),
     );
-  } finally {
-    await app.close();
-    await harness.close();
-  }
+  });
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+runBench(main);
