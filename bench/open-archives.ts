@@ -9,16 +9,14 @@
 // Targets: peak RSS under 500 MB whatever the archive's size, no main-thread task over 100 ms. With `--unpacked`
 // the same films are written as plain files in folders instead (the bombs stay), to compare with an archive.
 // Usage: npm run build && npx tsx bench/open-archives.ts [--entries N] [--page P] [--unpacked] [--keep]
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createServices } from '../main/services';
 import { ROOT } from '../test/e2e/harness/server';
 import { writeZip, type CentralRecord, type ZipEntrySpec } from '../test/main/archives/zip-writer';
-import { probeEventLoop, procStatus } from './probes';
+import { benchServices, idleBaseline, makeFilesInChild, printLoad } from './open-services';
+import { measure } from './probes';
 
 const { values } = parseArgs({
   options: {
@@ -65,64 +63,31 @@ function makeFiles(dir: string, count: number, unpacked: boolean): string[] {
 
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'radraft-archives-bench-'));
-  const filesDir = join(work, 'files');
-  mkdirSync(filesDir);
-  const args = ['--make-files', filesDir, '--entries', String(values.entries), ...(values.unpacked ? ['--unpacked'] : [])];
-  const made = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ...args], {
-    encoding: 'utf8',
-    maxBuffer: 16 * MIB,
-  });
-  if (made.status !== 0) throw new Error(`making the files failed: ${made.stderr}`);
-  const files = made.stdout.trim().split('\n');
+  const files = makeFilesInChild(import.meta.url, join(work, 'files'), ['--entries', String(values.entries), ...(values.unpacked ? ['--unpacked'] : [])]);
   for (const f of files) if (statSync(f).isFile()) console.log(`${basename(f)}: ${(statSync(f).size / MIB).toFixed(1)} MiB`);
-  const userDataDir = join(work, 'userData');
-  mkdirSync(userDataDir);
-  const services = await createServices({
-    userDataDir,
-    samplesDir: join(ROOT, 'resources/samples'),
-    modelsDir: join(work, 'models'),
-    dialogs: { openFiles: async () => [], openFolder: async () => null, saveFile: async () => null, openModelFolder: async () => null },
-    clipboard: { writeText: () => undefined },
-    emit: () => undefined,
-  });
-  await services.handlers['models:list']({});
-  const idle = await probeEventLoop(() => new Promise((done) => setTimeout(done, 3000)));
-  console.log(`idle baseline over 3 s: longest task ${idle.longestTaskMs.toFixed(1)} ms, loop delay ${idle.maxDelayMs.toFixed(1)} ms (histogram) / ${idle.maxLateMs.toFixed(1)} ms (timer)`);
+  const services = await benchServices(work);
+  await idleBaseline();
   let failed = false;
   try {
-    global.gc?.();
-    writeFileSync('/proc/self/clear_refs', '5');
-    const rssBefore = procStatus('VmRSS');
-    let wallMs = 0;
-    const opened = await probeEventLoop(async () => {
-      const started = performance.now();
-      const result = await services.handlers['studies:openPaths']({ paths: files });
-      wallMs = performance.now() - started;
-      return result;
-    });
-    const openPeak = procStatus('VmHWM');
+    const opened = await measure(() => services.handlers['studies:openPaths']({ paths: files }), { gc: true });
+    const openPeak = opened.peakRss;
     const images = opened.value.studies.flatMap((s) => s.images);
-    console.log(`\nopened the ${files.length} archives in ${(wallMs / 1000).toFixed(2)} s: ${images.length} images in ${opened.value.studies.length} studies, ${opened.value.problems.length} problem lines`);
+    console.log(`\nopened the ${files.length} archives in ${(opened.wallMs / 1000).toFixed(2)} s: ${images.length} images in ${opened.value.studies.length} studies, ${opened.value.problems.length} problem lines`);
     for (const p of opened.value.problems) console.log(`  ${basename(p.filePath)}${p.files ? ` (${p.files} files)` : ''}: ${p.reason}`);
     console.log(
-      `open: RSS before ${(rssBefore / MIB).toFixed(0)} MiB, peak ${(openPeak / MIB).toFixed(0)} MiB, longest main-thread task ${opened.longestTaskMs.toFixed(1)} ms (${opened.longestTaskCpuMs.toFixed(0)} ms of it on a CPU), ` +
+      `open: RSS before ${(opened.rssBefore / MIB).toFixed(0)} MiB, peak ${(openPeak / MIB).toFixed(0)} MiB, longest main-thread task ${opened.longestTaskMs.toFixed(1)} ms (${opened.longestTaskCpuMs.toFixed(0)} ms of it on a CPU), ` +
         `loop delay ${opened.maxDelayMs.toFixed(1)} ms (histogram) / ${opened.maxLateMs.toFixed(1)} ms (timer)`,
     );
 
     const page = images.filter((i) => i.filePath.includes('chest-archive')).sort((a, b) => a.filePath.localeCompare(b.filePath)).slice(0, Number(values.page));
-    writeFileSync('/proc/self/clear_refs', '5');
-    const pageStart = procStatus('VmRSS');
-    let pageMs = 0;
-    const paged = await probeEventLoop(async () => {
-      const started = performance.now();
+    const paged = await measure(async () => {
       let bytes = 0;
       for (const image of page) bytes += (await services.handlers['image:load']({ imageId: image.imageId })).pixels.length;
-      pageMs = performance.now() - started;
       return bytes;
     });
-    const pagePeak = procStatus('VmHWM');
+    const pagePeak = paged.peakRss;
     console.log(
-      `paged through ${page.length} images (${(paged.value / MIB).toFixed(0)} MiB of pixels) in ${(pageMs / 1000).toFixed(1)} s: RSS before ${(pageStart / MIB).toFixed(0)} MiB, ` +
+      `paged through ${page.length} images (${(paged.value / MIB).toFixed(0)} MiB of pixels) in ${(paged.wallMs / 1000).toFixed(1)} s: RSS before ${(paged.rssBefore / MIB).toFixed(0)} MiB, ` +
         `peak ${(pagePeak / MIB).toFixed(0)} MiB, longest main-thread task ${paged.longestTaskMs.toFixed(1)} ms (${paged.longestTaskCpuMs.toFixed(0)} ms of it on a CPU), loop delay ${paged.maxDelayMs.toFixed(1)} ms (histogram) / ${paged.maxLateMs.toFixed(1)} ms (timer)`,
     );
     const peakMb = Math.max(openPeak, pagePeak) / 1e6;
@@ -133,7 +98,7 @@ async function main(): Promise<void> {
     await services.dispose();
     if (!values.keep) rmSync(work, { recursive: true, force: true });
   }
-  console.log(`load average (1/5/15 min): ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${availableParallelism()} cores`);
+  printLoad();
   process.exitCode = failed ? 1 : 0;
 }
 

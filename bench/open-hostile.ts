@@ -11,17 +11,14 @@
 // idle sample in it, i.e. the longest task the loop ran; perf_hooks.monitorEventLoopDelay (10 ms resolution); and a
 // 5 ms timer's worst lateness. The last two also count time the OS did not run the process at all, so the same two
 // probes are first run over 3 s of doing nothing: on a loaded machine that is the noise floor.
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createServices } from '../main/services';
-import { ROOT } from '../test/e2e/harness/server';
 import { GIB, deflateBomb, writeSparse, writeZeroFilledDicom, type DeflateBomb } from '../test/main/dicom/hostile-files';
-import { probeEventLoop, procStatus } from './probes';
+import { benchServices, idleBaseline, makeFilesInChild, printLoad } from './open-services';
+import { measure } from './probes';
 
 const { values } = parseArgs({
   options: { rounds: { type: 'string', default: '3' }, keep: { type: 'boolean', default: false }, 'make-files': { type: 'string' } },
@@ -56,43 +53,18 @@ function makeFiles(dir: string): string[] {
 
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'radraft-hostile-bench-'));
-  const filesDir = join(work, 'files');
-  mkdirSync(filesDir);
   // Made in a child process: building them (random bytes, deflate) would leave this process's heap grown.
-  const made = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--make-files', filesDir], { encoding: 'utf8' });
-  if (made.status !== 0) throw new Error(`making the files failed: ${made.stderr}`);
-  const files = made.stdout.trim().split('\n');
-  const userDataDir = join(work, 'userData');
-  mkdirSync(userDataDir);
-  const services = await createServices({
-    userDataDir,
-    samplesDir: join(ROOT, 'resources/samples'),
-    modelsDir: join(work, 'models'),
-    dialogs: { openFiles: async () => [], openFolder: async () => null, saveFile: async () => null, openModelFolder: async () => null },
-    clipboard: { writeText: () => undefined },
-    emit: () => undefined,
-  });
-  // As the renderer does when it starts: list the models (their manifests are parsed once, zod compiling its
-  // schema then), so the first round measures opening files, not app start-up.
-  await services.handlers['models:list']({});
+  const files = makeFilesInChild(import.meta.url, join(work, 'files'));
+  const services = await benchServices(work);
   const rounds = Math.max(1, Number(values.rounds));
-  // The same probes over an idle stretch first: on a shared machine the scheduler alone delays timers.
-  const idle = await probeEventLoop(() => new Promise((done) => setTimeout(done, 3000)));
-  console.log(`idle baseline over 3 s: longest task ${idle.longestTaskMs.toFixed(1)} ms, loop delay ${idle.maxDelayMs.toFixed(1)} ms (histogram) / ${idle.maxLateMs.toFixed(1)} ms (timer)`);
+  const idle = await idleBaseline();
   const results: Array<{ peakRss: number; rssBefore: number; maxDelayMs: number; maxLateMs: number; longestTaskMs: number; wallMs: number }> = [];
   try {
     for (let round = 1; round <= rounds; round++) {
-      global.gc?.();
-      writeFileSync('/proc/self/clear_refs', '5');
-      const rssBefore = procStatus('VmRSS');
-      let wallMs = 0;
-      const { value: result, maxDelayMs, maxLateMs, longestTaskMs: taskMs } = await probeEventLoop(async () => {
-        const started = performance.now();
-        const opened = await services.handlers['studies:openPaths']({ paths: files });
-        wallMs = performance.now() - started;
-        return opened;
-      });
-      const peakRss = procStatus('VmHWM');
+      const { value: result, maxDelayMs, maxLateMs, longestTaskMs: taskMs, wallMs, rssBefore, peakRss } = await measure(
+        () => services.handlers['studies:openPaths']({ paths: files }),
+        { gc: true },
+      );
       results.push({ peakRss, rssBefore, maxDelayMs, maxLateMs, longestTaskMs: taskMs, wallMs });
       if (round === 1) {
         console.log(`opened ${files.length} files: ${result.studies.length} stud${result.studies.length === 1 ? 'y' : 'ies'}, ${result.problems.length} refused`);
@@ -116,7 +88,7 @@ async function main(): Promise<void> {
     `\nworst of ${rounds}: peak RSS ${peakMb.toFixed(0)} MB (target < 500 MB), longest main-thread task ${blockMs.toFixed(1)} ms (target ≤ 100 ms), ` +
       `longest loop delay ${delayMs.toFixed(1)} ms (idle baseline ${Math.max(idle.maxDelayMs, idle.maxLateMs).toFixed(1)} ms)`,
   );
-  console.log(`load average (1/5/15 min): ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${availableParallelism()} cores`);
+  printLoad();
   process.exitCode = peakMb < 500 && blockMs <= 100 ? 0 : 1;
 }
 

@@ -8,7 +8,7 @@
 // count time the OS did not run the process at all: on a loaded machine, run them over idling first for the floor.
 import { Session } from 'node:inspector/promises';
 import type { Profiler } from 'node:inspector';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 export function procStatus(field: 'VmHWM' | 'VmRSS'): number {
@@ -45,10 +45,16 @@ function longestTask(profile: Profiler.Profile): { wallMs: number; cpuMs: number
   return longest;
 }
 
+export interface Probed<T> {
+  value: T;
+  maxDelayMs: number;
+  maxLateMs: number;
+  longestTaskMs: number;
+  longestTaskCpuMs: number;
+}
+
 /** Runs `work` while the probes watch the event loop; their worst delays in ms. */
-export async function probeEventLoop<T>(
-  work: () => Promise<T>,
-): Promise<{ value: T; maxDelayMs: number; maxLateMs: number; longestTaskMs: number; longestTaskCpuMs: number }> {
+export async function probeEventLoop<T>(work: () => Promise<T>): Promise<Probed<T>> {
   const session = new Session();
   session.connect();
   await session.post('Profiler.enable');
@@ -77,4 +83,25 @@ export async function probeEventLoop<T>(
     clearInterval(probe);
     session.disconnect();
   }
+}
+
+/**
+ * Runs `work` under the event-loop probes with the memory high-water mark reset first (after a full GC when `gc` is
+ * set and node runs with --expose-gc): its wall time, the resident memory before and the peak during it.
+ */
+export async function measure<T>(
+  work: () => Promise<T>,
+  options: { gc?: boolean } = {},
+): Promise<Probed<T> & { wallMs: number; rssBefore: number; peakRss: number }> {
+  if (options.gc) global.gc?.();
+  writeFileSync('/proc/self/clear_refs', '5');
+  const rssBefore = procStatus('VmRSS');
+  let wallMs = 0;
+  const probed = await probeEventLoop(async () => {
+    const started = performance.now();
+    const value = await work();
+    wallMs = performance.now() - started;
+    return value;
+  });
+  return { ...probed, wallMs, rssBefore, peakRss: procStatus('VmHWM') };
 }
