@@ -2,7 +2,7 @@
 // Every test starts from its own user-data folder and services, and the tests run in a random order, so none can
 // lean on what an earlier one left behind.
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { emptySections } from '../../../app/domain/report';
@@ -11,6 +11,7 @@ import type { DraftEvent } from '../../../app/domain/model';
 import { buildPrompt } from '../../../main/drafting/drafting-service';
 import { fakeDeps, SAMPLES_DIR, type FakeBoundary } from '../services/fake-deps';
 import { bundleWorkers } from './bundle-workers';
+import { damageByte, pinFileTime } from '../../support/damage-file';
 
 const ROOT = join(__dirname, '../../..');
 const SIIM_4904 = join(SAMPLES_DIR, 'siim_1.2.276.0.7230010.3.1.4.8323329.4904.1517875185.355709.dcm');
@@ -227,19 +228,12 @@ describe.shuffle('drafting services', () => {
         return draftReport(studies[0].studyInstanceUid);
       };
       expect((await draft()).at(-1)).toMatchObject({ type: 'stage', stage: 'done' });
-      // Whole seconds, so that setting the time back is exact.
       const decoder = join(boundary.deps.modelsDir, 'demo', 'decoder.onnx');
-      utimesSync(decoder, 1_700_000_000, 1_700_000_000);
+      pinFileTime(decoder);
 
       // Quit, damage one byte of the decoder as a disk or a careless tool might, keeping size and mtime, start again.
       await services.dispose();
-      const before = statSync(decoder);
-      const good = readFileSync(decoder);
-      const bad = Buffer.from(good);
-      bad[bad.length >> 1] ^= 0x01;
-      writeFileSync(decoder, bad);
-      utimesSync(decoder, 1_700_000_000, 1_700_000_000);
-      expect(statSync(decoder)).toMatchObject({ size: before.size, mtimeMs: before.mtimeMs });
+      const good = damageByte(decoder, 0x01);
       try {
         services = await createServices(boundary.deps);
         const events = await draft();

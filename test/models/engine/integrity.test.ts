@@ -1,6 +1,6 @@
 // Model integrity bound to content: the manifest names every file the graphs open, all inside the folder, and no
 // changed byte reaches onnxruntime, whatever the file's size and modification time say.
-import { cpSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { onnx } from 'onnx-proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { ManifestError, ModelFileCorruptError, ModelFolderError, importCheckpoin
 import { describeFile, MANIFEST_FILE } from '../../../models/manifest';
 import { externalDataLocations, OnnxScanError } from '../../../models/onnx/external-data';
 import { casePixels, cxrCases, FIXTURES, tempDir } from './fixtures';
+import { damageByte, pinFileTime } from '../../support/damage-file';
 
 const dev00 = cxrCases()[0];
 
@@ -120,19 +121,12 @@ describe('the manifest must name every file the model opens, inside the folder',
 describe('content', () => {
   it('a byte changed with size and modification time kept is refused, even right after this process hashed the file', async () => {
     const dir = copy();
-    // Whole seconds, so that setting the time back is exact.
     const files = ['decoder.onnx.data', 'tokenizer.json'];
-    for (const file of files) utimesSync(join(dir, file), 1_700_000_000, 1_700_000_000);
+    for (const file of files) pinFileTime(join(dir, file));
     await (await loadModel(dir)).dispose();
     for (const file of files) {
       const path = join(dir, file);
-      const before = statSync(path);
-      const good = readFileSync(path);
-      const bad = Buffer.from(good);
-      bad[bad.length >> 1] ^= 0x20;
-      writeFileSync(path, bad);
-      utimesSync(path, 1_700_000_000, 1_700_000_000);
-      expect(statSync(path)).toMatchObject({ size: before.size, mtimeMs: before.mtimeMs });
+      const good = damageByte(path, 0x20);
       // This process hashed the folder a moment ago and still hashes the file again.
       await expect(loadModel(dir), file).rejects.toThrow(ModelFileCorruptError);
       await expect(loadModel(dir), file).rejects.toThrow(new RegExp(`${file.replace(/\./g, '\\.')} in .* is corrupt \\(sha256 does not match the manifest\\)`));
