@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './harness/server';
 import { appSuite, SHOTS } from './harness/suite';
+import { signAs } from './sign';
 
 const FIXTURES = join(ROOT, 'test/fixtures/e2e');
 const SIIM = join(FIXTURES, 'siim_1.2.276.0.7230010.3.1.4.8323329.4904.1517875185.355709.dcm');
@@ -122,12 +123,8 @@ describe.shuffle('drafting with the demo model, end to end', () => {
     await page.screenshot({ path: join(SHOTS, '12-changes.png') });
     await page.keyboard.press('Escape');
 
-    await page.getByTestId('sign-report').click();
-    await page.getByTestId('sign-name').fill('Dr Grace Hopper');
     // Impression still holds the model's text as it wrote it: the dialog asks for it to be accepted.
-    await page.getByTestId('sign-accept-impression').check();
-    await page.getByTestId('sign-confirm').click();
-    await expect.poll(() => page.getByTestId('signed-by').innerText()).toContain('Dr Grace Hopper');
+    await signAs(page, 'Dr Grace Hopper', ['impression']);
 
     await page.getByTestId('export-report').click();
     await page.getByTestId('export-confirm').click(); // Text, the dialog's default

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { HL7Message } from 'hl7v2';
 import { ROOT } from './harness/server';
 import { appSuite, SHOTS } from './harness/suite';
+import { signAs } from './sign';
 import { dciodvfy, dsrdump, pdftotext } from '../support/validators';
 
 const SIIM = join(ROOT, 'test/fixtures/e2e/siim_1.2.276.0.7230010.3.1.4.8323329.4904.1517875185.355709.dcm');
@@ -60,11 +61,7 @@ describe('export from the UI in every format', () => {
     await page.screenshot({ path: join(SHOTS, '50-export-dialog-unsigned.png') });
     await page.keyboard.press('Escape');
 
-    await page.getByTestId('sign-report').click();
-    await page.getByTestId('sign-name').fill('Dr Grace Hopper');
-    await page.getByTestId('sign-accept-impression').check();
-    await page.getByTestId('sign-confirm').click();
-    await expect.poll(() => page.getByTestId('signed-by').innerText()).toContain('Dr Grace Hopper');
+    await signAs(page, 'Dr Grace Hopper', ['impression']);
 
     const text = await exportAs('text', undefined, '51-export-dialog-text.png');
     expect(readFileSync(text, 'utf8')).toContain(EDIT.trim());

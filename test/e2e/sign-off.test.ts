@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import type { ReportRecord, ReportSections } from '../../app/domain/report';
 import { ROOT } from './harness/server';
 import { appSuite, SHOTS } from './harness/suite';
+import { signAs } from './sign';
 
 const FIXTURES = join(ROOT, 'test/fixtures/e2e');
 const SIIM = join(FIXTURES, 'siim_1.2.276.0.7230010.3.1.4.8323329.4904.1517875185.355709.dcm');
@@ -47,16 +48,6 @@ async function draft(uid: string, confirm = false): Promise<void> {
   await expect.poll(drafted, { timeout: 120_000 }).toBe(before + 1);
   await page.getByTestId('draft-progress').waitFor({ state: 'detached' });
   await expect.poll(async () => (await stored(uid)).undo).not.toBeNull();
-}
-
-/** Signs through the dialog, accepting the listed AI sections. */
-async function signAs(name: string, accept: string[] = []): Promise<void> {
-  const { page } = e2e.app;
-  await page.getByTestId('sign-report').click();
-  await page.getByTestId('sign-name').fill(name);
-  for (const k of accept) await page.getByTestId(`sign-accept-${k}`).check();
-  await page.getByTestId('sign-confirm').click();
-  await expect.poll(() => page.getByTestId('signed-by').innerText()).toContain(name);
 }
 
 async function exported(): Promise<string> {
@@ -148,7 +139,7 @@ describe.shuffle('sign-off cannot misstate review', () => {
     );
     expect(refused).toMatch(/Findings still holds the AI draft/);
 
-    await signAs('Dr Grace Hopper', ['findings']);
+    await signAs(e2e.app.page, 'Dr Grace Hopper', ['findings']);
     expect(await page.getByTestId('section-wrap-findings').getAttribute('data-origin')).toBe('ai-accepted');
     expect(await page.getByTestId('origin-findings').innerText()).toBe('AI-drafted, accepted unchanged by the clinician');
     await page.screenshot({ path: join(SHOTS, '22-signed-provenance.png') });
@@ -167,7 +158,7 @@ describe.shuffle('sign-off cannot misstate review', () => {
     const uid = await openStudy(MONO1);
     await page.getByTestId('section-findings').fill('Clear lungs.');
     await page.getByTestId('section-impression').fill('Normal chest.');
-    await signAs('Dr Grace Hopper');
+    await signAs(e2e.app.page, 'Dr Grace Hopper');
     const signed = await stored(uid);
     expect(await page.getByTestId('section-findings').getAttribute('readonly')).not.toBeNull();
     const edit = await e2e.harness.services.handlers['report:save']({ studyInstanceUid: uid, sections: { ...signed.sections, findings: 'changed' }, baseRevision: signed.revision }).catch((e: Error) => e.message);
