@@ -24,6 +24,7 @@ import { PendingOpens } from './window/open-with';
 import { ValidationService } from './eval/validation-service';
 import { TrainingExportService } from './training/training-export-service';
 import { validationSummaryLine } from '../app/eval/validation-record';
+import { readingRoomHandlers } from './reading/reading-room';
 
 /** What the services need from the outside world; Electron supplies the real ones, tests and e2e supply fakes. */
 export interface ServiceDeps {
@@ -39,6 +40,10 @@ export interface ServiceDeps {
     /** Where to write an export (a new folder for 'deidentified'); null when the clinician cancelled. */
     saveFile(defaultName: string, format?: ExportFormat): Promise<string | null>;
     openModelFolder(): Promise<string | null>;
+    /** A templates and snippets JSON file to import (Reporting settings); null when cancelled. */
+    openAidsFile?(): Promise<string | null>;
+    /** Where to export the templates and snippets as JSON; null when cancelled. */
+    saveAidsFile?(defaultName: string): Promise<string | null>;
     /** Folder for Models → Validate / Export training data: the dataset, the signed studies' images, or where to
      * write the training set (default: openFolder). */
     openValidationFolder?(purpose: 'dataset' | 'images' | 'export'): Promise<string | null>;
@@ -257,6 +262,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     'models:exportTrainingSet': async ({ since }) => trainingExport.export(since),
     'draft:start': async (request) => drafting.start(request),
     'draft:cancel': async ({ draftId }) => drafting.cancel(draftId),
+    ...readingRoomHandlers({ index, store, pixels, open: opened, isDrafting: (uid) => drafting.isDrafting(uid), dialogs: deps.dialogs, exportJournal, now }),
   };
 
   return {

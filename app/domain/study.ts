@@ -35,6 +35,20 @@ export const ImageSummary = z.object({
   rows: z.number().int(),
   columns: z.number().int(),
   frames: z.number().int(),
+  // What the reading room hangs and describes images by (app/domain/views.ts, app/report/technique.ts). Optional:
+  // studies remembered by older versions lack them.
+  /** Patient Orientation (0020,0020), e.g. "L\\F" (PS3.3 C.7.6.1.1.1). */
+  patientOrientation: z.string().optional(),
+  /** Image Laterality (0020,0062). */
+  imageLaterality: z.string().optional(),
+  /** Patient Position (0018,5100) as stored. */
+  patientPosition: z.string().optional(),
+  /** Code Meaning of Patient Orientation Code Sequence (0054,0410), e.g. "erect". */
+  patientOrientationCode: z.string().optional(),
+  bodyPartExamined: z.string().optional(),
+  seriesDescription: z.string().optional(),
+  seriesNumber: z.number().nullable().optional(),
+  instanceNumber: z.number().nullable().optional(),
 });
 export type ImageSummary = z.infer<typeof ImageSummary>;
 
@@ -64,6 +78,10 @@ export const StudySummary = z.object({
   studyInstanceUid: z.string(),
   patientName: z.string(),
   patientId: z.string(),
+  /** Issuer of Patient ID (0010,0021): a Patient ID means one patient only with its issuer (app/domain/priors.ts). */
+  issuerOfPatientId: z.string().optional(),
+  /** Patient's Birth Date (0010,0030), a check when finding a patient's earlier studies. */
+  patientBirthDate: z.string().optional(),
   studyDate: z.string(),
   studyDescription: z.string(),
   accessionNumber: z.string(),
@@ -123,5 +141,9 @@ export const ImagePixels = z.object({
   voiLuts: z.array(LutTable).optional(),
   /** Number of frames in the image; `pixels` holds one of them. */
   frames: z.number().int().optional(),
+  /** Patient Orientation (0020,0020), for the viewer's edge markers (app/domain/orientation.ts). */
+  patientOrientation: z.string().optional(),
+  /** Image Laterality (0020,0062). */
+  imageLaterality: z.string().optional(),
 });
 export type ImagePixels = z.infer<typeof ImagePixels>;

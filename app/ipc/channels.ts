@@ -27,6 +27,22 @@ export const INVOKE_CHANNELS = [
   'models:exportTrainingSet',
   'draft:start',
   'draft:cancel',
+  // Reading room (issue 11)
+  'studies:close',
+  'studies:priors',
+  'studies:openPrior',
+  'reports:progress',
+  'image:thumbnail',
+  'measurements:list',
+  'measurements:add',
+  'measurements:delete',
+  'aids:list',
+  'aids:saveTemplate',
+  'aids:deleteTemplate',
+  'aids:saveSnippet',
+  'aids:deleteSnippet',
+  'aids:export',
+  'aids:import',
 ] as const;
 export type InvokeChannel = (typeof INVOKE_CHANNELS)[number];
 

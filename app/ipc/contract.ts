@@ -8,6 +8,9 @@ import { AddendumTextInput, ReportRecord, ReportSectionsInput, SECTION_NAMES, Se
 import { DraftEvent, ImportProgress, ModelSummary, ValidationProgress, WeightDtype } from '../domain/model';
 import { isOneLine } from '../text/one-line';
 import { ExportFormat, ExportOptions } from '../domain/export';
+import { Measurement, MeasurementShape } from '../domain/measurement';
+import { REPORT_PROGRESS } from '../report/review';
+import { ReportingAids, SnippetInput, TemplateInput } from '../report/reporting-aids';
 
 const StudyRef = z.object({ studyInstanceUid: z.string().min(1).max(128) });
 const Revision = z.number().int().nonnegative();
@@ -19,6 +22,18 @@ export const Signer = z
   .max(200)
   .refine(isOneLine, { message: 'The signer name must be one line, without line breaks or control characters.' });
 const Accept = z.array(SectionName).max(SECTION_NAMES.length);
+
+const ImportCounts = z.object({ added: z.number().int(), replaced: z.number().int() });
+
+/** An earlier study of the same patient, as the Compare offer shows it. */
+export const PriorStudy = z.object({
+  study: StudySummary,
+  /** Its images are open now (else Compare opens its files again, when they are still there). */
+  open: z.boolean(),
+  /** Its report as stored, when Radraft holds one. */
+  report: ReportRecord.nullable(),
+});
+export type PriorStudy = z.infer<typeof PriorStudy>;
 
 export const contract = {
   'studies:openDialog': { request: z.object({ kind: z.enum(['files', 'folder']) }), response: OpenResult },
@@ -90,7 +105,47 @@ export const contract = {
     response: z.object({ draftId: z.string() }),
   },
   'draft:cancel': { request: z.object({ draftId: z.string().min(1).max(128) }), response: z.object({ cancelled: z.boolean() }) },
+  ...readingRoomChannels(),
 } as const satisfies Record<InvokeChannel, { request: z.ZodType; response: z.ZodType }>;
+
+/** The reading room's channels (issue 11): study list, priors, thumbnails, measurements, reporting aids. */
+function readingRoomChannels() {
+  const Sop = z.string().min(1).max(128);
+  const Id = z.number().int().positive();
+  const aids = { request: z.object({}), response: ReportingAids };
+  return {
+    /** Takes a study off the list (its report and measurements stay in the database); answers the new list. */
+    'studies:close': { request: StudyRef, response: z.array(StudySummary) },
+    /** The patient's earlier studies among those open and those the database remembers (app/domain/priors.ts). */
+    'studies:priors': { request: StudyRef, response: z.array(PriorStudy) },
+    /** Opens a remembered prior's files again (they may have moved: the error says so); answers the study. */
+    'studies:openPrior': { request: StudyRef, response: StudySummary },
+    /** Where each study's report stands, for the study list (app/report/review.ts's reportProgress). */
+    'reports:progress': {
+      request: z.object({ studyInstanceUids: z.array(z.string().min(1).max(128)).max(10_000) }),
+      response: z.record(z.string(), z.enum(REPORT_PROGRESS)),
+    },
+    'image:thumbnail': {
+      request: z.object({ imageId: z.string().min(1).max(4096) }),
+      response: z.object({ imageId: z.string(), width: z.number().int(), height: z.number().int(), pixels: z.instanceof(Uint8Array) }),
+    },
+    'measurements:list': { request: z.object({ sopInstanceUid: Sop }), response: z.array(Measurement) },
+    'measurements:add': { request: z.object({ sopInstanceUid: Sop, shape: MeasurementShape }), response: Measurement },
+    'measurements:delete': { request: z.object({ id: Id }), response: z.object({ deleted: z.boolean() }) },
+    'aids:list': aids,
+    'aids:saveTemplate': { request: z.object({ id: Id.optional(), template: TemplateInput }), response: ReportingAids },
+    'aids:deleteTemplate': { request: z.object({ id: Id }), response: ReportingAids },
+    'aids:saveSnippet': { request: z.object({ id: Id.optional(), snippet: SnippetInput }), response: ReportingAids },
+    'aids:deleteSnippet': { request: z.object({ id: Id }), response: ReportingAids },
+    /** Writes every template and snippet to a JSON file the clinician chooses (versioned: app/report/reporting-aids.ts). */
+    'aids:export': { request: z.object({}), response: z.object({ cancelled: z.boolean(), filePath: z.string().nullable() }) },
+    /** Reads a JSON file the clinician chooses; all or nothing. */
+    'aids:import': {
+      request: z.object({}),
+      response: z.object({ cancelled: z.boolean(), aids: ReportingAids.nullable(), templates: ImportCounts, snippets: ImportCounts }),
+    },
+  } as const;
+}
 
 export const events = {
   'draft:event': DraftEvent,

@@ -1,7 +1,7 @@
 // The one home of the rule "which report text came from the model, and what the clinician did with it". The store
 // (main/storage/report-store.ts) applies it when it saves, inserts a draft, accepts and signs; the editor, the AI
 // banner, the sign dialog and the export read it. Pure: no I/O, no clock.
-import { SECTION_LABELS, SECTION_NAMES, type ReportSections, type SectionAi, type SectionName, type SectionsAi } from '../domain/report';
+import { isEmptyReport, SECTION_LABELS, SECTION_NAMES, type ReportRecord, type ReportSections, type SectionAi, type SectionName, type SectionsAi } from '../domain/report';
 
 /**
  * What happened to one section's text:
@@ -118,4 +118,32 @@ export function describeOrigin(origin: SectionOrigin, signed: boolean): string {
 export function sectionList(names: readonly SectionName[]): string {
   const labels = names.map((k) => SECTION_LABELS[k]);
   return labels.length <= 1 ? (labels[0] ?? '') : `${labels.slice(0, -1).join(', ')} and ${labels[labels.length - 1]}`;
+}
+
+/**
+ * Where a study's report stands, as the study list shows it: no report (nothing in Findings or Impression), an AI
+ * draft (text from the model nobody has reviewed), edited (the clinician's text, or AI text reviewed), final
+ * (signed), or addendum (signed, with an addendum after it).
+ */
+export const REPORT_PROGRESS = ['none', 'ai-draft', 'edited', 'final', 'addendum'] as const;
+export type ReportProgress = (typeof REPORT_PROGRESS)[number];
+
+export const REPORT_PROGRESS_LABELS: Record<ReportProgress, string> = {
+  none: 'No report',
+  'ai-draft': 'AI draft',
+  edited: 'Edited',
+  final: 'Final',
+  addendum: 'Addendum',
+};
+
+export function reportProgress(record: Pick<ReportRecord, 'sections' | 'ai' | 'status' | 'addenda'> | null): ReportProgress {
+  if (!record) return 'none';
+  if (record.status === 'final') return record.addenda.length > 0 ? 'addendum' : 'final';
+  if (unreviewedAiSections(record.sections, record.ai).length > 0) return 'ai-draft';
+  return isEmptyReport(record.sections) ? 'none' : 'edited';
+}
+
+/** A study still to be reported: nothing signed yet. */
+export function isUnreported(progress: ReportProgress): boolean {
+  return progress !== 'final' && progress !== 'addendum';
 }

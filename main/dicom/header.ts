@@ -116,13 +116,21 @@ function readWindows(r: HeaderReader): VoiWindow[] {
   return out;
 }
 
+/**
+ * Physical pixel size and what it means. Pixel Spacing (0028,0030) is in the patient (PS3.3 10.7.1.1) unless it
+ * merely repeats Imager Pixel Spacing (0018,1164, at the detector: C.8.11.4) with no Pixel Spacing Calibration Type
+ * (0028,0A02) saying it was calibrated (10.7.1.2-3): many radiography units copy one into the other, and a length
+ * "in the patient" would then overstate anatomy by the geometric magnification.
+ */
 function readSpacing(r: HeaderReader): { pixelSpacing: [number, number] | null; spacingSource: SpacingSource } {
-  for (const [tag, source] of [['x00280030', 'PixelSpacing'], ['x00181164', 'ImagerPixelSpacing']] as const) {
-    const v = r.numbers(tag);
-    if (v.length >= 2 && v[0] > 0 && v[1] > 0 && Number.isFinite(v[0]) && Number.isFinite(v[1])) {
-      return { pixelSpacing: [v[0], v[1]], spacingSource: source };
-    }
+  const valid = (v: number[]): v is [number, number, ...number[]] => v.length >= 2 && v[0] > 0 && v[1] > 0 && Number.isFinite(v[0]) && Number.isFinite(v[1]);
+  const pixel = r.numbers('x00280030');
+  const imager = r.numbers('x00181164');
+  if (valid(pixel)) {
+    const copied = valid(imager) && pixel[0] === imager[0] && pixel[1] === imager[1] && r.text('x00280a02') === '';
+    return { pixelSpacing: [pixel[0], pixel[1]], spacingSource: copied ? 'ImagerPixelSpacing' : 'PixelSpacing' };
   }
+  if (valid(imager)) return { pixelSpacing: [imager[0], imager[1]], spacingSource: 'ImagerPixelSpacing' };
   return { pixelSpacing: null, spacingSource: 'none' };
 }
 
@@ -132,6 +140,11 @@ function readViewPosition(r: HeaderReader): Pick<DicomHeader, 'viewPosition' | '
   const patientPosition = r.text('x00185100').toUpperCase();
   if (VIEW_CODES.has(patientPosition)) return { viewPosition: patientPosition, viewPositionSource: 'PatientPosition' };
   return { viewPosition: '', viewPositionSource: 'none' };
+}
+
+/** Code Meaning (0008,0104) of a code sequence item, '' without one. */
+function readCodeMeaning(item: DataSet | undefined): string {
+  return item ? new HeaderReader(item).text('x00080104') : '';
 }
 
 /** Builds the header from a parsed data set (Image Pixel module defaults per PS3.3 C.7.6.3.1). */
@@ -161,6 +174,7 @@ export function headerFromDataSet(filePath: string, parsed: ParsedDicom): DicomH
     seriesInstanceUid: r.text('x0020000e'),
     patientName: r.text('x00100010'),
     patientId: r.text('x00100020'),
+    issuerOfPatientId: r.text('x00100021'),
     patientBirthDate: r.text('x00100030'),
     patientSex: r.text('x00100040'),
     patientAge: r.text('x00101010'),
@@ -172,6 +186,10 @@ export function headerFromDataSet(filePath: string, parsed: ParsedDicom): DicomH
     modality: r.text('x00080060').toUpperCase(),
     bodyPartExamined: r.text('x00180015'),
     ...readViewPosition(r),
+    patientOrientation: r.text('x00200020').toUpperCase(),
+    imageLaterality: r.text('x00200062').toUpperCase(),
+    patientPosition: r.text('x00185100').toUpperCase(),
+    patientOrientationCode: readCodeMeaning(r.sequenceItems('x00540410')[0]),
     seriesNumber: r.number('x00200011'),
     instanceNumber: r.number('x00200013'),
     rows: r.us('x00280010') ?? 0,

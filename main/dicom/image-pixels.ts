@@ -71,6 +71,8 @@ export function toImagePixels(decoded: DecodedImage, imageId: string): ImagePixe
     modality: oneLine(h.modality),
     voiLutFunction: h.voiLutFunction,
     frames: h.frames,
+    patientOrientation: oneLine(h.patientOrientation),
+    imageLaterality: oneLine(h.imageLaterality),
     ...lutFields,
   };
 }

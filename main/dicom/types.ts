@@ -20,6 +20,8 @@ export interface DicomHeader {
   /** Person Name as stored (PS3.5 6.2: components separated by '^'). */
   patientName: string;
   patientId: string;
+  /** Issuer of Patient ID (0010,0021): who assigned the Patient ID; '' when the file does not say (PS3.3 C.7.1.1). */
+  issuerOfPatientId: string;
   patientBirthDate: string;
   patientSex: string;
   patientAge: string;
@@ -33,6 +35,14 @@ export interface DicomHeader {
   /** ViewPosition (0018,5101), or a clear view code found in PatientPosition (0018,5100); '' when unknown. */
   viewPosition: string;
   viewPositionSource: 'ViewPosition' | 'PatientPosition' | 'none';
+  /** Patient Orientation (0020,0020): the patient directions of the rows and of the columns (PS3.3 C.7.6.1.1.1). */
+  patientOrientation: string;
+  /** Image Laterality (0020,0062): R, L, U or B; '' when absent. */
+  imageLaterality: string;
+  /** Patient Position (0018,5100) as stored (HFS, or on many radiography units ERECT, SUPINE, …). */
+  patientPosition: string;
+  /** Code Meaning of Patient Orientation Code Sequence (0054,0410), e.g. "erect" (PS3.3 C.8.11.5, CID 19); ''. */
+  patientOrientationCode: string;
   seriesNumber: number | null;
   instanceNumber: number | null;
   // Image Pixel module, PS3.3 C.7.6.3

@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AppError } from '../ipc/errors';
 import { upgradeToRecordV2 } from './upgrade-v2';
+import { seedReportingAids } from './seed-reporting-aids';
 
 export type Db = Database.Database;
 
@@ -96,6 +97,39 @@ export const MIGRATIONS: readonly Migration[] = [
         row_json TEXT NOT NULL
       );`,
     run: (db, now) => upgradeToRecordV2(db, now),
+  },
+  // Reading room (issue 11). Renumber on merge if another migration took these numbers first; the SQL is independent.
+  {
+    version: 5,
+    description: 'measurements per image (SOP Instance UID)',
+    sql: `
+      CREATE TABLE measurements (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        sop_instance_uid TEXT NOT NULL,
+        format_version INTEGER NOT NULL,
+        shape_json TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX measurements_image ON measurements (sop_instance_uid, id);`,
+  },
+  {
+    version: 6,
+    description: 'report templates and auto-text snippets, with the normal chest template and .norm',
+    sql: `
+      CREATE TABLE report_templates (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        format_version INTEGER NOT NULL,
+        sections_json TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE TABLE report_snippets (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        trigger TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        text TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );`,
+    run: (db, now) => seedReportingAids(db, now),
   },
 ];
 

@@ -357,6 +357,42 @@ export class ReportStore {
     }
   }
 
+  /** Every remembered study whose files name this Patient ID (candidates for its priors: app/domain/priors.ts). */
+  rememberedStudiesOf(patientId: string): StudySummary[] {
+    if (patientId.trim() === '') return [];
+    const rows = this.guard('The remembered studies could not be read', () =>
+      this.db.prepare("SELECT summary_json FROM studies WHERE json_extract(summary_json, '$.patientId') = ?").all(patientId) as { summary_json: string }[],
+    );
+    return rows.flatMap((row) => {
+      const parsed = StudySummary.safeParse(safeJson(row.summary_json));
+      return parsed.success ? [parsed.data] : [];
+    });
+  }
+
+  /** The stored reports of these studies (a row that cannot be read counts as none), for the study list's status. */
+  reportsOf(studyInstanceUids: readonly string[]): Map<string, ReportRecord> {
+    const out = new Map<string, ReportRecord>();
+    if (studyInstanceUids.length === 0) return out;
+    const rows = this.guard('The reports could not be read', () => {
+      const select = this.db.prepare('SELECT * FROM reports WHERE study_instance_uid = ?');
+      return studyInstanceUids.map((uid) => select.get(uid) as ReportRow | undefined);
+    });
+    for (const row of rows) {
+      if (!row) continue;
+      try {
+        out.set(row.study_instance_uid, recordFromRow(row));
+      } catch {
+        // get() sets a damaged row aside and says so when the study is opened; the list shows it as unreported.
+      }
+    }
+    return out;
+  }
+
+  /** The open database, for the stores that share its file (measurements, reporting aids). */
+  get database(): Db {
+    return this.db;
+  }
+
   getSetting(key: string): unknown {
     const row = this.guard('A setting could not be read', () =>
       this.db.prepare('SELECT value_json FROM settings WHERE key = ?').get(key) as { value_json: string } | undefined,
@@ -442,6 +478,14 @@ export class ReportStore {
 function checkLengths(sections: ReportSections): void {
   for (const k of SECTION_NAMES) {
     if (sections[k].length > SECTION_MAX_CHARS) throw new ReportValidationError(sectionTooLongMessage(SECTION_LABELS[k], sections[k].length));
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
   }
 }
 

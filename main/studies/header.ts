@@ -10,11 +10,21 @@ export interface ImageHeader {
   studyInstanceUid: string;
   patientName: string;
   patientId: string;
+  issuerOfPatientId: string;
+  patientBirthDate: string;
   studyDate: string;
   studyDescription: string;
   accessionNumber: string;
   modality: string;
   viewPosition: string;
+  patientOrientation: string;
+  imageLaterality: string;
+  patientPosition: string;
+  patientOrientationCode: string;
+  bodyPartExamined: string;
+  seriesDescription: string;
+  seriesNumber: number | null;
+  instanceNumber: number | null;
   rows: number;
   columns: number;
   frames: number;
@@ -54,11 +64,21 @@ export function toImageHeader(h: DicomHeader): ImageHeader {
     studyInstanceUid: oneLine(h.studyInstanceUid),
     patientName: oneLine(h.patientName),
     patientId: oneLine(h.patientId),
+    issuerOfPatientId: oneLine(h.issuerOfPatientId),
+    patientBirthDate: oneLine(h.patientBirthDate),
     studyDate: oneLine(h.studyDate),
     studyDescription: oneLine(h.studyDescription),
     accessionNumber: oneLine(h.accessionNumber),
     modality: oneLine(h.modality),
     viewPosition: oneLine(h.viewPosition.toUpperCase()),
+    patientOrientation: oneLine(h.patientOrientation),
+    imageLaterality: oneLine(h.imageLaterality),
+    patientPosition: oneLine(h.patientPosition),
+    patientOrientationCode: oneLine(h.patientOrientationCode),
+    bodyPartExamined: oneLine(h.bodyPartExamined),
+    seriesDescription: oneLine(h.seriesDescription),
+    seriesNumber: h.seriesNumber,
+    instanceNumber: h.instanceNumber,
     rows: h.rows,
     columns: h.columns,
     frames: h.frames > 0 ? h.frames : 1,

@@ -146,6 +146,18 @@ export class StudyIndex {
     );
   }
 
+  /**
+   * Takes a study off the list: its images are forgotten (opening its files again brings it back). Returns the ids of
+   * the images it held.
+   */
+  close(studyInstanceUid: string): string[] {
+    const study = this.study(studyInstanceUid);
+    if (!study) throw new UnknownStudyError('This study is no longer open.');
+    const ids = study.images.map((i) => i.imageId);
+    for (const id of ids) this.images.delete(id);
+    return ids;
+  }
+
   image(imageId: string): ImageSummary | undefined {
     return this.images.get(imageId)?.summary;
   }
@@ -182,6 +194,14 @@ function summaryOf(imageId: string, filePath: string, h: ImageHeader): ImageSumm
     rows: h.rows,
     columns: h.columns,
     frames: h.frames,
+    patientOrientation: h.patientOrientation,
+    imageLaterality: h.imageLaterality,
+    patientPosition: h.patientPosition,
+    patientOrientationCode: h.patientOrientationCode,
+    bodyPartExamined: h.bodyPartExamined,
+    seriesDescription: h.seriesDescription,
+    seriesNumber: h.seriesNumber,
+    instanceNumber: h.instanceNumber,
   };
 }
 
@@ -207,7 +227,7 @@ function studyOf(key: string, uid: string, images: IndexedImage[], decision: Ide
   // Frontal views first, so the list shows them in the order a reader opens them.
   const sorted = [...images].sort(
     (a, b) =>
-      viewRank(a.header.viewPosition) - viewRank(b.header.viewPosition) ||
+      viewRank(a.summary) - viewRank(b.summary) ||
       a.header.seriesInstanceUid.localeCompare(b.header.seriesInstanceUid) ||
       a.summary.filePath.localeCompare(b.summary.filePath),
   );
@@ -217,6 +237,8 @@ function studyOf(key: string, uid: string, images: IndexedImage[], decision: Ide
     studyInstanceUid: key,
     patientName: pick((h) => h.patientName),
     patientId: pick((h) => h.patientId),
+    issuerOfPatientId: pick((h) => h.issuerOfPatientId),
+    patientBirthDate: pick((h) => h.patientBirthDate),
     studyDate: pick((h) => h.studyDate),
     studyDescription: pick((h) => h.studyDescription),
     accessionNumber: pick((h) => h.accessionNumber),

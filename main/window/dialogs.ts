@@ -27,6 +27,19 @@ export function nativeDialogs(window: () => BrowserWindow | null, documentsDir: 
       const properties: Electron.OpenDialogOptions['properties'] = purpose === 'export' ? ['openDirectory', 'createDirectory'] : ['openDirectory'];
       return (await show({ title, properties }))[0] ?? null;
     },
+    openAidsFile: async () =>
+      (await show({ title: 'Import templates and snippets', properties: ['openFile'], filters: [{ name: 'Radraft templates and snippets', extensions: ['json'] }] }))[0] ?? null,
+    saveAidsFile: async (defaultName: string) => {
+      const options: Electron.SaveDialogOptions = {
+        title: 'Export templates and snippets',
+        defaultPath: join(documentsDir, defaultName),
+        filters: [{ name: 'Radraft templates and snippets', extensions: ['json'] }],
+        properties: ['showOverwriteConfirmation', 'createDirectory'],
+      };
+      const w = parent();
+      const result = w ? await dialog.showSaveDialog(w, options) : await dialog.showSaveDialog(options);
+      return result.canceled || !result.filePath ? null : result.filePath;
+    },
     saveFile: async (defaultName: string, format: ExportFormat = 'text') => {
       const info = EXPORT_FORMAT_INFO[format];
       const options: Electron.SaveDialogOptions = {

@@ -45,6 +45,8 @@ export interface Harness {
   nextOpenFolder: string | null;
   /** What the next "Import model" folder dialog returns. */
   nextModelFolder: string | null;
+  /** What the next "Import templates and snippets" dialog returns. */
+  nextAidsFile: string | null;
   /** Paths the save dialog handed out, in order. */
   savedPaths: string[];
   clipboard: string[];
@@ -78,6 +80,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     nextOpenFiles: [],
     nextOpenFolder: null,
     nextModelFolder: null,
+    nextAidsFile: null,
     savedPaths: [],
     clipboard: [],
     events: [],
@@ -98,6 +101,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         return path;
       },
       openModelFolder: async () => harness.nextModelFolder,
+      openAidsFile: async () => harness.nextAidsFile,
+      saveAidsFile: async (defaultName: string) => {
+        const path = join(exportDir, `${++saveCount}-${defaultName}`);
+        harness.savedPaths.push(path);
+        return path;
+      },
     },
     clipboard: { writeText: (text: string) => void harness.clipboard.push(text) },
     emit<E extends EventChannel>(event: E, payload: EventOf<E>) {
