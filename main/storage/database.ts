@@ -98,9 +98,9 @@ export const MIGRATIONS: readonly Migration[] = [
       );`,
     run: (db, now) => upgradeToRecordV2(db, now),
   },
-  // Reading room (issue 11). Renumber on merge if another migration took these numbers first; the SQL is independent.
+  // Reading room (issue 11). Migration 5 belongs to the PACS work (issue 12), which lands first.
   {
-    version: 5,
+    version: 6,
     description: 'measurements per image (SOP Instance UID)',
     sql: `
       CREATE TABLE measurements (
@@ -113,7 +113,7 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX measurements_image ON measurements (sop_instance_uid, id);`,
   },
   {
-    version: 6,
+    version: 7,
     description: 'report templates and auto-text snippets, with the normal chest template and .norm',
     sql: `
       CREATE TABLE report_templates (

@@ -1,4 +1,4 @@
-// Measurements per image (SOP Instance UID), in the report database (migration 5): each row holds its shape as JSON
+// Measurements per image (SOP Instance UID), in the report database (migration 6): each row holds its shape as JSON
 // with the format version it was written in.
 import { MEASUREMENT_FORMAT_VERSION, Measurement, MeasurementShape } from '../../app/domain/measurement';
 import { AppError } from '../ipc/errors';

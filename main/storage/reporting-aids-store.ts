@@ -1,4 +1,4 @@
-// Templates and snippets in the report database (migration 6). A template's sections are JSON with a format version;
+// Templates and snippets in the report database (migration 7). A template's sections are JSON with a format version;
 // names and triggers are unique regardless of case. Importing a shared file replaces aids of the same name or trigger
 // and adds the others, in one transaction: a file that fails validation imports nothing.
 import { SECTION_NAMES, type ReportSections } from '../../app/domain/report';

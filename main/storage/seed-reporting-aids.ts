@@ -1,4 +1,4 @@
-// Database migration 6, the part that is data: a fresh reporting-aids table holds the normal chest template and its
+// Database migration 7, the part that is data: a fresh reporting-aids table holds the normal chest template and its
 // `.norm` snippet, so a department starts with one and can edit or delete it like its own.
 import { NORMAL_CHEST_FINDINGS, NORMAL_CHEST_IMPRESSION } from '../../app/report/reporting-aids';
 import type { Db } from './database';
