@@ -8,6 +8,9 @@ export const COMMANDS = [
   'tool-pan',
   'tool-zoom',
   'tool-measure',
+  'tool-angle',
+  'tool-ctr',
+  'delete-measurement',
   'clear-measurements',
   // Window presets
   'preset-header',
@@ -25,6 +28,12 @@ export const COMMANDS = [
   'flip-v',
   'reset',
   'toggle-boxes',
+  // Reading room: layout, comparison with a prior, linked viewports
+  'layout-1x1',
+  'layout-1x2',
+  'layout-2x2',
+  'compare',
+  'link-views',
   // Studies
   'open-files',
   'open-folder',

@@ -32,6 +32,13 @@ export function menuTemplate(send: (command: Command) => void, opts: { isMac: bo
   const view: MenuItemConstructorOptions = {
     label: '&View',
     submenu: [
+      item('One Viewport (1×1)', 'layout-1x1', 'CmdOrCtrl+1'),
+      item('Two Viewports (1×2)', 'layout-1x2', 'CmdOrCtrl+2'),
+      item('Four Viewports (2×2)', 'layout-2x2', 'CmdOrCtrl+3'),
+      item('Compare with Prior', 'compare'),
+      item('Link Zoom, Pan and Window', 'link-views'),
+      item('Clear Measurements on This Image', 'clear-measurements'),
+      { type: 'separator' },
       { role: 'resetZoom' },
       { role: 'zoomIn' },
       { role: 'zoomOut' },

@@ -3,12 +3,13 @@
 import type { Command } from '../../../app/ipc/commands';
 import { library } from './state/library.svelte';
 import { reporting } from './state/reporting.svelte';
+import { reading } from './state/reading.svelte';
 import { ui } from './state/ui.svelte';
-import type { Preset } from './viewer/voi';
+import type { VoiSelection } from './viewer/voi';
 
 /** The viewer's own commands (Viewer.svelte's exports). */
 export interface ViewerCommands {
-  applyPreset(preset: Preset): void;
+  applyPreset(preset: VoiSelection): void;
   fit(): void;
   actualSize(): void;
   rotate(): void;
@@ -18,6 +19,7 @@ export interface ViewerCommands {
   reset(): void;
   zoomBy(factor: number): void;
   clearMeasurements(): void;
+  deleteMeasurement(): void;
 }
 
 export function commandHandlers(viewer: () => ViewerCommands | undefined): Record<Command, () => void> {
@@ -26,6 +28,9 @@ export function commandHandlers(viewer: () => ViewerCommands | undefined): Recor
     'tool-pan': () => (ui.tool = 'pan'),
     'tool-zoom': () => (ui.tool = 'zoom'),
     'tool-measure': () => (ui.tool = 'measure'),
+    'tool-angle': () => (ui.tool = 'angle'),
+    'tool-ctr': () => (ui.tool = 'ctr'),
+    'delete-measurement': () => viewer()?.deleteMeasurement(),
     'clear-measurements': () => viewer()?.clearMeasurements(),
     'preset-header': () => viewer()?.applyPreset('header'),
     'preset-lung': () => viewer()?.applyPreset('lung'),
@@ -41,6 +46,11 @@ export function commandHandlers(viewer: () => ViewerCommands | undefined): Recor
     'flip-v': () => viewer()?.flipV(),
     reset: () => viewer()?.reset(),
     'toggle-boxes': () => (ui.showBoxes = !ui.showBoxes),
+    'layout-1x1': () => reading.setLayout('1x1'),
+    'layout-1x2': () => reading.setLayout('1x2'),
+    'layout-2x2': () => reading.setLayout('2x2'),
+    compare: () => reading.toggleCompare(),
+    'link-views': () => (reading.linked = !reading.linked),
     'open-files': () => void library.openFiles(),
     'open-folder': () => void library.openFolder(),
     'open-samples': () => void library.openSamples(),
