@@ -53,6 +53,8 @@ export interface Harness {
   events: Array<{ event: EventChannel; payload: unknown }>;
   /** Sends an event to the page as main would (a menu click: 'menu:command'). */
   emit<E extends EventChannel>(event: E, payload: EventOf<E>): void;
+  /** Stops the services and starts them again on the same user data, as quitting and reopening Radraft does. */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -85,6 +87,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     clipboard: [],
     events: [],
     emit: () => undefined,
+    restart: async () => {},
     close: async () => {},
   };
 
@@ -119,6 +122,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   mkdirSync(deps.userDataDir);
   mkdirSync(deps.modelsDir, { recursive: true });
   harness.services = await createServices(deps);
+  harness.restart = async () => {
+    await harness.services.dispose();
+    harness.services = await createServices(deps);
+  };
 
   const server = createServer((req, res) => {
     void handle(req, res).catch((err: unknown) => {

@@ -1,6 +1,7 @@
 // The measurements drawn on each image, as the database holds them (main/storage/measurement-store.ts): loaded when
 // an image is shown, so they come back after switching images or restarting; one selected at a time, for Delete.
 import type { Measurement, MeasurementShape } from '../../../../app/domain/measurement';
+import type { SpacingSource } from '../../../../app/domain/study';
 import { invoke } from '../api';
 import { errorText, toasts } from './toasts.svelte';
 
@@ -9,7 +10,15 @@ class Measurements {
   byImage = $state<Record<string, Measurement[]>>({});
   /** The selected measurement's id (Delete removes it), or null. */
   selectedId = $state<number | null>(null);
+  /** What each shown image's numbers rest on: its pixel spacing and where that came from (set when it is shown). */
+  spacing = $state<Record<string, { pixelSpacing: [number, number] | null; source: SpacingSource }>>({});
   #loading = new Map<string, Promise<void>>();
+
+  setSpacing(sopInstanceUid: string, pixelSpacing: [number, number] | null, source: SpacingSource): void {
+    const known = this.spacing[sopInstanceUid];
+    if (known && known.source === source && known.pixelSpacing?.join() === pixelSpacing?.join()) return;
+    this.spacing = { ...this.spacing, [sopInstanceUid]: { pixelSpacing, source } };
+  }
 
   of(sopInstanceUid: string | null | undefined): Measurement[] {
     return sopInstanceUid ? (this.byImage[sopInstanceUid] ?? []) : [];
