@@ -27,10 +27,11 @@ const frames = (page: Page) => page.evaluate(() => new Promise<void>((done) => r
 
 async function openFiles(paths: string[]): Promise<void> {
   const { page } = e2e.app;
-  const before = await page.getByTestId('toast').filter({ hasText: 'Opened' }).count();
   e2e.harness.nextOpenFiles = paths;
+  const answered = page.waitForResponse((r) => decodeURIComponent(r.url()).endsWith('/invoke/studies:openDialog'), { timeout: 30_000 });
   await page.getByTestId('open-files').click();
-  await expect.poll(() => page.getByTestId('toast').filter({ hasText: 'Opened' }).count(), { timeout: 30_000 }).toBeGreaterThan(before);
+  await answered;
+  await page.getByTestId('toast').filter({ hasText: `Opened ${paths.length} image` }).last().waitFor();
 }
 
 const cell = (i: number): Locator => e2e.app.page.locator(`[data-testid=viewport-cell][data-cell="${i}"]`);
@@ -127,13 +128,14 @@ describe('reading-room viewer, end to end', () => {
     await dragOn(pa, [-120, -150], [-20, -150]);
     await expect.poll(() => page.getByTestId('measurement-row').count()).toBe(1);
     await page.keyboard.press('n');
-    await dragOn(pa, [-100, 60], [-40, 60]);
-    await clickOn(pa, [-40, 0]);
+    await dragOn(pa, [-150, -60], [-90, -60]);
+    await clickOn(pa, [-90, -120]);
     await expect.poll(() => page.getByTestId('measurement-row').count()).toBe(2);
     await page.keyboard.press('t');
-    // The heart's widest span (100 screen px), then the chest's widest inner span (200): the ratio is 0.50.
-    await dragOn(pa, [-40, 80], [60, 80]);
-    await dragOn(pa, [-90, 120], [110, 125]);
+    // The heart's widest span (150 screen px), then the chest's widest inner span (300): the ratio is 0.50. The
+    // second drag ends 5 px low: the span stays horizontal.
+    await dragOn(pa, [-70, 70], [80, 70]);
+    await dragOn(pa, [-150, 100], [150, 105]);
     await expect.poll(() => page.getByTestId('measurement-row').count()).toBe(3);
     const labels = await pa.locator('xpath=..').getByTestId('measure-label').allTextContents();
     expect(labels[0]).toMatch(/^\d+\.\d mm$/);
@@ -147,7 +149,7 @@ describe('reading-room viewer, end to end', () => {
 
     // Select the angle by clicking its arm, delete it: the length and the CTR stay.
     await page.keyboard.press('w');
-    await clickOn(pa, [-70, 60]);
+    await clickOn(pa, [-120, -60]);
     await expect.poll(() => page.locator('[data-testid=measurement][data-selected=true]').getAttribute('data-kind')).toBe('angle');
     await page.keyboard.press('Delete');
     await expect.poll(() => page.locator('[data-testid=measurement-row]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-kind')))).toEqual(['length', 'ctr']);
