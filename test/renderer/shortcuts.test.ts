@@ -18,6 +18,15 @@ describe('keyboard shortcuts', () => {
     expect(commandFor(key('2'), false)).toBe('preset-lung');
   });
 
+  it('switches layouts with Ctrl+1/2/3, not the window presets on 1/2/3', () => {
+    expect(commandFor(key('1', { ctrlKey: true }), false)).toBe('layout-1x1');
+    expect(commandFor(key('2', { ctrlKey: true }), false)).toBe('layout-1x2');
+    expect(commandFor(key('3', { ctrlKey: true }), false)).toBe('layout-2x2');
+    expect(commandFor(key('3'), false)).toBe('preset-mediastinum');
+    expect(commandFor(key('Delete'), false)).toBe('delete-measurement');
+    expect(commandFor(key('c'), false)).toBe('compare');
+  });
+
   it('never fires plain keys while the user types, but Ctrl shortcuts still work', () => {
     expect(commandFor(key('w'), true)).toBeNull();
     expect(commandFor(key('o', { ctrlKey: true }), true)).toBe('open-files');
