@@ -52,8 +52,10 @@ class Reading {
       this.hang(study ? defaultLayout(study.images) : '1x1');
       if (study) void this.loadPriors(study.studyInstanceUid);
     }
-    if (imageId && !this.cells.includes(imageId)) this.place(this.active, imageId);
-    else if (imageId) this.active = this.cells.indexOf(imageId);
+    if (!imageId || this.cells[this.active] === imageId) return;
+    // An image shown already (perhaps in two viewports) makes its first viewport active; another takes the active one.
+    if (this.cells.includes(imageId)) this.active = this.cells.indexOf(imageId);
+    else this.place(this.active, imageId);
   }
 
   /** Hangs the study (and the prior on comparison) in `layout` by the protocol. */
