@@ -252,4 +252,26 @@ describe('reading-room viewer, end to end', () => {
     await page.getByTestId('end-compare').click();
     await expect.poll(() => page.getByTestId('prior-report').count()).toBe(0);
   });
+
+  it('finds a prior Radraft remembers after a restart and opens its files again; 2×2 adds the laterals (item 2)', async () => {
+    const { page } = e2e.app;
+    await e2e.harness.restart();
+    await page.reload();
+    await openFiles([PA, LATERAL]);
+    await expect.poll(() => page.getByTestId('study-item').count()).toBe(1);
+    await expect.poll(() => page.getByTestId('compare').innerText()).toBe('Compare with 2024-03-02');
+    await page.getByTestId('compare').click();
+    await expect.poll(() => cellText(1, 'viewport-date'), { timeout: 30_000 }).toMatch(/Prior\s*2024-03-02/i);
+    await expect.poll(() => page.getByTestId('prior-report').innerText()).toContain('Signed by Dr Prior');
+    // The Comparison line the clinician wrote stays: only an empty one is filled.
+    expect(await page.getByTestId('section-comparison').inputValue()).toBe('Chest radiographs 2024-03-02 and 2023-01-15');
+    await page.keyboard.press('Control+3');
+    await expect.poll(() => page.getByTestId('viewport-cell').count()).toBe(4);
+    await expect.poll(() => cellText(2, 'overlay-study')).toContain('LL');
+    await expect.poll(() => cellText(1, 'overlay-study')).toContain('2024-03-02');
+    // The prior has no lateral: the fourth viewport stays empty.
+    expect(await cell(3).getByTestId('viewport-3-wrap').getAttribute('data-image-id')).toBe('');
+    await frames(page);
+    await page.screenshot({ path: join(SHOTS, 'reading-02-remembered-prior-2x2.png') });
+  });
 });
