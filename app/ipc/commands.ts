@@ -38,6 +38,11 @@ export const COMMANDS = [
   'open-files',
   'open-folder',
   'open-samples',
+  'next-study',
+  'previous-study',
+  'next-unreported',
+  'close-study',
+  'find-study',
   // Report
   'draft',
   'discard-draft',
@@ -48,6 +53,7 @@ export const COMMANDS = [
   // Panels
   'show-models',
   'show-help',
+  'show-reporting-settings',
 ] as const;
 
 export type Command = (typeof COMMANDS)[number];

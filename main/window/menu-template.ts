@@ -12,6 +12,12 @@ export function menuTemplate(send: (command: Command) => void, opts: { isMac: bo
       item('Open Folder…', 'open-folder', 'CmdOrCtrl+Shift+O'),
       item('Open Sample Studies', 'open-samples'),
       { type: 'separator' },
+      item('Next Study', 'next-study'),
+      item('Previous Study', 'previous-study'),
+      item('Next Unreported Study', 'next-unreported'),
+      item('Find Study…', 'find-study', 'CmdOrCtrl+F'),
+      item('Close Study', 'close-study'),
+      { type: 'separator' },
       item('Export Report…', 'export-report', 'CmdOrCtrl+E'),
       item('Copy Report to Clipboard', 'copy-report', 'CmdOrCtrl+Shift+C'),
       item('Sign Report…', 'sign-report', 'CmdOrCtrl+Shift+S'),
@@ -27,7 +33,7 @@ export function menuTemplate(send: (command: Command) => void, opts: { isMac: bo
   };
   const report: MenuItemConstructorOptions = {
     label: '&Report',
-    submenu: [item('Draft with AI', 'draft', 'CmdOrCtrl+D'), item('Discard AI Draft', 'discard-draft'), { type: 'separator' }, item('Models…', 'show-models')],
+    submenu: [item('Draft with AI', 'draft', 'CmdOrCtrl+D'), item('Discard AI Draft', 'discard-draft'), { type: 'separator' }, item('Templates and Snippets…', 'show-reporting-settings'), item('Models…', 'show-models')],
   };
   const view: MenuItemConstructorOptions = {
     label: '&View',

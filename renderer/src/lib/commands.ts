@@ -5,6 +5,7 @@ import { library } from './state/library.svelte';
 import { reporting } from './state/reporting.svelte';
 import { reading } from './state/reading.svelte';
 import { ui } from './state/ui.svelte';
+import { worklist } from './state/worklist.svelte';
 import type { VoiSelection } from './viewer/voi';
 
 /** The viewer's own commands (Viewer.svelte's exports). */
@@ -54,6 +55,17 @@ export function commandHandlers(viewer: () => ViewerCommands | undefined): Recor
     'open-files': () => void library.openFiles(),
     'open-folder': () => void library.openFolder(),
     'open-samples': () => void library.openSamples(),
+    'next-study': () => worklist.next(),
+    'previous-study': () => worklist.previous(),
+    'next-unreported': () => worklist.nextUnreported(),
+    'close-study': () => void worklist.close(),
+    'find-study': () => {
+      const search = document.getElementById('study-search');
+      if (search instanceof HTMLInputElement) {
+        search.focus();
+        search.select();
+      }
+    },
     draft: () => reporting.requestDraft(),
     'discard-draft': () => reporting.discardDraft(),
     undo: () => reporting.undo(),
@@ -62,5 +74,6 @@ export function commandHandlers(viewer: () => ViewerCommands | undefined): Recor
     'copy-report': () => void reporting.copyReport(),
     'show-models': () => (ui.modelsOpen = true),
     'show-help': () => (ui.helpOpen = true),
+    'show-reporting-settings': () => (ui.aidsOpen = true),
   };
 }

@@ -39,7 +39,11 @@ class Library {
       const first = result.studies[0];
       if (first) this.select(first.studyInstanceUid);
       const images = result.studies.reduce((n, s) => n + s.images.length, 0);
-      if (images > 0) toasts.push('ok', `Opened ${images} image${images === 1 ? '' : 's'} in ${result.studies.length} stud${result.studies.length === 1 ? 'y' : 'ies'}`);
+      if (images > 0)
+        toasts.opened(
+          images,
+          result.studies.map((s) => s.studyInstanceUid),
+        );
       else if (result.problems.length === 0) toasts.push('info', `No DICOM images found in ${what}`);
     } catch (err) {
       toasts.push('error', `Could not open ${what}`, errorText(err));
@@ -75,6 +79,23 @@ class Library {
     }
     this.selectedStudyUid = studyInstanceUid;
     this.selectedImageId = imageId ?? preferredImage(study.images)?.imageId ?? null;
+  }
+
+  /** Takes a study off the list (its report stays stored; opening its files brings it back). */
+  async close(studyInstanceUid: string, selectNext: string | null): Promise<boolean> {
+    try {
+      const wasSelected = studyInstanceUid === this.selectedStudyUid;
+      this.studies = await api.closeStudy(studyInstanceUid);
+      if (wasSelected) {
+        this.selectedStudyUid = null;
+        this.selectedImageId = null;
+        if (selectNext) this.select(selectNext);
+      }
+      return true;
+    } catch (err) {
+      toasts.push('error', 'The study was not closed', errorText(err), { studyInstanceUid });
+      return false;
+    }
   }
 
   dismissProblems(): void {

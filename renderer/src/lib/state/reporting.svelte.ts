@@ -6,6 +6,7 @@
 import { isEmptyReport, type SectionName } from '../../../../app/domain/report';
 import { EXPORT_FORMAT_INFO, type ExportFormat, type ExportOptions } from '../../../../app/domain/export';
 import { draftWouldReplaceClinicianText } from '../../../../app/report/review';
+import { techniqueText } from '../../../../app/report/technique';
 import { api } from '../api';
 import { NotSavedError, ReportSession } from './autosave.svelte';
 import { drafting } from './drafting.svelte';
@@ -77,6 +78,9 @@ class Reporting {
         saveAddendum: (r) => api.saveAddendum(r),
         signAddendum: (r) => api.signAddendum(r),
       });
+      // A study without a report yet starts with Technique as its images describe it; the clinician edits it freely.
+      const technique = record ? '' : techniqueText(library.studies.find((st) => st.studyInstanceUid === uid)?.images ?? []);
+      if (technique) this.session.edit('technique', technique);
       if (models.autoDraft && (!record || isEmptyReport(record.sections)) && !record?.provenance) {
         if (!models.loaded) await models.refresh();
         if (seq === this.#seq) this.requestDraft({ auto: true });
@@ -92,7 +96,7 @@ class Reporting {
       return await api.getReport(uid);
     } catch (err) {
       if ((err as { code?: unknown }).code !== 'damaged') throw err;
-      toasts.push('error', 'The stored report could not be read', errorText(err));
+      toasts.push('error', 'The stored report could not be read', errorText(err), { studyInstanceUid: uid });
       return api.getReport(uid);
     }
   }
@@ -151,7 +155,7 @@ class Reporting {
       toasts.push('ok', `Signed by ${signedBy}`);
       return true;
     } catch (err) {
-      toasts.push('error', err instanceof NotSavedError ? 'Not signed: the latest text is not saved yet' : 'Could not sign the report', errorText(err));
+      toasts.push('error', err instanceof NotSavedError ? 'Not signed: the latest text is not saved yet' : 'Could not sign the report', errorText(err), { studyInstanceUid: s.studyInstanceUid });
       return false;
     }
   }
@@ -164,7 +168,7 @@ class Reporting {
       toasts.push('ok', `Addendum signed by ${signedBy}`);
       return true;
     } catch (err) {
-      toasts.push('error', err instanceof NotSavedError ? 'Not signed: the addendum is not saved yet' : 'Could not sign the addendum', errorText(err));
+      toasts.push('error', err instanceof NotSavedError ? 'Not signed: the addendum is not saved yet' : 'Could not sign the addendum', errorText(err), { studyInstanceUid: s.studyInstanceUid });
       return false;
     }
   }
@@ -190,7 +194,7 @@ class Reporting {
       toasts.push('ok', format === 'text' ? 'Report exported' : `Report exported as ${EXPORT_FORMAT_INFO[format].label}`, r.filePath);
       return true;
     } catch (err) {
-      toasts.push('error', 'Could not export the report', errorText(err));
+      toasts.push('error', 'Could not export the report', errorText(err), { studyInstanceUid: s.studyInstanceUid });
       return false;
     }
   }

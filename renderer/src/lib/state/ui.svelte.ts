@@ -11,6 +11,8 @@ class Ui {
   voiOptions = $state<Array<{ value: VoiSelection; label: string }>>([]);
   helpOpen = $state(false);
   modelsOpen = $state(false);
+  /** The templates and snippets settings panel. */
+  aidsOpen = $state(false);
   changesOpen = $state(false);
   showBoxes = $state(true);
   /** Why the image on screen cannot be displayed, or null: nothing is drafted or located from it then. */
