@@ -30,6 +30,8 @@ let nextId = 1;
 
 class Toasts {
   items = $state<Toast[]>([]);
+  /** How much of the study list's foot the notices cover now (the list keeps its selected study above them). */
+  height = $state(0);
   #timers = new Map<number, ReturnType<typeof setTimeout>>();
   /** Images and studies opened while the "opened" notice is on screen, summed into it. */
   #opened: { images: number; studies: Set<string> } | null = null;

@@ -24,6 +24,8 @@ class Worklist {
   progress(uid: string): ReportProgress {
     const s = reporting.session;
     if (s && s.studyInstanceUid === uid) {
+      // While the model writes, the text is the model's even before main has recorded it as a draft.
+      if (s.drafting) return 'ai-draft';
       return reportProgress({ sections: s.sections, ai: s.ai, status: s.record?.status ?? 'draft', addenda: s.record?.addenda ?? [] });
     }
     return this.stored[uid] ?? 'none';
