@@ -58,7 +58,9 @@ export function parseAidsFile(json: unknown): AidsFile {
   const parsed = AidsFileV1.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new AidsFileError(`This templates and snippets file cannot be imported: ${issue ? `${issue.path.join('.') || 'file'}: ${issue.message}` : 'it does not match the format'}. Nothing was imported.`);
+    // zod's messages end with a full stop or not; the sentence here adds its own.
+    const reason = issue ? `${issue.path.join('.') || 'file'}: ${issue.message.replace(/\.$/, '')}` : 'it does not match the format';
+    throw new AidsFileError(`This templates and snippets file cannot be imported: ${reason}. Nothing was imported.`);
   }
   const triggers = new Set<string>();
   for (const s of parsed.data.snippets) {
