@@ -131,9 +131,9 @@ describe('the study list, reporting aids and notifications, end to end', () => {
     await saved(page);
     expect(await statusOf(page, LONG_NAME)).toBe('edited');
 
-    // j: the next study (Nguyen), signed: final.
+    // ↓: the next study (Nguyen), signed: final.
     await leaveText(page);
-    await page.keyboard.press('j');
+    await page.keyboard.press('ArrowDown');
     await expect.poll(() => selectedName(page)).toBe('Nguyen, Thi Minh Khai');
     await page.getByTestId('section-findings').fill('Lines and tubes in a satisfactory position. Clear lungs.');
     await page.getByTestId('section-impression').fill('No acute abnormality.');
@@ -142,7 +142,7 @@ describe('the study list, reporting aids and notifications, end to end', () => {
 
     // O'Brien: an AI draft nobody has reviewed.
     await leaveText(page);
-    await page.keyboard.press('j');
+    await page.keyboard.press('ArrowDown');
     await expect.poll(() => selectedName(page)).toBe("O'Brien, Siobhán");
     await expect.poll(() => page.getByTestId('open-models').innerText(), { timeout: 60_000 }).toMatch(/demo/);
     await page.getByTestId('draft').click();
@@ -182,8 +182,8 @@ describe('the study list, reporting aids and notifications, end to end', () => {
     await expect.poll(() => selectedName(page)).toBe('Papadopoulos, Alexandros');
     await page.keyboard.press('u');
     await expect.poll(() => selectedName(page)).toBe(LONG_NAME);
-    // k at the top stays there and says so; PageDown is next.
-    await page.keyboard.press('k');
+    // ↑ at the top stays there and says so; PageDown is next.
+    await page.keyboard.press('ArrowUp');
     await page.getByTestId('toast').filter({ hasText: 'first study in the list' }).waitFor();
     expect(await selectedName(page)).toBe(LONG_NAME);
     await page.keyboard.press('PageDown');
@@ -194,7 +194,7 @@ describe('the study list, reporting aids and notifications, end to end', () => {
     const { page } = e2e.app;
     await page.setViewportSize({ width: 1440, height: 420 });
     await leaveText(page);
-    for (let i = 0; i < 3; i++) await page.keyboard.press('j');
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowDown');
     await expect.poll(() => selectedName(page)).toBe('Li, Wei');
     const inView = async () => {
       const list = await page.getByTestId('study-list').boundingBox();

@@ -42,8 +42,8 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: ['k'], command: 'link-views', label: 'Link zoom, pan and window between viewports', group: 'View' },
   { keys: ['o'], command: 'open-files', label: 'Open DICOM files', group: 'Study', ctrl: true },
   { keys: ['o'], command: 'open-folder', label: 'Open a folder', group: 'Study', ctrl: true, shift: true },
-  { keys: ['j', 'PageDown'], command: 'next-study', label: 'Next study in the list', group: 'Study' },
-  { keys: ['k', 'PageUp'], command: 'previous-study', label: 'Previous study in the list', group: 'Study' },
+  { keys: ['ArrowDown', 'PageDown'], command: 'next-study', label: 'Next study in the list', group: 'Study' },
+  { keys: ['ArrowUp', 'PageUp'], command: 'previous-study', label: 'Previous study in the list', group: 'Study' },
   { keys: ['u'], command: 'next-unreported', label: 'Next study not yet signed', group: 'Study' },
   { keys: ['f'], command: 'find-study', label: 'Search the study list', group: 'Study', ctrl: true },
   { keys: ['d'], command: 'draft', label: 'Draft the report with the model', group: 'Study' },
@@ -67,8 +67,10 @@ export function commandFor(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' 
   return null;
 }
 
+const KEY_NAMES: Record<string, string> = { Delete: 'Del', Backspace: '⌫', ArrowDown: '↓', ArrowUp: '↑', PageDown: 'PgDn', PageUp: 'PgUp' };
+
 export function describeKeys(s: Shortcut): string {
-  const names = s.keys.map((k) => (k === 'Delete' ? 'Del' : k === 'Backspace' ? '⌫' : k.length === 1 ? k.toUpperCase() : k));
+  const names = s.keys.map((k) => KEY_NAMES[k] ?? (k.length === 1 ? k.toUpperCase() : k));
   const prefix = `${s.ctrl ? 'Ctrl+' : ''}${s.shift ? 'Shift+' : ''}`;
   return names.map((n) => prefix + n).join(' / ');
 }
