@@ -31,7 +31,9 @@ async function openFiles(paths: string[]): Promise<void> {
   const answered = page.waitForResponse((r) => decodeURIComponent(r.url()).endsWith('/invoke/studies:openDialog'), { timeout: 30_000 });
   await page.getByTestId('open-files').click();
   await answered;
-  await page.getByTestId('toast').filter({ hasText: `Opened ${paths.length} image` }).last().waitFor();
+  // Done when the window has finished opening (Open files is enabled again): the "Opened …" notice sums up the opens
+  // made while it is on screen, so its text is no count to wait for.
+  await expect.poll(() => page.getByTestId('open-files').isEnabled(), { timeout: 30_000 }).toBe(true);
 }
 
 const cell = (i: number): Locator => e2e.app.page.locator(`[data-testid=viewport-cell][data-cell="${i}"]`);
