@@ -63,7 +63,7 @@ class Worklist {
 
   nextUnreported(): void {
     const uid = nextUnreported(this.visible, library.selectedStudyUid, (u) => this.progress(u));
-    if (uid === library.selectedStudyUid) toasts.push('info', 'This is the last study not yet signed', undefined, { key: 'worklist-end' });
+    if (uid !== null && uid === library.selectedStudyUid) toasts.push('info', 'This is the last study not yet signed', undefined, { key: 'worklist-end' });
     else this.#go(uid, this.query ? 'Every study the search shows is signed.' : 'Every study in the list is signed.');
   }
 
@@ -76,8 +76,8 @@ class Worklist {
   }
 
   #go(uid: string | null, atEnd: string): void {
-    if (uid === null) toasts.push('info', atEnd, undefined, { key: 'worklist-end' });
-    else library.select(uid);
+    if (uid !== null) library.select(uid);
+    else if (this.visible.length > 0) toasts.push('info', atEnd, undefined, { key: 'worklist-end' });
   }
 }
 
