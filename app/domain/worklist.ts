@@ -51,10 +51,13 @@ export function sortStudies<T extends Listed>(studies: readonly T[], order: Stud
   });
 }
 
-/** The studies the list shows: those matching the query, in date order. */
-export function visibleStudies<T extends Listed>(studies: readonly T[], query: string, order: StudyOrder): T[] {
+/**
+ * The studies the list shows: those matching the query, in date order, and the study on screen (`keepUid`) even
+ * when the search does not find it, so the list never hides which study the viewer and the editor show.
+ */
+export function visibleStudies<T extends Listed>(studies: readonly T[], query: string, order: StudyOrder, keepUid: string | null = null): T[] {
   return sortStudies(
-    studies.filter((s) => matchesSearch(s, query)),
+    studies.filter((s) => s.studyInstanceUid === keepUid || matchesSearch(s, query)),
     order,
   );
 }

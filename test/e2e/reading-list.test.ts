@@ -100,10 +100,12 @@ describe('the study list, reporting aids and notifications, end to end', () => {
     expect(await names(page)).toEqual(NEWEST_FIRST);
 
     const search = page.getByTestId('study-search');
+    /** The studies the search finds (the study on screen stays listed too, marked as not found). */
     const found = async (query: string) => {
       await search.fill(query);
-      return names(page);
+      return page.locator('li.row:not(.outside) [data-testid=study-name]').allInnerTexts();
     };
+    const onScreen = await selectedName(page);
     expect(await found('siobhan')).toEqual(["O'Brien, Siobhán"]);
     expect(await found('LIST-0002')).toEqual(['Nguyen, Thi Minh Khai']);
     expect(await found('acc-l0004')).toEqual(['Li, Wei']);
@@ -111,6 +113,10 @@ describe('the study list, reporting aids and notifications, end to end', () => {
     expect(await found('XR chest PA')).toEqual([LONG_NAME, "O'Brien, Siobhán", 'Papadopoulos, Alexandros']);
     expect(await found('pneumothorax')).toEqual(['Li, Wei']);
     expect(await page.getByTestId('study-count').innerText()).toBe('1 of 5');
+    // The study on screen is not hidden by the search: it stays in the list, in its place, marked.
+    expect(await names(page)).toEqual(NEWEST_FIRST.filter((n) => n === 'Li, Wei' || n === onScreen));
+    expect(await page.getByTestId('study-outside-search').count()).toBe(1);
+    expect(await selectedName(page)).toBe(onScreen);
     await shot(page, '03-search-description');
     expect(await found('no such patient')).toEqual([]);
     expect(await page.getByTestId('study-search-empty').innerText()).toMatch(/No study matches “no such patient”/);

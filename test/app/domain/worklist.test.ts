@@ -39,6 +39,8 @@ describe('the study list as a worklist', () => {
     expect(sortStudies(LIST, 'newest').map((s) => s.studyInstanceUid)).toEqual(['a', 'e', 'b', 'c', 'd']);
     expect(sortStudies(LIST, 'oldest').map((s) => s.studyInstanceUid)).toEqual(['c', 'e', 'b', 'a', 'd']);
     expect(visibleStudies(LIST, 'chest', 'oldest').map((s) => s.studyInstanceUid)).toEqual(['c', 'a']);
+    // The study on screen stays listed, in its place, whatever the search.
+    expect(visibleStudies(LIST, 'chest', 'oldest', 'b').map((s) => s.studyInstanceUid)).toEqual(['c', 'b', 'a']);
   });
 
   it('steps to the next and previous study as shown, stopping at the ends', () => {

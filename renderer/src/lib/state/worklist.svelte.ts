@@ -1,6 +1,6 @@
 // The study list as a worklist: the search, the date order, each study's report status, and the moves between
 // studies (next, previous, next unreported, close). Which study is on screen stays library.svelte.ts's.
-import { afterClosing, nextUnreported, stepStudy, visibleStudies, type StudyOrder } from '../../../../app/domain/worklist';
+import { afterClosing, matchesSearch, nextUnreported, stepStudy, visibleStudies, type StudyOrder } from '../../../../app/domain/worklist';
 import { reportProgress, type ReportProgress } from '../../../../app/report/review';
 import { api } from '../api';
 import { alerts } from './alerts.svelte';
@@ -15,9 +15,14 @@ class Worklist {
   stored = $state<Record<string, ReportProgress>>({});
   #seq = 0;
 
-  /** The studies as the list shows them. */
+  /** The studies as the list shows them: the search's, and the one on screen. */
   get visible() {
-    return visibleStudies(library.studies, this.query, this.order);
+    return visibleStudies(library.studies, this.query, this.order, library.selectedStudyUid);
+  }
+
+  /** How many studies the search finds (the one on screen not counted when it is only kept in view). */
+  get found(): number {
+    return library.studies.filter((s) => matchesSearch(s, this.query)).length;
   }
 
   /** A study's report status; the one on screen as its editor holds it now, so typing or signing shows at once. */
