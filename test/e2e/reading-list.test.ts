@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { ROOT } from './harness/server';
 import { appSuite, SHOTS } from './harness/suite';
+import { signAs } from './sign';
 
 const LIST = join(ROOT, 'test/fixtures/reading/list');
 const ABERCROMBIE = [join(LIST, 'list-1-abercrombie-pa.dcm'), join(LIST, 'list-1-abercrombie-lateral.dcm')];
@@ -36,14 +37,6 @@ async function select(page: Page, name: string): Promise<void> {
 
 async function saved(page: Page): Promise<void> {
   await expect.poll(() => page.getByTestId('save-indicator').getAttribute('data-state'), { timeout: 10_000 }).toBe('saved');
-}
-
-async function sign(page: Page, who: string, accept: string[] = []): Promise<void> {
-  await page.getByTestId('sign-report').click();
-  await page.getByTestId('sign-name').fill(who);
-  for (const k of accept) await page.getByTestId(`sign-accept-${k}`).check();
-  await page.getByTestId('sign-confirm').click();
-  await expect.poll(() => page.getByTestId('signed-by').innerText()).toContain(who);
 }
 
 function overlaps(a: { x: number; y: number; width: number; height: number }, b: { x: number; y: number; width: number; height: number }): boolean {
@@ -143,7 +136,7 @@ describe('the study list, reporting aids and notifications, end to end', () => {
     await expect.poll(() => selectedName(page)).toBe('Nguyen, Thi Minh Khai');
     await page.getByTestId('section-findings').fill('Lines and tubes in a satisfactory position. Clear lungs.');
     await page.getByTestId('section-impression').fill('No acute abnormality.');
-    await sign(page, 'Dr Ada Lovelace');
+    await signAs(page, 'Dr Ada Lovelace');
     expect(await statusOf(page, 'Nguyen, Thi Minh Khai')).toBe('final');
 
     // O'Brien: an AI draft nobody has reviewed.
@@ -160,7 +153,7 @@ describe('the study list, reporting aids and notifications, end to end', () => {
     await select(page, 'Li, Wei');
     await page.getByTestId('section-findings').fill('The left pneumothorax has resolved.');
     await page.getByTestId('section-impression').fill('Resolved pneumothorax.');
-    await sign(page, 'Dr Grace Hopper');
+    await signAs(page, 'Dr Grace Hopper');
     await page.getByTestId('write-addendum').click();
     await page.getByTestId('addendum-text').fill('Discussed with the ward at 14:10.');
     await page.getByTestId('sign-addendum').click();
