@@ -367,7 +367,7 @@ describe('the study list, reporting aids and notifications, end to end', () => {
     await saved(page);
   });
 
-  it('never puts a toast over the editor’s buttons or the signature line', async () => {
+  it('never puts a toast over the editor’s buttons or the signature line; snippets work in an addendum', async () => {
     const { page } = e2e.app;
     await select(page, 'Nguyen, Thi Minh Khai');
     await page.getByTestId('signed-by').waitFor();
@@ -375,5 +375,11 @@ describe('the study list, reporting aids and notifications, end to end', () => {
     await page.getByTestId('toast').filter({ hasText: 'Report copied' }).waitFor();
     await toastsClearOf(page, ['signed-by', 'sign-report', 'export-report', 'copy-report', 'templates-button', 'draft', 'write-addendum', 'viewport']);
     await shot(page, '13-toast-clear-of-signature');
+
+    // Snippets work in an addendum too.
+    await page.getByTestId('write-addendum').click();
+    await page.getByTestId('addendum-text').click();
+    await page.keyboard.type('Later film: .eff ');
+    expect(await page.getByTestId('addendum-text').inputValue()).toBe('Later film: Small right pleural effusion. ');
   });
 });
