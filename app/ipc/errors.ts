@@ -19,6 +19,8 @@ export const IPC_ERROR_CODES = [
   'draft',
   /** The study's files name different patients and the clinician has not resolved it yet. */
   'identity',
+  /** A PACS node could not be reached, refused, or answered with an error (the message says which and what to do). */
+  'pacs',
   'internal',
 ] as const;
 export type IpcErrorCode = (typeof IPC_ERROR_CODES)[number];

@@ -1,10 +1,12 @@
 // Send to PACS: the report's DICOM SR stored on a real Orthanc by C-STORE and read back identical.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import dcmjs from 'dcmjs';
-import { storeToPacs, PacsError } from '../../../main/pacs/c-store';
+import { storeToPacs } from '../../../main/pacs/c-store';
+import { PacsError } from '../../../main/pacs/errors';
+import { adHocNode } from '../../../main/pacs/dimse';
 import { buildReportSr } from '../../../main/export/sr/report-sr';
 import { readSourceImages, subjectFromImages } from '../../../main/export/report-subject';
-import { parsePacsNode } from '../../../app/domain/pacs';
+import { parseDimseAddress, type DimseAddress } from '../../../app/domain/pacs';
 import { startOrthanc, freePort, type Orthanc } from '../../support/orthanc';
 import { SIIM, SIIM_SOP_UID, SIIM_STUDY_UID, signedRecord, summaryOf } from '../export/fixtures';
 
@@ -26,10 +28,15 @@ async function reportSr() {
   return buildReportSr({ record: signedRecord(SIIM_STUDY_UID), subject: subjectFromImages(summary, await readSourceImages(summary)), appVersion: '0.1.0' });
 }
 
+/** The node as `radraft send --to` names it, Radraft calling as RADRAFT. */
+function to(address: DimseAddress) {
+  return { node: adHocNode(address), callingAeTitle: 'RADRAFT' };
+}
+
 describe('send to PACS by C-STORE', () => {
   it('stores the SR on Orthanc, which gives back every attribute as sent', async () => {
     const sr = await reportSr();
-    const node = { aeTitle: orthanc.aeTitle, host: orthanc.host, port: orthanc.dicomPort };
+    const node = to({ aeTitle: orthanc.aeTitle, host: orthanc.host, port: orthanc.dicomPort });
     expect(await storeToPacs(node, sr.bytes)).toEqual({ status: 0 });
 
     const found = await orthanc.get<string[]>('/instances');
@@ -55,16 +62,16 @@ describe('send to PACS by C-STORE', () => {
 
   it('says why when the node refuses or cannot be reached', async () => {
     const sr = await reportSr();
-    await expect(storeToPacs({ aeTitle: 'NOT-ORTHANC', host: orthanc.host, port: orthanc.dicomPort }, sr.bytes)).rejects.toThrow(PacsError);
-    await expect(storeToPacs({ aeTitle: 'NOT-ORTHANC', host: orthanc.host, port: orthanc.dicomPort }, sr.bytes)).rejects.toThrow(/refused the connection.*AE title/);
+    await expect(storeToPacs(to({ aeTitle: 'NOT-ORTHANC', host: orthanc.host, port: orthanc.dicomPort }), sr.bytes)).rejects.toThrow(PacsError);
+    await expect(storeToPacs(to({ aeTitle: 'NOT-ORTHANC', host: orthanc.host, port: orthanc.dicomPort }), sr.bytes)).rejects.toThrow(/rejected the association: "NOT-ORTHANC" is not its AE title/);
     const closed = await freePort();
-    await expect(storeToPacs({ aeTitle: 'ORTHANC', host: '127.0.0.1', port: closed }, sr.bytes, { timeoutMs: 5000 })).rejects.toThrow(/could not be reached/);
+    await expect(storeToPacs({ ...to({ aeTitle: 'ORTHANC', host: '127.0.0.1', port: closed }), timeoutMs: 5000 }, sr.bytes)).rejects.toThrow(/refused the connection: nothing listens/);
   });
 
   it('reads a node written as AE@HOST:PORT', () => {
-    expect(parsePacsNode('ORTHANC@127.0.0.1:4242')).toEqual({ aeTitle: 'ORTHANC', host: '127.0.0.1', port: 4242 });
-    expect(parsePacsNode('PACS@[::1]:104')).toEqual({ aeTitle: 'PACS', host: '::1', port: 104 });
-    expect(parsePacsNode('no-port@host')).toBeNull();
-    expect(parsePacsNode('WAYTOOLONGAETITLE1@h:1')).toBeNull();
+    expect(parseDimseAddress('ORTHANC@127.0.0.1:4242')).toEqual({ aeTitle: 'ORTHANC', host: '127.0.0.1', port: 4242 });
+    expect(parseDimseAddress('PACS@[::1]:104')).toEqual({ aeTitle: 'PACS', host: '::1', port: 104 });
+    expect(parseDimseAddress('no-port@host')).toBeNull();
+    expect(parseDimseAddress('WAYTOOLONGAETITLE1@h:1')).toBeNull();
   });
 });
