@@ -19,6 +19,7 @@ type CStoreRequestT = InstanceType<typeof dcmjsDimse.requests.CStoreRequest>;
 type CStoreResponseT = InstanceType<typeof dcmjsDimse.responses.CStoreResponse>;
 type PresentationContextT = InstanceType<typeof dcmjsDimse.association.PresentationContext>;
 type DatasetT = InstanceType<typeof Dataset>;
+type AssociationT = InstanceType<typeof dcmjsDimse.association.Association>;
 
 // dcmjs-dimse logs data sets at debug level: Radraft never logs patient data.
 dcmjsDimse.log.setLevel('silent');
@@ -54,6 +55,7 @@ export interface IncomingInstance {
  */
 interface NetworkInternals {
   socket?: Socket;
+  sendAssociationRequest?: (association: AssociationT) => void;
   createStoreWritableStream?: (context: PresentationContextT, request: CStoreRequestT) => Writable;
   createDatasetFromStoreWritableStream?: (writable: Writable, context: PresentationContextT, callback: (dataset: DatasetT) => void) => void;
 }
@@ -88,6 +90,11 @@ export interface AssociationOptions {
   sink?: InstanceSink;
   /** Presentation contexts offered besides the requests' own, each as a context of its own. */
   extraContexts?: Array<{ sopClassUid: string; transferSyntaxUid: string }>;
+  /**
+   * Storage contexts Radraft offers to accept C-STORE sub-operations on (C-GET, PS3.4 C.4.3.1: SCP role selected,
+   * PS3.7 D.3.3.4), one per SOP class and transfer syntax, so the PACS can send each image as it stores it.
+   */
+  storageRole?: { sopClassUids: readonly string[]; transferSyntaxUids: readonly string[] };
 }
 
 /**
@@ -175,6 +182,22 @@ export function associate(target: DimseTarget, requests: DimseRequest[], options
     network?.socket?.prependListener('error', (error) => {
       socketError ??= error;
     });
+    if (network?.sendAssociationRequest && options.storageRole) {
+      // dcmjs-dimse offers C-GET's storage contexts with only the uncompressed syntaxes, and its extra contexts
+      // cannot carry the SCP role: the contexts are added to the association just before it is requested.
+      const { sopClassUids, transferSyntaxUids } = options.storageRole;
+      const original = network.sendAssociationRequest.bind(network);
+      network.sendAssociationRequest = (association) => {
+        for (const sopClassUid of sopClassUids) {
+          for (const transferSyntaxUid of transferSyntaxUids) {
+            const id = association.addPresentationContext(sopClassUid);
+            association.getPresentationContext(id).setProviderRole(true);
+            association.addTransferSyntaxToPresentationContext(id, transferSyntaxUid);
+          }
+        }
+        original(association);
+      };
+    }
     if (network && options.sink) {
       const sink = options.sink;
       network.createStoreWritableStream = (context, request) => {
@@ -257,7 +280,7 @@ export function findStudies(target: DimseTarget, keys: Record<string, string>, s
 
 /** Study Root – FIND, IMAGE level: the instances of one study (their UIDs, so a retrieve can ask for the missing ones). */
 export function findInstances(target: DimseTarget, studyInstanceUid: string, signal?: AbortSignal): Promise<FindMatch[]> {
-  return find(target, CFindRequest.createImageFindRequest({ StudyInstanceUID: studyInstanceUid, ViewPosition: '', Rows: '', Columns: '' }), signal);
+  return find(target, CFindRequest.createImageFindRequest({ StudyInstanceUID: studyInstanceUid, SOPClassUID: '', ViewPosition: '' }), signal);
 }
 
 export interface RetrieveCounts {
@@ -333,11 +356,18 @@ export async function move(target: DimseTarget, destinationAeTitle: string, scop
 }
 
 /** C-GET (PS3.4 C.4.3): the images come back on the same association as C-STORE sub-operations, into `sink`. */
-export async function get(target: DimseTarget, scope: RetrieveScope, sink: InstanceSink, opts: { signal?: AbortSignal; onProgress?: (c: RetrieveCounts) => void } = {}): Promise<RetrieveCounts> {
+export async function get(
+  target: DimseTarget,
+  scope: RetrieveScope,
+  sink: InstanceSink,
+  storageRole: NonNullable<AssociationOptions['storageRole']>,
+  opts: { signal?: AbortSignal; onProgress?: (c: RetrieveCounts) => void } = {},
+): Promise<RetrieveCounts> {
   const request = new CGetRequest();
+  request.setAddStorageSopClassesToAssociation(false);
   request.setDataset(new Dataset(scopeDataset(scope)));
   const result = countSubOperations(request, opts.onProgress);
-  await associate(target, [request], { signal: opts.signal, sink });
+  await associate(target, [request], { signal: opts.signal, sink, storageRole });
   return retrieveOutcome(target, 'C-GET', result());
 }
 

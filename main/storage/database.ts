@@ -98,7 +98,42 @@ export const MIGRATIONS: readonly Migration[] = [
       );`,
     run: (db, now) => upgradeToRecordV2(db, now),
   },
-  // Reading room (issue 11). Migration 5 belongs to the PACS work (issue 12), which lands first.
+  {
+    version: 5,
+    description: 'hospital integration: the PACS image cache, the background pre-drafting queue, PACS node secrets; drafts looked up by image and model',
+    sql: `
+      CREATE TABLE pacs_instances (
+        sop_instance_uid TEXT PRIMARY KEY,
+        study_instance_uid TEXT NOT NULL,
+        series_instance_uid TEXT NOT NULL,
+        file_path TEXT NOT NULL,
+        bytes INTEGER NOT NULL,
+        stored_at TEXT NOT NULL
+      );
+      CREATE INDEX pacs_instances_study ON pacs_instances (study_instance_uid);
+      CREATE TABLE pacs_studies (
+        study_instance_uid TEXT PRIMARY KEY,
+        last_used_at TEXT NOT NULL
+      );
+      CREATE TABLE predraft_jobs (
+        study_instance_uid TEXT PRIMARY KEY,
+        source_json TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('waiting', 'retrieving', 'drafting', 'ready', 'failed')),
+        reason TEXT,
+        patient_name TEXT NOT NULL,
+        accession_number TEXT NOT NULL,
+        priority INTEGER NOT NULL,
+        enqueued_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE TABLE pacs_secrets (
+        node_id TEXT PRIMARY KEY,
+        scheme TEXT NOT NULL CHECK (scheme IN ('os-encrypted', 'plain')),
+        value BLOB NOT NULL
+      );
+      CREATE INDEX draft_history_image_model ON draft_history (json_extract(provenance_json, '$.sopInstanceUid'), json_extract(provenance_json, '$.manifestSha256'));`,
+  },
+  // Reading room (issue 11).
   {
     version: 6,
     description: 'measurements per image (SOP Instance UID)',

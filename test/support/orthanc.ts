@@ -46,7 +46,7 @@ export interface Orthanc {
   get<T>(path: string): Promise<T>;
   /** GET on the REST API, raw bytes. */
   bytes(path: string, accept?: string): Promise<Uint8Array>;
-  /** POST on the REST API with a JSON body (or raw bytes), parsed as JSON. */
+  /** POST on the REST API with a JSON body (raw bytes: DICOM; a string: plain text), parsed as JSON. */
   post<T>(path: string, body: unknown): Promise<T>;
   /** Stores DICOM files (POST /instances); answers their Orthanc instance ids. */
   upload(files: readonly string[]): Promise<string[]>;
@@ -167,7 +167,12 @@ export async function startOrthanc(options: OrthancOptions = {}): Promise<Orthan
   };
   const post = async <T>(path: string, body: unknown): Promise<T> => {
     const raw = body instanceof Uint8Array;
-    const response = await call(path, { method: 'POST', body: raw ? body : JSON.stringify(body), headers: { 'content-type': raw ? 'application/dicom' : 'application/json' } });
+    const text = typeof body === 'string';
+    const response = await call(path, {
+      method: 'POST',
+      body: raw || text ? body : JSON.stringify(body),
+      headers: { 'content-type': raw ? 'application/dicom' : text ? 'text/plain' : 'application/json' },
+    });
     if (!response.ok) throw new Error(`Orthanc POST ${path}: HTTP ${response.status} ${await response.text()}`);
     return (await response.json()) as T;
   };
