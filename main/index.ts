@@ -1,5 +1,5 @@
 // Electron entry: lifecycle, single instance, hardened session and window, services served over IPC.
-import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, protocol, session, shell } from 'electron';
+import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, protocol, safeStorage, session, shell } from 'electron';
 import { join } from 'node:path';
 import { isEventChannel, type EventChannel } from '../app/ipc/channels';
 import type { EventOf } from '../app/ipc/contract';
@@ -66,6 +66,8 @@ async function start(): Promise<void> {
     dialogs: nativeDialogs(() => mainWindow, app.getPath('documents')),
     clipboard: { writeText: (text) => clipboard.writeText(text) },
     openPath: (path) => shell.openPath(path),
+    // PACS passwords and tokens are encrypted with the operating system's key store (Keychain, DPAPI, libsecret).
+    osEncryption: safeStorage,
     emit,
   });
   registerIpc(ipcMain, services.handlers);

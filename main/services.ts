@@ -25,6 +25,10 @@ import { ValidationService } from './eval/validation-service';
 import { TrainingExportService } from './training/training-export-service';
 import { validationSummaryLine } from '../app/eval/validation-record';
 import { readingRoomHandlers } from './reading/reading-room';
+import { PacsService } from './pacs/pacs-service';
+import type { OsEncryption } from './pacs/secrets';
+import { storeToPacs } from './pacs/c-store';
+import { formatDimseAddress, type WorklistEntry } from '../app/domain/pacs';
 
 /** What the services need from the outside world; Electron supplies the real ones, tests and e2e supply fakes. */
 export interface ServiceDeps {
@@ -57,6 +61,13 @@ export interface ServiceDeps {
   workers?: Partial<Record<WorkerName, WorkerScript>>;
   /** Opens a file with the system's default application (Electron's shell.openPath): the validation report. */
   openPath?: (path: string) => Promise<string>;
+  /**
+   * The operating system's encryption for PACS passwords and tokens (Electron's safeStorage); null or absent: none,
+   * so a secret is stored only on the clinician's explicit request, in plain text, and the settings say so.
+   */
+  osEncryption?: OsEncryption | null;
+  /** Log lines of the DICOM listener (default console.warn); never patient data. */
+  log?: (line: string) => void;
 }
 
 export interface Services {
@@ -123,6 +134,15 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     worker: worker('export-dataset.worker'),
     radraftVersion: packageJson.version,
   });
+
+  const reportStatus = (uid: string): WorklistEntry['report'] => {
+    try {
+      const record = store.get(uid);
+      return !record ? 'none' : record.status === 'final' ? 'signed' : 'draft';
+    } catch {
+      return 'none';
+    }
+  };
 
   const opened = async (paths: readonly string[]): Promise<OpenResult> => {
     const result = await index.openPaths(paths);
@@ -202,6 +222,45 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
 
   const pending = new PendingOpens(() => deps.emit('studies:openRequested', {}));
 
+  const pacs = new PacsService({
+    userDataDir: deps.userDataDir,
+    databaseFile: join(deps.userDataDir, DATABASE_FILE),
+    settings: { get: (key) => store.getSetting(key), set: (key, value) => store.setSetting(key, value) },
+    osEncryption: deps.osEncryption ?? null,
+    readHeader: async (f) => {
+      const header = await pixels.header(f);
+      return { ...toImageHeader(header), sopClassUid: header.sopClassUid };
+    },
+    open: (paths) => opened(paths),
+    openStudies: () => index.list(),
+    reportStatus,
+    drafting,
+    chooseFolder: () => deps.dialogs.openFolder(),
+    emitStudiesChanged: () => deps.emit('studies:changed', {}),
+    emitRetrieveProgress: (progress) => deps.emit('pacs:retrieveProgress', progress),
+    emitPredraft: (status) => deps.emit('predraft:changed', status),
+    now,
+    log: deps.log,
+  });
+  await pacs.start();
+
+  /** The signed report as DICOM SR (made in the export worker), stored on a configured node by C-STORE. */
+  const sendToPacs = async (uid: string, nodeId: string): Promise<{ node: string }> => {
+    const record = storedReport(uid);
+    if (record.status !== 'final') throw new ExportError(notSignedMessage('sr'));
+    const target = pacs.dimseTarget(nodeId);
+    const input: ExportJobInput = { format: 'sr', options: {}, record, study: studyWithImages(uid), exportedAt: now().toISOString(), appVersion: packageJson.version, modelValidation: await modelValidationOf(record) };
+    let result: ExportJobResult;
+    try {
+      result = await runWorkerTask<ExportJobInput, ExportJobResult>(worker('export.worker'), input);
+    } catch (error) {
+      if (error instanceof AppError || error instanceof DicomError) throw error;
+      throw new ExportError(`The DICOM SR could not be made: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    await storeToPacs(target, result.files[0].bytes);
+    return { node: `${target.node.name} (${formatDimseAddress(target.node)})` };
+  };
+
   const handlers: Handlers = {
     'studies:openDialog': async ({ kind }) => {
       if (kind === 'files') {
@@ -263,12 +322,18 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     'draft:start': async (request) => drafting.start(request),
     'draft:cancel': async ({ draftId }) => drafting.cancel(draftId),
     ...readingRoomHandlers({ index, store, pixels, open: opened, isDrafting: (uid) => drafting.isDrafting(uid), dialogs: deps.dialogs, exportJournal, now }),
+    'report:sendToPacs': async ({ studyInstanceUid, nodeId }) => {
+      notWhileDrafting(studyInstanceUid, 'sent');
+      return sendToPacs(studyInstanceUid, nodeId);
+    },
+    ...pacs.handlers(),
   };
 
   return {
     handlers,
     requestOpen: (paths) => pending.add(paths),
     async dispose() {
+      await pacs.dispose();
       await drafting.dispose();
       await pixels.dispose();
       store.close();

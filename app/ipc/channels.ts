@@ -43,10 +43,36 @@ export const INVOKE_CHANNELS = [
   'aids:deleteSnippet',
   'aids:export',
   'aids:import',
+  'report:sendToPacs',
+  'pacs:settings',
+  'pacs:saveNode',
+  'pacs:deleteNode',
+  'pacs:testNode',
+  'pacs:saveListener',
+  'pacs:savePredraft',
+  'pacs:chooseWatchedFolder',
+  'pacs:saveCache',
+  'worklist:query',
+  'worklist:open',
+  'worklist:cancel',
+  'predraft:status',
+  'predraft:setPaused',
+  'predraft:prioritise',
+  'predraft:retryFailed',
+  'predraft:clearFinished',
 ] as const;
 export type InvokeChannel = (typeof INVOKE_CHANNELS)[number];
 
-export const EVENT_CHANNELS = ['draft:event', 'models:importProgress', 'models:validateProgress', 'menu:command', 'studies:openRequested'] as const;
+export const EVENT_CHANNELS = [
+  'draft:event',
+  'models:importProgress',
+  'models:validateProgress',
+  'menu:command',
+  'studies:openRequested',
+  'studies:changed',
+  'pacs:retrieveProgress',
+  'predraft:changed',
+] as const;
 export type EventChannel = (typeof EVENT_CHANNELS)[number];
 
 export function isInvokeChannel(name: unknown): name is InvokeChannel {

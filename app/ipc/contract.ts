@@ -11,6 +11,19 @@ import { ExportFormat, ExportOptions } from '../domain/export';
 import { Measurement, MeasurementShape } from '../domain/measurement';
 import { REPORT_PROGRESS } from '../report/review';
 import { ReportingAids, SnippetInput, TemplateInput } from '../report/reporting-aids';
+import {
+  CacheSettings,
+  ConnectionTestResult,
+  ListenerSettings,
+  PacsNode,
+  PacsSettingsView,
+  PredraftSettings,
+  PredraftStatus,
+  RetrieveProgress,
+  SaveNodeRequest,
+  WorklistEntry,
+  WorklistQuery,
+} from '../domain/pacs';
 
 const StudyRef = z.object({ studyInstanceUid: z.string().min(1).max(128) });
 const Revision = z.number().int().nonnegative();
@@ -106,6 +119,31 @@ export const contract = {
   },
   'draft:cancel': { request: z.object({ draftId: z.string().min(1).max(128) }), response: z.object({ cancelled: z.boolean() }) },
   ...readingRoomChannels(),
+  /** The signed report as DICOM SR, stored on a configured PACS node by C-STORE. */
+  'report:sendToPacs': { request: StudyRef.extend({ nodeId: PacsNode.shape.id }), response: z.object({ node: z.string() }) },
+  'pacs:settings': { request: z.object({}), response: PacsSettingsView },
+  /** Adds or changes a node; `secret` null keeps the stored password or token, '' removes it. */
+  'pacs:saveNode': { request: SaveNodeRequest, response: PacsSettingsView },
+  'pacs:deleteNode': { request: z.object({ nodeId: PacsNode.shape.id }), response: PacsSettingsView },
+  /** Tests a node as the form holds it (saved or not): C-ECHO and/or QIDO-RS; `secret` null uses the stored one. */
+  'pacs:testNode': { request: z.object({ node: SaveNodeRequest.shape.node, secret: z.string().max(8192).nullable() }), response: ConnectionTestResult },
+  /** Radraft's own DICOM node (storage SCP): started, restarted or stopped as the settings say. */
+  'pacs:saveListener': { request: ListenerSettings, response: PacsSettingsView },
+  'pacs:savePredraft': { request: PredraftSettings.omit({ watchedFolder: true }), response: PacsSettingsView },
+  /** Main asks for the folder to watch (cancel keeps the current one); `clear` stops watching. */
+  'pacs:chooseWatchedFolder': { request: z.object({ clear: z.boolean() }), response: PacsSettingsView },
+  'pacs:saveCache': { request: CacheSettings, response: PacsSettingsView },
+  /** Chest radiograph studies on a node in a date range, unreported first, with what Radraft knows of each. */
+  'worklist:query': { request: WorklistQuery, response: z.array(WorklistEntry) },
+  /** Retrieves the study into the local cache (progress as pacs:retrieveProgress) and opens it. */
+  'worklist:open': { request: StudyRef.extend({ nodeId: PacsNode.shape.id }), response: OpenResult },
+  'worklist:cancel': { request: StudyRef, response: z.object({ cancelled: z.boolean() }) },
+  'predraft:status': { request: z.object({}), response: PredraftStatus },
+  'predraft:setPaused': { request: z.object({ paused: z.boolean() }), response: PredraftStatus },
+  /** The clinician opened this study: its pre-draft goes first. */
+  'predraft:prioritise': { request: StudyRef, response: PredraftStatus },
+  'predraft:retryFailed': { request: z.object({}), response: PredraftStatus },
+  'predraft:clearFinished': { request: z.object({}), response: PredraftStatus },
 } as const satisfies Record<InvokeChannel, { request: z.ZodType; response: z.ZodType }>;
 
 /** The reading room's channels (issue 11): study list, priors, thumbnails, measurements, reporting aids. */
@@ -155,6 +193,10 @@ export const events = {
   'menu:command': z.object({ command: z.enum(COMMANDS) }),
   /** More files from the operating system are waiting: take them with studies:takePendingOpens. */
   'studies:openRequested': z.object({}),
+  /** Studies arrived without the clinician opening them (pushed to the storage SCP, watched folder, pre-drafting). */
+  'studies:changed': z.object({}),
+  'pacs:retrieveProgress': RetrieveProgress,
+  'predraft:changed': PredraftStatus,
 } as const satisfies Record<EventChannel, z.ZodType>;
 
 export type Contract = typeof contract;

@@ -2,7 +2,7 @@
 // the final answer stream out as draft:event; what the model saw and wrote is kept with the report (provenance).
 import { randomUUID } from 'node:crypto';
 import type { DraftEvent, DraftStage } from '../../app/domain/model';
-import type { DraftProvenance, ReportSections } from '../../app/domain/report';
+import { isEmptyReport, type DraftProvenance, type ReportSections } from '../../app/domain/report';
 import { DRAFTED_SECTIONS } from '../../app/report/review';
 import type { ImageSummary } from '../../app/domain/study';
 import { parseLocBoxes } from '../../app/report/loc-tokens';
@@ -39,6 +39,22 @@ export class DraftInProgressError extends AppError {
   override name = 'DraftInProgressError';
 }
 
+/** What a background draft came to. */
+export type BackgroundDraftOutcome =
+  | { kind: 'drafted'; draftId: string }
+  /** Nothing to do, and why (already drafted with this model, the report has text, …). */
+  | { kind: 'skipped'; reason: string }
+  /** An interactive draft needed the model, or the queue was paused: run it again later. */
+  | { kind: 'preempted' };
+
+export interface BackgroundDraftOptions {
+  /** onnxruntime threads for the background worker (its model is loaded with this budget). */
+  threads: number;
+  signal: AbortSignal;
+  /** A draft of this image with this model is already recorded (pre-drafting never repeats one). */
+  alreadyDrafted(sopInstanceUid: string, manifestSha256: string): boolean;
+}
+
 export interface DraftingDeps {
   registry: ModelsRegistry;
   index: StudyIndex;
@@ -69,6 +85,13 @@ export class DraftingService {
   private readonly inputs: TaskWorker<ModelInputRequest, Float32Array>;
   /** Drafts run one after another: there is one model in one worker. */
   private queue: Promise<void> = Promise.resolve();
+  /**
+   * Background drafts (pre-drafting) have a worker of their own, at low priority with a thread budget, so the
+   * interactive one keeps all the cores; it holds a second copy of the model while pre-drafting runs
+   * (releaseBackground frees it). An interactive draft stops a background one, which runs again afterwards.
+   */
+  private background: { client: InferenceClient; dir: string | null; threads: number } | null = null;
+  private backgroundRun: AbortController | null = null;
 
   constructor(private readonly deps: DraftingDeps) {
     this.inputs = new TaskWorker(deps.inputWorker);
@@ -85,6 +108,8 @@ export class DraftingService {
     }
     const draftId = randomUUID();
     const controller = new AbortController();
+    // The clinician is waiting for this one: a background draft gives way (and runs again later).
+    this.backgroundRun?.abort();
     this.running.set(draftId, { controller, studyInstanceUid: req.studyInstanceUid, task: req.task });
     this.queue = this.queue.then(() => this.run(draftId, req, image, controller.signal)).finally(() => this.running.delete(draftId));
     return { draftId };
@@ -105,10 +130,100 @@ export class DraftingService {
 
   async dispose(): Promise<void> {
     for (const run of this.running.values()) run.controller.abort();
+    this.backgroundRun?.abort();
     await this.queue.catch(() => undefined);
     await this.client?.dispose();
     this.client = null;
+    await this.releaseBackground();
     await this.inputs.dispose();
+  }
+
+  /** Drafting in the background is over for now: its worker and model copy go. */
+  async releaseBackground(): Promise<void> {
+    const bg = this.background;
+    this.background = null;
+    await bg?.client.dispose().catch(() => undefined);
+  }
+
+  /**
+   * Drafts a study's report in the background, as an interactive draft would (same image choice, prompt, provenance,
+   * stored as unreviewed AI text), but never repeating an image already drafted with the active model, never over
+   * text in the report, and giving way to interactive drafts. The study must be open in the index.
+   */
+  async draftInBackground(studyInstanceUid: string, opts: BackgroundDraftOptions): Promise<BackgroundDraftOutcome> {
+    const study = this.deps.index.study(studyInstanceUid);
+    if (!study) throw new DraftError('The study is not open; it could not be drafted in the background.');
+    this.deps.index.requireOnePatient(studyInstanceUid, 'draft it');
+    const image = draftImage(study.images, '');
+    if (!image) return { kind: 'skipped', reason: 'the study has no image to draft from' };
+    const existing = this.deps.store.get(studyInstanceUid);
+    if (existing?.status === 'final') return { kind: 'skipped', reason: 'the report is signed' };
+    if (existing?.provenance) return { kind: 'skipped', reason: 'the report already has an AI draft' };
+    if (existing && !isEmptyReport(existing.sections)) return { kind: 'skipped', reason: 'the report already has text' };
+    const model = await this.deps.registry.active();
+    if (opts.alreadyDrafted(image.sopInstanceUid, model.summary.manifestSha256)) return { kind: 'skipped', reason: 'this image was already drafted with this model' };
+    // Interactive drafts first: wait until none is queued or running.
+    while (this.running.size > 0) {
+      if (opts.signal.aborted) return { kind: 'preempted' };
+      await this.queue.catch(() => undefined);
+    }
+    const controller = new AbortController();
+    const stop = (): void => controller.abort();
+    opts.signal.addEventListener('abort', stop, { once: true });
+    this.backgroundRun = controller;
+    const draftId = randomUUID();
+    const startedAt = this.deps.now().toISOString();
+    try {
+      const client = await this.backgroundClient(model.dir, opts.threads);
+      if (controller.signal.aborted) return { kind: 'preempted' };
+      const view = await this.deps.modelView(image.filePath, 0);
+      const pixelValues = await this.inputs.run({ width: view.width, height: view.height, data: view.data, size: model.manifest.imageSize });
+      if (controller.signal.aborted) return { kind: 'preempted' };
+      const prompt = buildPrompt(model.manifest.promptTemplates, { task: 'report' });
+      const result = await client.generate({ pixelValues, prompt, signal: controller.signal });
+      if (result.stopReason === 'aborted' || controller.signal.aborted) return { kind: 'preempted' };
+      const provenance: DraftProvenance = {
+        draftId,
+        modelName: model.summary.name,
+        manifestSha256: model.summary.manifestSha256,
+        dtype: model.summary.dtype,
+        prompt,
+        sopInstanceUid: image.sopInstanceUid,
+        window: view.window,
+        generation: { maxTokens: model.manifest.maxNewTokens, greedy: true },
+        startedAt,
+        finishedAt: this.deps.now().toISOString(),
+        aiDraft: modelSections(splitReportText(result.text)),
+      };
+      // Not while an interactive draft writes into this very report (the clinician opened it meanwhile).
+      if (this.isDrafting(studyInstanceUid)) return { kind: 'preempted' };
+      const stored = this.deps.store.recordBackgroundDraft(studyInstanceUid, provenance);
+      return stored ? { kind: 'drafted', draftId } : { kind: 'skipped', reason: 'the report was written in meanwhile' };
+    } catch (error) {
+      if (error instanceof WorkerExitedError) await this.releaseBackground();
+      if (controller.signal.aborted) return { kind: 'preempted' };
+      throw error;
+    } finally {
+      opts.signal.removeEventListener('abort', stop);
+      if (this.backgroundRun === controller) this.backgroundRun = null;
+    }
+  }
+
+  /** The background worker with the model loaded under this thread budget (reloaded when either changes). */
+  private async backgroundClient(dir: string, threads: number): Promise<InferenceClient> {
+    if (this.background && this.background.threads !== threads) await this.releaseBackground();
+    this.background ??= { client: new InferenceClient(this.deps.inferenceWorker), dir: null, threads };
+    const bg = this.background;
+    if (bg.dir !== dir) {
+      try {
+        await bg.client.load(dir, { verify: 'once', threads }, true);
+        bg.dir = dir;
+      } catch (error) {
+        await this.releaseBackground();
+        throw error;
+      }
+    }
+    return bg.client;
   }
 
   private async run(draftId: string, req: DraftRequest, image: ImageSummary, signal: AbortSignal): Promise<void> {

@@ -71,9 +71,9 @@ export class InferenceClient {
     });
   }
 
-  /** Loads (or replaces) the worker's model. */
-  load(modelDir: string, opts: LoadOptions = {}): Promise<ModelInfo> {
-    return this.call<ModelInfo>({ type: 'load', id: this.nextId++, modelDir, opts });
+  /** Loads (or replaces) the worker's model; `background` lowers the worker's scheduling priority first. */
+  load(modelDir: string, opts: LoadOptions = {}, background = false): Promise<ModelInfo> {
+    return this.call<ModelInfo>({ type: 'load', id: this.nextId++, modelDir, opts, background });
   }
 
   /** As PaliGemmaModel.generate; requests run one at a time in call order. */

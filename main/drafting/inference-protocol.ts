@@ -12,7 +12,8 @@ export interface WireGenerateRequest {
 }
 
 export type ToWorker =
-  | { type: 'load'; id: number; modelDir: string; opts: LoadOptions }
+  /** `background`: this worker drafts in the background: its thread (and the model's threads) run at low priority. */
+  | { type: 'load'; id: number; modelDir: string; opts: LoadOptions; background?: boolean }
   | { type: 'generate'; id: number; req: WireGenerateRequest }
   | { type: 'unload'; id: number };
 

@@ -3,6 +3,7 @@
 import { parentPort } from 'node:worker_threads';
 import { loadModel, type Model } from '../../models/engine';
 import { toWireError } from '../workers/wire-error';
+import { lowerThisThreadPriority } from './thread-priority';
 import type { FromWorker, ToWorker } from './inference-protocol';
 
 const port = parentPort;
@@ -19,6 +20,8 @@ function send(msg: FromWorker): void {
 async function handle(msg: ToWorker): Promise<void> {
   switch (msg.type) {
     case 'load': {
+      // Before the session exists: onnxruntime's threads inherit this thread's priority when they are created.
+      if (msg.background) lowerThisThreadPriority();
       // The current model keeps serving if the new one fails to load.
       const next = await loadModel(msg.modelDir, msg.opts);
       if (model) await model.dispose();

@@ -18,7 +18,7 @@ import {
   type SectionsAi,
 } from '../../app/domain/report';
 import { StudySummary } from '../../app/domain/study';
-import { aiAfterAcceptance, aiAfterInsertion, aiAfterSave, draftInsertion, sectionList, unreviewedAiSections } from '../../app/report/review';
+import { aiAfterAcceptance, aiAfterInsertion, aiAfterSave, draftInsertion, draftWouldReplaceClinicianText, hasAiText, sectionList, unreviewedAiSections } from '../../app/report/review';
 import { AppError } from '../ipc/errors';
 import { openDatabase, storageError, type Db } from './database';
 import { appendRevision, readRevisions, recordFromRow, writeReportRow, type ReportRow } from './report-rows';
@@ -304,6 +304,23 @@ export class ReportStore {
         .prepare('INSERT INTO draft_history (study_instance_uid, recorded_at, provenance_json) VALUES (?, ?, ?)')
         .run(studyInstanceUid, at, JSON.stringify(parsed));
       return next;
+    });
+  }
+
+  /**
+   * A draft made in the background (pre-drafting) goes in exactly as an interactive one does: its provenance is
+   * recorded, then it is inserted as unreviewed AI text (insertDraft), in one transaction. Only into a report nobody
+   * has written in yet: one with the clinician's text, AI text or an earlier draft, or a signed one, is left as it is
+   * (null is answered), so a background draft never replaces anything.
+   */
+  recordBackgroundDraft(studyInstanceUid: string, provenance: DraftProvenance): ReportRecord | null {
+    return this.write('The AI draft could not be stored', () => {
+      const { record: current } = this.current(studyInstanceUid);
+      if (current && (current.status === 'final' || current.provenance !== null || draftWouldReplaceClinicianText(current.sections, current.ai) || hasAiText(current.sections, current.ai))) {
+        return null;
+      }
+      const recorded = this.recordProvenance(studyInstanceUid, provenance);
+      return this.insertDraft(studyInstanceUid, provenance.draftId, recorded.revision);
     });
   }
 
