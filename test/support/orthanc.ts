@@ -50,6 +50,12 @@ export interface Orthanc {
   post<T>(path: string, body: unknown): Promise<T>;
   /** Stores DICOM files (POST /instances); answers their Orthanc instance ids. */
   upload(files: readonly string[]): Promise<string[]>;
+  /**
+   * Loads `count` studies made from `files` (round robin): each a copy Orthanc makes of one file's study with new
+   * Study, Series and SOP Instance UIDs (POST /studies/{id}/modify) and the attributes `tags(i)` returns (e.g. today's
+   * Study Date, an accession number). Answers the new studies' Study Instance UIDs, in order.
+   */
+  loadCopies(files: readonly string[], count: number, tags: (i: number) => Record<string, string>): Promise<string[]>;
   /** Orthanc's output so far (for a failing test's message). */
   log(): string;
   stop(): Promise<void>;
@@ -181,7 +187,17 @@ export async function startOrthanc(options: OrthancOptions = {}): Promise<Orthan
     for (const file of files) ids.push((await post<{ ID: string }>('/instances', new Uint8Array(readFileSync(file)))).ID);
     return ids;
   };
-  return { aeTitle, host: '127.0.0.1', dicomPort, tlsDicomPort: front?.dicomTlsPort ?? null, httpPort, url, dicomWebUrl: DICOMWEB_PLUGIN ? `${url}/dicom-web` : null, get, bytes, post, upload, log: () => output, stop };
+  const loadCopies = async (files: readonly string[], count: number, tags: (i: number) => Record<string, string>): Promise<string[]> => {
+    const sources: string[] = [];
+    for (const id of await upload(files)) sources.push((await get<{ ID: string }>(`/instances/${id}/study`)).ID);
+    const uids: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const copy = await post<{ ID: string }>(`/studies/${sources[i % sources.length]}/modify`, { Replace: tags(i), Force: true });
+      uids.push((await get<{ MainDicomTags: { StudyInstanceUID: string } }>(`/studies/${copy.ID}`)).MainDicomTags.StudyInstanceUID);
+    }
+    return uids;
+  };
+  return { aeTitle, host: '127.0.0.1', dicomPort, tlsDicomPort: front?.dicomTlsPort ?? null, httpPort, url, dicomWebUrl: DICOMWEB_PLUGIN ? `${url}/dicom-web` : null, get, bytes, post, upload, loadCopies, log: () => output, stop };
 }
 
 const STUNNEL = ['/usr/bin/stunnel4', '/usr/bin/stunnel'].find((p) => existsSync(p)) ?? 'stunnel4';

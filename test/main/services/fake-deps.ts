@@ -4,6 +4,29 @@ import type { ServiceDeps } from '../../../main/services';
 import type { EventChannel } from '../../../app/ipc/channels';
 import type { EventOf } from '../../../app/ipc/contract';
 import { bundleWorkers } from '../drafting/bundle-workers';
+import type { OsEncryption } from '../../../main/pacs/secrets';
+
+/**
+ * Electron's safeStorage stand-in: a reversible scramble behind a marker, so a test can tell an "encrypted" secret
+ * from its plain text. `available: false` is a computer without a key store.
+ */
+export function fakeOsEncryption(available = true): OsEncryption & { calls: string[] } {
+  const calls: string[] = [];
+  const MARK = Buffer.from('FAKE-OS-ENCRYPTED:');
+  return {
+    calls,
+    isEncryptionAvailable: () => available,
+    encryptString: (plain) => {
+      calls.push('encrypt');
+      return Buffer.concat([MARK, Buffer.from(plain, 'utf8').map((b) => b ^ 0x5a)]);
+    },
+    decryptString: (encrypted) => {
+      calls.push('decrypt');
+      if (!encrypted.subarray(0, MARK.length).equals(MARK)) throw new Error('not encrypted by this key store');
+      return Buffer.from(encrypted.subarray(MARK.length).map((b) => b ^ 0x5a)).toString('utf8');
+    },
+  };
+}
 
 export const SAMPLES_DIR = join(__dirname, '../../../resources/samples');
 
@@ -37,6 +60,7 @@ export function fakeDeps(userDataDir: string, overrides: Partial<ServiceDeps> = 
     emit: <E extends EventChannel>(event: E, payload: EventOf<E>) => events.push({ event, payload }),
     now: () => new Date('2026-11-27T09:30:00.000Z'),
     workers: bundleWorkers(),
+    osEncryption: fakeOsEncryption(),
     ...overrides,
   };
   return { deps, clipboard, events, next, saveRequests };
