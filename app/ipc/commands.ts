@@ -43,6 +43,9 @@ export const COMMANDS = [
   'next-unreported',
   'close-study',
   'find-study',
+  // Hospital integration
+  'show-worklist',
+  'show-pacs',
   // Report
   'draft',
   'discard-draft',

@@ -1,9 +1,13 @@
 // DICOMweb as a user agent (PS3.18): QIDO-RS searches (10.6) answered as DICOM JSON (F.2), and WADO-RS instance
-// retrieval (10.4) as multipart/related Part 10 parts streamed to files. HTTP by undici, with basic or bearer
-// authentication and the hospital CA trusted besides the system's; every connection (redirects included, which are
-// not followed) passes the network policy in the connector.
+// retrieval (10.4) as multipart/related Part 10 parts streamed to files. HTTP(S) by Node's own client, with basic or
+// bearer authentication and the hospital CA trusted besides the system's; redirects are never followed, and every
+// socket the agents open asks the network policy first. (Not undici: its entry module loads node:dns, whose resolver
+// reads the system's name-resolution configuration even when every address is an IP, which the no-egress test rightly
+// counts as a sign of name resolution.)
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { rootCertificates } from 'node:tls';
-import { Agent, buildConnector, request, type Dispatcher } from 'undici';
+import type { Duplex } from 'node:stream';
 import type { PacsNode } from '../../app/domain/pacs';
 import { connectionFailure, PacsCancelledError, PacsError } from './errors';
 import { multipartBoundary, readMultipart, type PartSink } from './multipart';
@@ -21,27 +25,49 @@ export type DicomJson = Record<string, { vr: string; Value?: unknown[] } | undef
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
-/**
- * One connection pool per node and operation, closed after it. Its connector asks the network policy before every
- * socket, so nothing but this node's DICOMweb origin can be reached through it.
- */
-export function dicomWebAgent(target: DicomWebTarget): Agent {
-  const timeout = target.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const connector = buildConnector({ ca: target.node.tls.caPem ? [...rootCertificates, target.node.tls.caPem] : undefined, rejectUnauthorized: true, timeout });
-  return new Agent({
-    headersTimeout: timeout,
-    bodyTimeout: timeout,
-    connect: (options, callback) => {
-      const port = options.port ? Number(options.port) : options.protocol === 'https:' ? 443 : 80;
-      try {
-        checkConnection(target.node, options.hostname, port);
-      } catch (error) {
-        callback(error as Error, null);
-        return;
-      }
-      connector(options, callback);
+type ConnectionCallback = (error: Error | null, socket?: Duplex) => void;
+interface ConnectionOptions {
+  host?: string | null;
+  port?: number | string | null;
+}
+
+/** Keep-alive connections to one node, for one operation (close() after it). Each socket asks the network policy. */
+export interface DicomWebAgent {
+  http: HttpAgent;
+  https: HttpsAgent;
+  close(): void;
+}
+
+export function dicomWebAgent(target: DicomWebTarget): DicomWebAgent {
+  const gate = (options: ConnectionOptions, callback: ConnectionCallback): boolean => {
+    try {
+      checkConnection(target.node, String(options.host ?? ''), Number(options.port));
+      return true;
+    } catch (error) {
+      callback(error as Error);
+      return false;
+    }
+  };
+  class GatedHttpAgent extends HttpAgent {
+    override createConnection(options: ConnectionOptions, callback: ConnectionCallback): Duplex {
+      return (gate(options, callback) ? super.createConnection(options as never, callback as never) : undefined) as Duplex;
+    }
+  }
+  class GatedHttpsAgent extends HttpsAgent {
+    override createConnection(options: ConnectionOptions, callback: ConnectionCallback): Duplex {
+      return (gate(options, callback) ? super.createConnection(options as never, callback as never) : undefined) as Duplex;
+    }
+  }
+  const http = new GatedHttpAgent({ keepAlive: true, maxSockets: 4 });
+  const https = new GatedHttpsAgent({ keepAlive: true, maxSockets: 4, ca: target.node.tls.caPem ? [...rootCertificates, target.node.tls.caPem] : undefined, rejectUnauthorized: true });
+  return {
+    http,
+    https,
+    close: () => {
+      http.destroy();
+      https.destroy();
     },
-  });
+  };
 }
 
 function baseUrl(target: DicomWebTarget): URL {
@@ -58,12 +84,15 @@ function authorization(target: DicomWebTarget): Record<string, string> {
   return { authorization: `Bearer ${target.secret}` };
 }
 
-/** Turns what undici throws into what failed, for this node. */
+function portOf(url: URL): number {
+  return url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
+}
+
+/** Turns what the HTTP client throws into what failed, for this node. */
 function failure(target: DicomWebTarget, url: URL, error: unknown): PacsError {
   if (error instanceof PacsError) return error;
-  if ((error as { name?: string }).name === 'AbortError' || (error as { code?: string }).code === 'UND_ERR_ABORTED') return new PacsCancelledError('Cancelled.');
-  const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
-  return connectionFailure(error, url.hostname, port, target.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  if ((error as { name?: string }).name === 'AbortError') return new PacsCancelledError('Cancelled.');
+  return connectionFailure(error, url.hostname, portOf(url), target.timeoutMs ?? DEFAULT_TIMEOUT_MS);
 }
 
 /** What an HTTP status means for the clinician's IT. */
@@ -78,42 +107,81 @@ function statusError(target: DicomWebTarget, url: URL, status: number, what: str
   return new PacsError(`The DICOMweb server answered the ${what} with HTTP ${status}.`, 'protocol');
 }
 
-async function send(target: DicomWebTarget, agent: Dispatcher, url: URL, accept: string, signal?: AbortSignal): Promise<Dispatcher.ResponseData> {
+/** GET with the node's credentials; resolves with the response (its body still to read), rejects with a PacsError. */
+function get(target: DicomWebTarget, agent: DicomWebAgent, url: URL, accept: string, signal?: AbortSignal): Promise<IncomingMessage> {
+  const timeout = target.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  return new Promise((resolve, reject) => {
+    let req: ClientRequest;
+    try {
+      checkConnection(target.node, url.hostname, portOf(url));
+      const headers = { accept, ...authorization(target) };
+      const options = { method: 'GET', headers, signal, timeout };
+      req = url.protocol === 'https:' ? httpsRequest(url, { ...options, agent: agent.https }) : httpRequest(url, { ...options, agent: agent.http });
+    } catch (error) {
+      reject(failure(target, url, error));
+      return;
+    }
+    req.on('response', resolve);
+    req.on('error', (error) => reject(failure(target, url, error)));
+    req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'RADRAFT_TIMEOUT' })));
+    req.end();
+  });
+}
+
+/** The response's socket-level failures (reset, timeout) while its body is read, as a PacsError. */
+async function* body(target: DicomWebTarget, url: URL, response: IncomingMessage): AsyncGenerator<Uint8Array> {
   try {
-    // undici's request never follows redirects (a redirect answers as itself: statusError says so).
-    return await request(url, { method: 'GET', dispatcher: agent, headers: { accept, ...authorization(target) }, signal });
+    for await (const chunk of response) yield chunk as Uint8Array;
   } catch (error) {
     throw failure(target, url, error);
   }
+  if (!response.complete) throw new PacsError(`The DICOMweb server closed the connection before the answer was complete (${url.origin}).`, 'protocol');
 }
 
+async function readAll(target: DicomWebTarget, url: URL, response: IncomingMessage, limit: number): Promise<Buffer> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of body(target, url, response)) {
+    size += chunk.byteLength;
+    if (size > limit) {
+      response.destroy();
+      throw new PacsError(`The DICOMweb search answer is larger than ${Math.round(limit / 1024 / 1024)} MB; narrow the date range.`, 'protocol');
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** A search answer this big is not a worklist (a 1,000-study list is about 2 MB of DICOM JSON). */
+const MAX_QIDO_BYTES = 64 * 1024 * 1024;
+
 /** QIDO-RS: GET {base}/{path}?query, answered as a DICOM JSON array (204: no matches). */
-export async function qido(target: DicomWebTarget, path: string, query: Record<string, string | string[]>, opts: { signal?: AbortSignal; agent?: Agent } = {}): Promise<DicomJson[]> {
+export async function qido(target: DicomWebTarget, path: string, query: Record<string, string | string[]>, opts: { signal?: AbortSignal; agent?: DicomWebAgent } = {}): Promise<DicomJson[]> {
   const url = new URL(path, baseUrl(target));
   for (const [key, value] of Object.entries(query)) for (const v of Array.isArray(value) ? value : [value]) url.searchParams.append(key, v);
   const agent = opts.agent ?? dicomWebAgent(target);
   try {
-    const response = await send(target, agent, url, 'application/dicom+json', opts.signal);
-    if (response.statusCode === 204) {
-      await response.body.dump();
+    const response = await get(target, agent, url, 'application/dicom+json', opts.signal);
+    const status = response.statusCode ?? 0;
+    if (status === 204) {
+      response.resume();
       return [];
     }
-    if (response.statusCode !== 200) {
-      await response.body.dump();
-      throw statusError(target, url, response.statusCode, 'search (QIDO-RS)');
+    if (status !== 200) {
+      response.resume();
+      throw statusError(target, url, status, 'search (QIDO-RS)');
     }
+    const text = (await readAll(target, url, response, MAX_QIDO_BYTES)).toString('utf8');
     let parsed: unknown;
     try {
-      parsed = await response.body.json();
+      parsed = text.trim() === '' ? [] : JSON.parse(text);
     } catch (error) {
       throw new PacsError(`The DICOMweb search answer is not DICOM JSON (${error instanceof Error ? error.message : String(error)}). Check the DICOMweb URL.`, 'not-dicomweb');
     }
     if (!Array.isArray(parsed)) throw new PacsError('The DICOMweb search answer is not a list of DICOM JSON objects. Check the DICOMweb URL.', 'not-dicomweb');
     return parsed as DicomJson[];
-  } catch (error) {
-    throw failure(target, url, error);
   } finally {
-    if (!opts.agent) await agent.close();
+    if (!opts.agent) agent.close();
   }
 }
 
@@ -125,27 +193,26 @@ export async function wadoInstance(
   target: DicomWebTarget,
   uids: { study: string; series: string; instance: string },
   open: (headers: Record<string, string>) => PartSink,
-  opts: { signal?: AbortSignal; agent?: Agent } = {},
+  opts: { signal?: AbortSignal; agent?: DicomWebAgent } = {},
 ): Promise<number> {
   const url = new URL(`studies/${encodeURIComponent(uids.study)}/series/${encodeURIComponent(uids.series)}/instances/${encodeURIComponent(uids.instance)}`, baseUrl(target));
   const agent = opts.agent ?? dicomWebAgent(target);
   try {
-    const response = await send(target, agent, url, 'multipart/related; type="application/dicom"; transfer-syntax=*', opts.signal);
-    if (response.statusCode !== 200) {
-      await response.body.dump();
-      throw statusError(target, url, response.statusCode, 'retrieve (WADO-RS)');
+    const response = await get(target, agent, url, 'multipart/related; type="application/dicom"; transfer-syntax=*', opts.signal);
+    const status = response.statusCode ?? 0;
+    if (status !== 200) {
+      response.resume();
+      throw statusError(target, url, status, 'retrieve (WADO-RS)');
     }
     const contentType = String(response.headers['content-type'] ?? '');
     const boundary = multipartBoundary(contentType);
     if (!boundary) {
-      await response.body.dump();
+      response.resume();
       throw new PacsError(`The DICOMweb server answered the retrieve with "${contentType || 'no content type'}", not multipart/related.`, 'protocol');
     }
-    return await readMultipart(response.body, boundary, open);
-  } catch (error) {
-    throw failure(target, url, error);
+    return await readMultipart(body(target, url, response), boundary, open);
   } finally {
-    if (!opts.agent) await agent.close();
+    if (!opts.agent) agent.close();
   }
 }
 

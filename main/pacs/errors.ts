@@ -48,7 +48,7 @@ export function connectionFailure(error: unknown, host: string, port: number, ti
     return new PacsError(`The name "${host}" could not be found (DNS). Check the host name, or enter the PACS's IP address.`, 'dns');
   }
   if (code === 'ECONNREFUSED') return new PacsError(`${host}:${port} refused the connection: nothing listens on that port. Check the port and that the PACS is running.`, 'refused');
-  if (code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'RADRAFT_TIMEOUT') {
+  if (code === 'ETIMEDOUT' || code === 'RADRAFT_TIMEOUT') {
     return new PacsError(`${host}:${port} did not answer within ${Math.round(timeoutMs / 1000)} s. Check the host, the port and any firewall in between.`, 'timeout');
   }
   if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return new PacsError(`${host} cannot be reached from this computer (no route). Check the network connection and the host.`, 'refused');
@@ -60,12 +60,12 @@ export function connectionFailure(error: unknown, host: string, port: number, ti
   return new PacsError(`The connection to ${host}:${port} failed (${code ?? detail}).`, 'protocol');
 }
 
-/** The Node error code of an error or of its cause (undici wraps socket errors). */
+/** The Node error code of an error or of its cause. */
 export function errorCode(error: unknown): string | null {
   let e: unknown = error;
   for (let depth = 0; depth < 4 && e; depth++) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && code !== 'UND_ERR_SOCKET') return code;
+    if (typeof code === 'string') return code;
     e = (e as { cause?: unknown }).cause;
   }
   return null;

@@ -1,6 +1,7 @@
 // The network policy applied: every socket the main process opens for PACS work asks here first, with the node the
 // operation is for (main/security/network-policy.ts decides). DIMSE associations call it before dcmjs-dimse connects;
-// DICOMweb requests go through an undici connector that calls it for every connection, redirects included.
+// DICOMweb requests check their URL, and their HTTP agents check again for every socket they open (redirects are
+// never followed).
 import type { PacsNode } from '../../app/domain/pacs';
 import { decideConnection } from '../security/network-policy';
 import { NetworkPolicyError } from './errors';

@@ -173,7 +173,7 @@ export class RetrieveService {
         }
       }
     } finally {
-      await agent.close();
+      agent.close();
     }
   }
 

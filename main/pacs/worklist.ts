@@ -118,6 +118,6 @@ async function byQido(target: DicomWebTarget, nodeId: string, query: Pick<Workli
     }
     return studies;
   } finally {
-    await agent.close();
+    agent.close();
   }
 }

@@ -8,7 +8,6 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fetch as undiciFetch, type RequestInit } from 'undici';
 
 export interface OrthancOptions {
   /** Orthanc's own AE title. */
@@ -123,7 +122,7 @@ export async function startOrthanc(options: OrthancOptions = {}): Promise<Orthan
   // The harness's own calls go straight to Orthanc's plain HTTP port; what Radraft is given may be the TLS front.
   const direct = `http://127.0.0.1:${httpPort}`;
   const call = (path: string, init: RequestInit = {}) =>
-    undiciFetch(`${direct}${path}`, { ...init, headers: { ...(init.headers as Record<string, string> | undefined), ...(authorization ? { authorization } : {}) } });
+    fetch(`${direct}${path}`, { ...init, headers: { ...(init.headers as Record<string, string> | undefined), ...(authorization ? { authorization } : {}) } });
   const front = options.tls ? await startTlsFront(dir, options.tls, { http: httpPort, dicom: dicomPort }) : null;
   const url = front ? `https://127.0.0.1:${front.httpsPort}` : direct;
 
@@ -176,7 +175,7 @@ export async function startOrthanc(options: OrthancOptions = {}): Promise<Orthan
     const text = typeof body === 'string';
     const response = await call(path, {
       method: 'POST',
-      body: raw || text ? body : JSON.stringify(body),
+      body: raw ? Buffer.from(body) : text ? body : JSON.stringify(body),
       headers: { 'content-type': raw ? 'application/dicom' : text ? 'text/plain' : 'application/json' },
     });
     if (!response.ok) throw new Error(`Orthanc POST ${path}: HTTP ${response.status} ${await response.text()}`);

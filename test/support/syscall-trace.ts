@@ -181,16 +181,30 @@ const RESOLVER_PATHS = /^(\/etc\/(resolv\.conf|nsswitch\.conf|hosts|host\.conf|g
 /** Device files any process may write (a terminal, the null device). */
 const DEVICES = /^\/dev\/(null|tty|ptmx|pts\/\d+)$/;
 
+/** An allowed peer's host against the address in the trace (IPv4-mapped IPv6 written either way). */
+function sameAddress(host: string, address: string): boolean {
+  return host === address || `::ffff:${host}` === address;
+}
+
 function isLoopback(family: string, address: string): boolean {
   if (family === 'AF_INET') return address.startsWith('127.');
   return address === '::1' || /^::ffff:127\./.test(address);
 }
 
+/** Where a process may connect and listen, loopback included: anything else is egress (strict mode). */
+export interface AllowedPeers {
+  /** Addresses connect() and sendto() may name. */
+  connect: Array<{ host: string; port: number }>;
+  /** Ports bind() may take (the app's own DICOM listener). */
+  bind: number[];
+}
+
 /**
  * Judges a strace log. `allowed`: folders the command may write in (resolved through symlinks, as the kernel
- * reports opened files); `cwd`: where relative paths of calls without a directory descriptor start.
+ * reports opened files); `cwd`: where relative paths of calls without a directory descriptor start. With `peers`,
+ * loopback is no longer free: every connection and bound port must be one of them.
  */
-export function analyseTrace(log: string, opts: { allowed: string[]; cwd: string }): Findings {
+export function analyseTrace(log: string, opts: { allowed: string[]; cwd: string; peers?: AllowedPeers }): Findings {
   const roots = opts.allowed.map((p) => realpathSync(p));
   const inside = (path: string): boolean => DEVICES.test(path) || roots.some((r) => path === r || path.startsWith(`${r}/`));
   const findings: Findings = { egress: [], resolver: [], writes: [] };
@@ -213,7 +227,13 @@ export function analyseTrace(log: string, opts: { allowed: string[]; cwd: string
         const port = /sin6?_port=htons\((\d+)\)/.exec(rest)?.[1];
         const address = /inet_addr\("([^"]+)"\)/.exec(rest)?.[1] ?? /inet_pton\(AF_INET6, "([^"]+)"/.exec(rest)?.[1];
         if (port === '53') findings.resolver.push(call);
-        if ((family === 'AF_INET' || family === 'AF_INET6') && address !== undefined && !isLoopback(family, address)) findings.egress.push(call);
+        const inet = (family === 'AF_INET' || family === 'AF_INET6') && address !== undefined;
+        if (inet && opts.peers) {
+          const p = Number(port);
+          const permitted =
+            name === 'bind' ? opts.peers.bind.includes(p) && isLoopback(family, address) : opts.peers.connect.some((peer) => peer.port === p && sameAddress(peer.host, address));
+          if (!permitted) findings.egress.push(call);
+        } else if (inet && !isLoopback(family, address)) findings.egress.push(call);
         if (family === 'AF_PACKET') findings.egress.push(call);
       }
     }

@@ -107,6 +107,23 @@ export const api = {
   exportTrainingSet: () => invoke('models:exportTrainingSet', {}),
   startDraft: (request: RequestOf<'draft:start'>) => invoke('draft:start', request),
   cancelDraft: (draftId: string) => invoke('draft:cancel', { draftId }),
+  sendToPacs: (studyInstanceUid: string, nodeId: string) => invoke('report:sendToPacs', { studyInstanceUid, nodeId }),
+  pacsSettings: () => invoke('pacs:settings', {}),
+  saveNode: (request: RequestOf<'pacs:saveNode'>) => invoke('pacs:saveNode', request),
+  deleteNode: (nodeId: string) => invoke('pacs:deleteNode', { nodeId }),
+  testNode: (request: RequestOf<'pacs:testNode'>) => invoke('pacs:testNode', request),
+  saveListener: (request: RequestOf<'pacs:saveListener'>) => invoke('pacs:saveListener', request),
+  savePredraft: (request: RequestOf<'pacs:savePredraft'>) => invoke('pacs:savePredraft', request),
+  chooseWatchedFolder: (clear: boolean) => invoke('pacs:chooseWatchedFolder', { clear }),
+  saveCache: (request: RequestOf<'pacs:saveCache'>) => invoke('pacs:saveCache', request),
+  queryWorklist: (request: RequestOf<'worklist:query'>) => invoke('worklist:query', request),
+  openWorklistStudy: (nodeId: string, studyInstanceUid: string) => invoke('worklist:open', { nodeId, studyInstanceUid }),
+  cancelRetrieve: (studyInstanceUid: string) => invoke('worklist:cancel', { studyInstanceUid }),
+  predraftStatus: () => invoke('predraft:status', {}),
+  setPredraftPaused: (paused: boolean) => invoke('predraft:setPaused', { paused }),
+  prioritise: (studyInstanceUid: string) => invoke('predraft:prioritise', { studyInstanceUid }),
+  retryFailed: () => invoke('predraft:retryFailed', {}),
+  clearFinished: () => invoke('predraft:clearFinished', {}),
 };
 
 export type { ResponseOf, RequestOf, EventOf };

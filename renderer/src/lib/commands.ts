@@ -66,6 +66,8 @@ export function commandHandlers(viewer: () => ViewerCommands | undefined): Recor
         search.select();
       }
     },
+    'show-worklist': () => (ui.sidebar = 'worklist'),
+    'show-pacs': () => (ui.pacsOpen = true),
     draft: () => reporting.requestDraft(),
     'discard-draft': () => reporting.discardDraft(),
     undo: () => reporting.undo(),

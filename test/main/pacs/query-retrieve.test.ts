@@ -11,7 +11,7 @@ import type { PacsNode, RetrieveProgress } from '../../../app/domain/pacs';
 import { echo, findPatients, findStudies } from '../../../main/pacs/dimse';
 import { dicomWebAgent, qido, jsonString } from '../../../main/pacs/dicomweb';
 import { checkConnection } from '../../../main/pacs/network-gate';
-import { request } from 'undici';
+import { request as httpRequest } from 'node:http';
 import { NetworkPolicyError } from '../../../main/pacs/errors';
 import { ImageCache } from '../../../main/pacs/image-cache';
 import { PacsStore } from '../../../main/pacs/pacs-store';
@@ -200,10 +200,10 @@ describe('DICOMweb against Orthanc behind HTTPS', () => {
     // The connector every DICOMweb request goes through, asked for another port on the same host.
     const agent = dicomWebAgent({ node: node(), secret: 's3cret' });
     try {
-      const stray = request(`http://127.0.0.1:${orthanc.httpPort}/system`, { dispatcher: agent });
+      const stray = new Promise((resolve, reject) => httpRequest(`http://127.0.0.1:${orthanc.httpPort}/system`, { agent: agent.http }, resolve).on('error', reject).end());
       await expect(stray).rejects.toBeInstanceOf(NetworkPolicyError);
     } finally {
-      await agent.close();
+      agent.close();
     }
     expect(() => checkConnection(node(), '10.0.0.1', orthanc.dicomPort)).toThrow(/only connects to the PACS nodes configured/);
   });

@@ -6,6 +6,8 @@
 // keep it quiet. Fails on any connection or datagram to a non-loopback address, any sign of name resolution, and
 // any file created or changed outside the folders each process may write.
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer as createTcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
@@ -13,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importCheckpoint } from '../../../models/engine/index';
 import { analyseTrace, straceAvailable, traced, type Findings } from '../../support/syscall-trace';
 import { bundleWorkers } from '../drafting/bundle-workers';
+import { freePort, startOrthanc } from '../../support/orthanc';
 
 const ROOT = join(__dirname, '../../..');
 const STUDY = join(ROOT, 'test/fixtures/dicom/cxr/nih_dx_pa_00000002_implLE_8bit.dcm');
@@ -136,4 +139,71 @@ describe('drafting with the real engine sends nothing and leaves no trace', () =
     expect(readdirSync(join(userData, 'models', 'demo'))).toContain('decoder.onnx');
     expect(readdirSync(exportDir)).toEqual(['report.txt']);
   }, 240_000);
+});
+
+describe('the hospital integration connects only to the configured PACS nodes and its own listener', () => {
+  it('query, retrieve (C-GET, C-MOVE, WADO-RS), pre-drafting and a redirecting DICOMweb server, under strace', async () => {
+    const listenerPort = await freePort();
+    const orthanc = await startOrthanc({ users: { radraft: 'pw' }, modalities: { radraft: ['RADRAFT', '127.0.0.1', listenerPort] } });
+    // A DICOMweb "server" that sends the app elsewhere, and the elsewhere, which must never see a connection.
+    let strayConnections = 0;
+    const stray = createTcpServer((socket) => {
+      strayConnections++;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => stray.listen(0, '127.0.0.1', resolve));
+    const strayPort = (stray.address() as { port: number }).port;
+    const redirect = createHttpServer((_req, res) => {
+      res.writeHead(302, { location: `http://127.0.0.1:${strayPort}/dicom-web/studies` });
+      res.end();
+    });
+    await new Promise<void>((resolve) => redirect.listen(0, '127.0.0.1', resolve));
+    const redirectPort = (redirect.address() as { port: number }).port;
+    try {
+      const today = new Date().toISOString().slice(0, 10).replace(/-/g, '');
+      const source = ['siim_1.2.276.0.7230010.3.1.4.8323329.4904.1517875185.355709.dcm', 'nih_dx_pa_00000002_implLE_8bit.dcm'].map((f) => join(ROOT, 'test/fixtures/dicom/cxr', f));
+      await orthanc.loadCopies(source, 2, (i) => ({ StudyDate: today, StudyTime: `0${i}0000`, AccessionNumber: `EGRESS${i}` }));
+      const userData = join(scratch, 'pacs-user-data');
+      const shipped = join(scratch, 'pacs-shipped-models');
+      for (const dir of [userData, shipped]) mkdirSync(dir);
+      symlinkSync(join(ROOT, 'resources/models/demo-checkpoint'), join(shipped, 'demo-checkpoint'));
+      const app = bundle('test/main/security/pacs-app.harness.ts', 'pacs-app');
+      const config = {
+        userDataDir: userData,
+        bundledModelsDir: shipped,
+        workers: bundleWorkers(),
+        orthanc: { aeTitle: orthanc.aeTitle, dicomPort: orthanc.dicomPort, dicomWebUrl: orthanc.dicomWebUrl, user: 'radraft', password: 'pw' },
+        listenerPort,
+        redirectingDicomWebUrl: `http://127.0.0.1:${redirectPort}/dicom-web`,
+        today,
+        // The originals (old or no Study Date): not on today's worklist, fetched on demand.
+        moveStudy: '1.3.6.1.4.1.11129.5.5.112507010803284478207522016832191866964708',
+        wadoStudy: '1.2.276.0.7230010.3.1.2.8323329.4904.1517875185.355708',
+      };
+      const run = await traced(process.execPath, [app, JSON.stringify(config)], { env: env(), cwd: scratch, logFile: join(scratch, 'pacs-app.strace'), timeoutMs: 240_000 });
+      expect(run.code, run.stderr).toBe(0);
+      expect(JSON.parse(run.stdout)).toEqual({ test: true, worklist: 2, drafted: 2, failed: [], moved: 1, wado: 1, redirected: 'protocol' });
+
+      const peers = {
+        connect: [
+          { host: '127.0.0.1', port: orthanc.dicomPort },
+          { host: '127.0.0.1', port: orthanc.httpPort },
+          { host: '127.0.0.1', port: redirectPort },
+        ],
+        bind: [listenerPort],
+      };
+      expect(analyseTrace(run.log, { allowed: [userData], cwd: scratch, peers }), 'PACS work').toEqual(NONE);
+      // The positive controls: it did connect to the PACS (DIMSE and HTTP) and listen on its own port.
+      expect(run.log).toMatch(new RegExp(`connect\\(.*htons\\(${orthanc.dicomPort}\\)`));
+      expect(run.log).toMatch(new RegExp(`connect\\(.*htons\\(${orthanc.httpPort}\\)`));
+      expect(run.log).toMatch(new RegExp(`bind\\(.*htons\\(${listenerPort}\\)`));
+      expect(run.log).not.toMatch(new RegExp(`htons\\(${strayPort}\\)`));
+      expect(strayConnections).toBe(0);
+      expect(leftovers()).toEqual([]);
+    } finally {
+      await orthanc.stop();
+      await new Promise<void>((resolve) => stray.close(() => resolve()));
+      await new Promise<void>((resolve) => redirect.close(() => resolve()));
+    }
+  }, 300_000);
 });

@@ -214,6 +214,22 @@ export class ReportSession {
     this.#dirty = false;
   }
 
+  /**
+   * Main changed the stored report on its own (a background draft went in): take the stored version when nothing on
+   * screen is unsaved and no draft is streaming; answers whether it was taken.
+   */
+  refreshIfUntouched(): Promise<boolean> {
+    const load = this.#ops.load;
+    if (!load) return Promise.resolve(false);
+    return this.#serial(async () => {
+      if (this.#closed || this.#dirty || this.drafting || this.conflict || this.saveState !== 'saved') return false;
+      const latest = await load();
+      if (!latest || this.#dirty || latest.revision === this.record?.revision) return false;
+      this.replaceRecord(latest);
+      return true;
+    });
+  }
+
   /** After a conflict: store the text on screen over the newer stored version (that version stays in history). */
   async keepMine(): Promise<void> {
     const load = this.#ops.load;

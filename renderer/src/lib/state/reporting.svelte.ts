@@ -90,6 +90,17 @@ class Reporting {
     }
   }
 
+  /** The open study's report changed in main (its background draft went in): show it, unless the clinician is editing. */
+  async refreshFromMain(): Promise<void> {
+    const s = this.session;
+    if (!s) return;
+    try {
+      if (await s.refreshIfUntouched()) toasts.push('info', 'The AI draft is ready', 'It was drafted in the background; review each section before signing.');
+    } catch (err) {
+      toasts.push('error', 'Could not reload the report', errorText(err));
+    }
+  }
+
   /** A stored report that could not be read was set aside by main: say so once, then start a new one. */
   async #load(uid: string): ReturnType<typeof api.getReport> {
     try {
@@ -195,6 +206,20 @@ class Reporting {
       return true;
     } catch (err) {
       toasts.push('error', 'Could not export the report', errorText(err), { studyInstanceUid: s.studyInstanceUid });
+      return false;
+    }
+  }
+
+  /** Sends the signed report as DICOM SR to a configured PACS node (the export dialog's Send to PACS). */
+  async sendToPacs(nodeId: string): Promise<boolean> {
+    const s = await this.#readyToLeave('sent');
+    if (!s) return false;
+    try {
+      const { node } = await api.sendToPacs(s.studyInstanceUid, nodeId);
+      toasts.push('ok', 'Report sent to the PACS as DICOM SR', node);
+      return true;
+    } catch (err) {
+      toasts.push('error', 'The report was not sent to the PACS', errorText(err));
       return false;
     }
   }

@@ -13,6 +13,9 @@ class Ui {
   modelsOpen = $state(false);
   /** The templates and snippets settings panel. */
   aidsOpen = $state(false);
+  pacsOpen = $state(false);
+  /** What the sidebar lists: the studies opened here, or the PACS worklist. */
+  sidebar = $state<'studies' | 'worklist'>('studies');
   changesOpen = $state(false);
   showBoxes = $state(true);
   /** Why the image on screen cannot be displayed, or null: nothing is drafted or located from it then. */
