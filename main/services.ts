@@ -26,6 +26,7 @@ import { TrainingExportService } from './training/training-export-service';
 import { validationSummaryLine } from '../app/eval/validation-record';
 import { readingRoomHandlers } from './reading/reading-room';
 import { PacsService } from './pacs/pacs-service';
+import { toImageHeader } from './studies/header';
 import type { OsEncryption } from './pacs/secrets';
 import { storeToPacs } from './pacs/c-store';
 import { formatDimseAddress, type WorklistEntry } from '../app/domain/pacs';
@@ -227,8 +228,8 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     databaseFile: join(deps.userDataDir, DATABASE_FILE),
     settings: { get: (key) => store.getSetting(key), set: (key, value) => store.setSetting(key, value) },
     osEncryption: deps.osEncryption ?? null,
-    readHeader: async (f) => {
-      const header = await pixels.header(f);
+    readHeader: async (filePath) => {
+      const header = await pixels.header({ filePath });
       return { ...toImageHeader(header), sopClassUid: header.sopClassUid };
     },
     open: (paths) => opened(paths),

@@ -176,7 +176,7 @@ export class DraftingService {
     try {
       const client = await this.backgroundClient(model.dir, opts.threads);
       if (controller.signal.aborted) return { kind: 'preempted' };
-      const view = await this.deps.modelView(image.filePath, 0);
+      const view = await this.deps.modelView(image.imageId, 0);
       const pixelValues = await this.inputs.run({ width: view.width, height: view.height, data: view.data, size: model.manifest.imageSize });
       if (controller.signal.aborted) return { kind: 'preempted' };
       const prompt = buildPrompt(model.manifest.promptTemplates, { task: 'report' });

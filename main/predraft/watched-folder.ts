@@ -1,8 +1,8 @@
 // A folder Radraft watches for new DICOM files (a modality's or a router's export share): each file that has stopped
 // growing is opened like a dropped file and its study queued for pre-drafting. Polled rather than watched with
 // fs.watch, which misses changes on network shares and reports files that are still being written.
-import { stat } from 'node:fs/promises';
-import { collectFiles } from '../studies/collect-files';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 
 export interface WatchedFolderDeps {
   /** New, complete files: open them and queue their studies. */
@@ -49,7 +49,7 @@ export class WatchedFolder {
 
   private async poll(folder: string): Promise<void> {
     try {
-      const { files } = await collectFiles([folder]);
+      const files = await listFiles(folder);
       const ready: string[] = [];
       for (const file of files) {
         if (this.taken.has(file)) continue;
@@ -69,4 +69,19 @@ export class WatchedFolder {
       console.warn(`radraft: the watched folder could not be read (${(error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.name : 'error')})`);
     }
   }
+}
+
+/** Every plain file under `folder` (hidden ones and symbolic links skipped); opening sorts out what is DICOM. */
+async function listFiles(folder: string, limit = 50_000): Promise<string[]> {
+  const files: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      if (files.length >= limit || entry.name.startsWith('.')) continue;
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) await walk(path);
+      else if (entry.isFile()) files.push(path);
+    }
+  };
+  await walk(folder);
+  return files.sort();
 }

@@ -46,6 +46,27 @@ describe('analyseTrace', () => {
   });
 });
 
+describe('strict peers (the hospital integration)', () => {
+  const calls = [
+    '7 connect(21<socket:[1]>, {sa_family=AF_INET, sin_port=htons(4242), sin_addr=inet_addr("127.0.0.1")}, 16) = -1 EINPROGRESS (Operation now in progress)',
+    '7 connect(22<socket:[2]>, {sa_family=AF_INET, sin_port=htons(9999), sin_addr=inet_addr("127.0.0.1")}, 16) = 0',
+    '7 bind(23<socket:[3]>, {sa_family=AF_INET, sin_port=htons(11112), sin_addr=inet_addr("127.0.0.1")}, 16) = 0',
+    '7 bind(24<socket:[4]>, {sa_family=AF_INET, sin_port=htons(11112), sin_addr=inet_addr("0.0.0.0")}, 16) = 0',
+    '7 openat(AT_FDCWD</x>, "/etc/resolv.conf", O_RDONLY) = 25</etc/resolv.conf>',
+    '7 openat(AT_FDCWD</x>, "/etc/hosts", O_RDONLY) = 26</etc/hosts>',
+  ].join('\n');
+  it('lets only the named peers and the listener\'s loopback port through, loopback included', () => {
+    const found = analyseTrace(calls, { allowed: [DIR], cwd: DIR, peers: { connect: [{ host: '127.0.0.1', port: 4242 }], bind: [11112] } });
+    expect(found.egress.map((e) => /htons\((\d+)\).*inet_addr\("([^"]+)"/.exec(e)?.slice(1).join('@'))).toEqual(['9999@127.0.0.1', '11112@0.0.0.0']);
+  });
+  it('lets the resolver configuration be read only when asked, and never /etc/hosts', () => {
+    expect(analyseTrace(calls, { allowed: [DIR], cwd: DIR }).resolver).toHaveLength(2);
+    const relaxed = analyseTrace(calls, { allowed: [DIR], cwd: DIR, allowResolverConfig: true }).resolver;
+    expect(relaxed).toHaveLength(1);
+    expect(relaxed[0]).toMatch(/\/etc\/hosts/);
+  });
+});
+
 describe('strace argument parsing', () => {
   it('keeps quoted commas, brackets and path decorations whole', () => {
     expect(splitArgs('22</a,b>, "x, y", {sa_family=AF_INET, sin_port=htons(53)}, 0')).toEqual(['22</a,b>', '"x, y"', '{sa_family=AF_INET, sin_port=htons(53)}', '0']);

@@ -177,6 +177,12 @@ const CHANGES: Record<string, [number, number][]> = {
 
 /** Files and sockets only the resolver (glibc's getaddrinfo, NSS, nscd, systemd-resolved) touches. */
 const RESOLVER_PATHS = /^(\/etc\/(resolv\.conf|nsswitch\.conf|hosts|host\.conf|gai\.conf)|\/(var\/)?run\/nscd\/.*|\/run\/systemd\/resolve\/.*)$/;
+/**
+ * The resolver's configuration alone. Node's dns module reads it when it loads (c-ares sets up its channel), and
+ * net.Server.listen with a host loads it even for an IP literal; no name is looked up until /etc/hosts, gai.conf,
+ * nscd, systemd-resolved or port 53 is used, which stay findings.
+ */
+const RESOLVER_CONFIG = /^\/etc\/(resolv\.conf|nsswitch\.conf)$/;
 
 /** Device files any process may write (a terminal, the null device). */
 const DEVICES = /^\/dev\/(null|tty|ptmx|pts\/\d+)$/;
@@ -202,9 +208,10 @@ export interface AllowedPeers {
 /**
  * Judges a strace log. `allowed`: folders the command may write in (resolved through symlinks, as the kernel
  * reports opened files); `cwd`: where relative paths of calls without a directory descriptor start. With `peers`,
- * loopback is no longer free: every connection and bound port must be one of them.
+ * loopback is no longer free: every connection and bound port must be one of them. `allowResolverConfig`: reading
+ * resolv.conf and nsswitch.conf alone is not a finding (see RESOLVER_CONFIG).
  */
-export function analyseTrace(log: string, opts: { allowed: string[]; cwd: string; peers?: AllowedPeers }): Findings {
+export function analyseTrace(log: string, opts: { allowed: string[]; cwd: string; peers?: AllowedPeers; allowResolverConfig?: boolean }): Findings {
   const roots = opts.allowed.map((p) => realpathSync(p));
   const inside = (path: string): boolean => DEVICES.test(path) || roots.some((r) => path === r || path.startsWith(`${r}/`));
   const findings: Findings = { egress: [], resolver: [], writes: [] };
@@ -217,7 +224,7 @@ export function analyseTrace(log: string, opts: { allowed: string[]; cwd: string
     // Resolution: a resolver file named by any call (open, stat, access, inotify, a unix socket address).
     for (const s of argText.matchAll(/"((?:[^"\\]|\\.)*)"/g)) {
       const text = unquote(`"${s[1]}"`);
-      if (text !== null && RESOLVER_PATHS.test(text)) findings.resolver.push(call);
+      if (text !== null && RESOLVER_PATHS.test(text) && !(opts.allowResolverConfig && RESOLVER_CONFIG.test(text))) findings.resolver.push(call);
     }
 
     // Network: every address a socket is pointed at or sends to.

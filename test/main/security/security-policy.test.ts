@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideRequest } from '../../../main/security/network-policy';
+import { decideConnection, decideRequest } from '../../../main/security/network-policy';
 import { contentSecurityPolicy } from '../../../main/security/content-security-policy';
 import { isNavigationAllowed, isPermissionGranted, windowOpenDecision } from '../../../main/security/navigation-policy';
 import { isTrustedSender } from '../../../main/security/ipc-sender';
@@ -30,6 +30,25 @@ describe('network policy (session webRequest)', () => {
     for (const url of [APP_ENTRY_URL, 'app://radraft/assets/index-abc.js', 'data:image/png;base64,AAAA', 'blob:app://radraft/1234', 'devtools://devtools/bundled/inspector.html']) {
       expect(decideRequest(url), url).toMatchObject({ cancel: false });
     }
+  });
+});
+
+describe('network policy (the main process\'s own connections)', () => {
+  const node = { dimse: { host: 'PACS.hospital.local', port: 104 }, dicomWeb: 'https://pacs.hospital.local/dicom-web' };
+  it('lets a PACS operation reach its node\'s DICOM port and DICOMweb origin only', () => {
+    expect(decideConnection('pacs.hospital.local', 104, node)).toMatchObject({ cancel: false });
+    expect(decideConnection('pacs.hospital.local', 443, node)).toMatchObject({ cancel: false });
+    expect(decideConnection('[::1]', 11112, { dimse: { host: '::1', port: 11112 }, dicomWeb: null })).toMatchObject({ cancel: false });
+    for (const [host, port] of [
+      ['pacs.hospital.local', 80],
+      ['pacs.hospital.local', 4242],
+      ['other.hospital.local', 104],
+      ['127.0.0.1', 104],
+      ['mobile.events.data.microsoft.com', 443],
+    ] as const) {
+      expect(decideConnection(host, port, node), `${host}:${port}`).toMatchObject({ cancel: true });
+    }
+    expect(decideConnection('pacs.hospital.local', 443, { ...node, dicomWeb: 'not a url' })).toMatchObject({ cancel: true });
   });
 });
 
