@@ -36,6 +36,13 @@ export interface HarnessOptions {
   modelsDir?: string;
 }
 
+/** Electron's safeStorage stand-in (the key store is at the Electron boundary): reversible, never plain text. */
+const fakeKeyStore = {
+  isEncryptionAvailable: () => true,
+  encryptString: (plain: string) => Buffer.concat([Buffer.from('E2E-KEYSTORE:'), Buffer.from(plain, 'utf8').map((b) => b ^ 0x33)]),
+  decryptString: (encrypted: Buffer) => Buffer.from(encrypted.subarray('E2E-KEYSTORE:'.length).map((b) => b ^ 0x33)).toString('utf8'),
+};
+
 export interface Harness {
   url: string;
   services: Services;
@@ -112,6 +119,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       },
     },
     clipboard: { writeText: (text: string) => void harness.clipboard.push(text) },
+    osEncryption: fakeKeyStore,
     emit<E extends EventChannel>(event: E, payload: EventOf<E>) {
       harness.events.push({ event, payload });
       const data = `data: ${encodeWire({ event, payload })}\n\n`;
