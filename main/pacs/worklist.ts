@@ -3,6 +3,7 @@
 // Radraft knows of each (report, queue, cache) is added by the caller.
 import { WORKLIST_MODALITIES, type PacsNode, type WorklistEntry, type WorklistQuery } from '../../app/domain/pacs';
 import { oneLine } from '../../app/text/one-line';
+import { isRadiographStorageClass } from './sop-classes';
 import { dicomWebAgent, jsonNumber, jsonString, jsonStrings, qido, type DicomWebTarget } from './dicomweb';
 import { associate, findStudies, type DimseTarget, type FindMatch } from './dimse';
 import dcmjsDimse from 'dcmjs-dimse';
@@ -45,13 +46,19 @@ async function byCFind(target: DimseTarget, nodeId: string, query: Pick<Worklist
   // Views: one IMAGE-level C-FIND per study, all on one association.
   const { CFindRequest } = dcmjsDimse.requests;
   const views = new Map<string, Set<string>>();
+  const images = new Map<string, ImageCount>();
   const requests = studies.map((s) => {
-    const request = CFindRequest.createImageFindRequest({ StudyInstanceUID: s.studyInstanceUid, ViewPosition: '' });
+    const request = CFindRequest.createImageFindRequest({ StudyInstanceUID: s.studyInstanceUid, ViewPosition: '', SOPClassUID: '' });
     const seen = new Set<string>();
+    const count: ImageCount = { images: 0, classified: 0 };
     views.set(s.studyInstanceUid, seen);
+    images.set(s.studyInstanceUid, count);
     request.on('response', (response: { hasDataset(): boolean; getDataset(): { getElements(): FindMatch } | undefined }) => {
-      const view = response.hasDataset() ? text(response.getDataset()?.getElements().ViewPosition).trim().toUpperCase() : '';
+      if (!response.hasDataset()) return;
+      const match = response.getDataset()?.getElements() ?? {};
+      const view = text(match.ViewPosition).trim().toUpperCase();
       if (view) seen.add(oneLine(view));
+      countImage(count, text(match.SOPClassUID));
     });
     return request;
   });
@@ -62,7 +69,27 @@ async function byCFind(target: DimseTarget, nodeId: string, query: Pick<Worklist
     if (signal?.aborted) throw error;
     console.warn(`radraft: the worklist's view positions could not be read (${error instanceof Error ? error.name : 'error'})`);
   }
-  return studies.map((s) => ({ ...s, views: [...(views.get(s.studyInstanceUid) ?? [])].sort() }));
+  return studies.map((s) => ({ ...s, views: [...(views.get(s.studyInstanceUid) ?? [])].sort(), images: imagesOf(images.get(s.studyInstanceUid), s.images) }));
+}
+
+/**
+ * The study's radiographs among its instances: NumberOfStudyRelatedInstances (0020,1208) counts every object, a
+ * signed report (SR) sent back to the PACS included, so the image-level answers are counted when they say their
+ * SOP Class.
+ */
+interface ImageCount {
+  images: number;
+  classified: number;
+}
+
+function countImage(count: ImageCount, sopClassUid: string): void {
+  if (sopClassUid.trim() === '') return;
+  count.classified++;
+  if (isRadiographStorageClass(sopClassUid)) count.images++;
+}
+
+function imagesOf(count: ImageCount | undefined, instances: number | null): number | null {
+  return count && count.classified > 0 ? count.images : instances;
 }
 
 function fromMatch(m: FindMatch, nodeId: string): WorklistStudy {
@@ -110,8 +137,11 @@ async function byQido(target: DicomWebTarget, nodeId: string, query: Pick<Workli
     const studies = [...byUid.values()].filter((s) => isChest(s.modalities));
     for (const study of studies) {
       try {
-        const instances = await qido(target, `studies/${encodeURIComponent(study.studyInstanceUid)}/instances`, { includefield: '00185101' }, { signal, agent });
+        const instances = await qido(target, `studies/${encodeURIComponent(study.studyInstanceUid)}/instances`, { includefield: ['00185101', '00080016'] }, { signal, agent });
         study.views = [...new Set(instances.map((i) => oneLine(jsonString(i, '00185101').trim().toUpperCase())).filter((v) => v !== ''))].sort();
+        const count: ImageCount = { images: 0, classified: 0 };
+        for (const i of instances) countImage(count, jsonString(i, '00080016'));
+        study.images = imagesOf(count, study.images);
       } catch (error) {
         if (signal?.aborted) throw error;
       }

@@ -114,6 +114,8 @@ describe('hospital integration', () => {
     // Back in the worklist, the reported study goes last.
     await page.getByTestId('worklist-refresh').click();
     await expect.poll(() => page.getByTestId('worklist-status').allInnerTexts()).toEqual(['draft ready', 'draft ready', 'reported']);
+    // The report sent back is no image: the study still shows its one radiograph.
+    expect(await page.getByTestId('worklist-entry').last().innerText()).toMatch(/\b1 img\b/);
     await page.screenshot({ path: join(SHOTS, '78-worklist-after-sign.png') });
   });
 });
