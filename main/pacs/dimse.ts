@@ -335,13 +335,15 @@ export interface RetrieveScope {
   instances?: { seriesInstanceUid: string; sopInstanceUids: string[] };
 }
 
-function scopeDataset(scope: RetrieveScope): Record<string, string> {
+function scopeDataset(scope: RetrieveScope): Record<string, string | string[]> {
   if (!scope.instances) return { QueryRetrieveLevel: 'STUDY', StudyInstanceUID: scope.studyInstanceUid };
   return {
     QueryRetrieveLevel: 'IMAGE',
     StudyInstanceUID: scope.studyInstanceUid,
     SeriesInstanceUID: scope.instances.seriesInstanceUid,
-    SOPInstanceUID: scope.instances.sopInstanceUids.join('\\'),
+    // A list of values, not one string joined with "\\": dcmjs checks each UID against the 64-character limit of UI
+    // (PS3.5 6.2) and truncates a joined string, which then names no instance.
+    SOPInstanceUID: [...scope.instances.sopInstanceUids],
   };
 }
 

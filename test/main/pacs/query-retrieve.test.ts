@@ -29,6 +29,8 @@ const FILES = {
   nih: join(ROOT, 'test/fixtures/dicom/cxr/nih_dx_pa_00000002_implLE_8bit.dcm'),
   j2k: join(ROOT, 'test/fixtures/dicom/cxr/pydicom966_dx_pa_mono1_12bit_j2k_lossless.dcm'),
 };
+/** Two images of one NEMA WG-04 study (JPEG 2000 and JPEG-LS copies of the same radiograph). */
+const TWO_IMAGES = ['nema_wg04_RG1_J2KI_cr_pa_mono1_15bit.dcm', 'nema_wg04_RG1_JLSN_cr_pa_mono1_15bit.dcm'].map((f) => join(ROOT, 'test/fixtures/dicom/cxr', f));
 const SIIM_STUDY = '1.2.276.0.7230010.3.1.2.8323329.4904.1517875185.355708';
 const NIH_STUDY = '1.3.6.1.4.1.11129.5.5.112507010803284478207522016832191866964708';
 const J2K_STUDY = '1.2.392.200046.100.2.1.97028794843.150131102105';
@@ -159,6 +161,24 @@ describe('DIMSE query/retrieve against Orthanc', () => {
     const files = await retrieve.retrieve('orthanc', NIH_STUDY);
     expect(files).toHaveLength(1);
     await expectSameAsOrthanc(files);
+  });
+});
+
+describe('a study of two images', () => {
+  it('C-GET and C-MOVE ask for both SOP Instance UIDs in one request, and both arrive', async () => {
+    const two = await startOrthanc({ modalities: { radraft: ['RADRAFT', '127.0.0.1', scpPort] } });
+    try {
+      // Two copies of the NEMA study (each with both images, new UIDs): one for each way of retrieving.
+      const [forGet, forMove] = await two.loadCopies(TWO_IMAGES, 2, () => ({}));
+      for (const [uid, by] of [[forGet, 'c-get'], [forMove, 'c-move']] as const) {
+        currentNode = node({ aeTitle: two.aeTitle, port: two.dicomPort, dicomWebUrl: two.dicomWebUrl, retrieve: by });
+        const files = await retrieve.retrieve('orthanc', uid);
+        expect(files, by).toHaveLength(2);
+        expect(progress.at(-1), by).toMatchObject({ studyInstanceUid: uid, state: 'done', done: 2, total: 2 });
+      }
+    } finally {
+      await two.stop();
+    }
   });
 });
 

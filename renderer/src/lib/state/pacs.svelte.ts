@@ -121,8 +121,11 @@ class Pacs {
 
   async savePredraft(enabled: boolean, threads: number | null): Promise<void> {
     try {
+      const wasEnabled = this.settings?.predraft.enabled ?? false;
       this.settings = await api.savePredraft({ enabled, threads });
       this.queue = await api.predraftStatus();
+      // Turned on with a worklist on screen: ask again, so its studies are queued now (a query queues them).
+      if (enabled && !wasEnabled && this.entries.length > 0) await this.query();
     } catch (err) {
       toasts.push('error', 'Pre-drafting settings were not saved', errorText(err));
     }
