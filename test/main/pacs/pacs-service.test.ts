@@ -3,7 +3,7 @@
 // connection, the storage SCP receiving a push (and refusing what it must), the worklist, background pre-drafting
 // that survives a restart and never drafts an image twice, and Send to PACS for the signed SR.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +27,8 @@ const WORKLIST_FILES = ['siim_1.2.276.0.7230010.3.1.4.8323329.4904.1517875185.35
 const PUSHED = join(CXR, 'nih_dx_ap_effusion_implLE_8bit.dcm');
 const PUSHED_STUDY = '1.3.6.1.4.1.11129.5.5.189886800072183603320722059194952488628637';
 const PUSHED_TOO = join(CXR, 'nih_dx_ap_cardiomegaly_implLE_8bit.dcm');
+/** A file a router drops into the watched folder. */
+const WATCHED = join(CXR, 'siim_1.2.276.0.7230010.3.1.4.8323329.1000.1517875165.878027.dcm');
 const PUSHED_TOO_STUDY = '1.3.6.1.4.1.11129.5.5.111396399361969898205364400549799252857604';
 const PASSWORD = 'correct horse battery staple';
 
@@ -296,4 +298,25 @@ describe('worklist and background pre-drafting', () => {
     const after = await call<WorklistEntry[]>('worklist:query', { nodeId, from: TODAY, to: TODAY });
     expect(after.at(-1)).toMatchObject({ studyInstanceUid: entry.studyInstanceUid, report: 'signed' });
   }, 120_000);
+
+  it('opens and pre-drafts a file dropped into the watched folder', async () => {
+    const watched = mkdtempSync(join(tmpdir(), 'radraft-watched-'));
+    try {
+      boundary.next.folder = watched;
+      expect((await call<PacsSettingsView>('pacs:chooseWatchedFolder', { clear: false })).predraft.watchedFolder).toBe(watched);
+      copyFileSync(WATCHED, join(watched, 'from-the-router.dcm'));
+      const status = await until('the watched file pre-drafted', async () => {
+        const s = await call<PredraftStatus>('predraft:status', {});
+        return s.jobs.find((j) => j.source.kind === 'folder' && j.state === 'ready') ? s : null;
+      }, 120_000, () => call('predraft:status', {}));
+      const job = status.jobs.find((j) => j.source.kind === 'folder')!;
+      expect(job.reason).toBeNull();
+      const record = await call<ReportRecord | null>('report:get', { studyInstanceUid: job.studyInstanceUid });
+      expect(record?.provenance?.modelName).toMatch(/demo/);
+      expect(record?.ai.findings).toMatchObject({ accepted: false, text: record?.sections.findings });
+    } finally {
+      await call('pacs:chooseWatchedFolder', { clear: true });
+      rmSync(watched, { recursive: true, force: true });
+    }
+  }, 180_000);
 });
