@@ -22,8 +22,8 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
 import type { PredraftStatus, RetrieveProgress } from '../app/domain/pacs';
-import { startHarness, ROOT } from '../test/e2e/harness/server';
-import { openApp } from '../test/e2e/harness/browser';
+import { ROOT } from '../test/e2e/harness/server';
+import { openFile, runBench, withApp } from './in-app';
 import { startOrthanc } from '../test/support/orthanc';
 
 const { values } = parseArgs({
@@ -115,145 +115,138 @@ async function main(): Promise<void> {
   if (values['model-dir'] && modelId) symlinkSync(resolve(values['model-dir']), join(modelsDir, modelId));
 
   const orthanc = await startOrthanc({ users: { radraft: PASSWORD } });
-  const harness = await startHarness({ modelsDir });
-  let app: Awaited<ReturnType<typeof openApp>> | null = null;
   try {
-    // The PACS: N copies of the shared studies, with new UIDs, dated today.
-    const t = performance.now();
-    const uids = await orthanc.loadCopies(FILES, STUDIES, (i) => ({
-      StudyDate: today(),
-      StudyTime: `${String(6 + Math.floor(i / 60)).padStart(2, '0')}${String(i % 60).padStart(2, '0')}00`,
-      AccessionNumber: `BENCH${String(i).padStart(5, '0')}`,
-    }));
-    console.log(`orthanc: ${uids.length} studies loaded from ${FILES.length} files in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    await withApp({ modelsDir }, async (harness, page) => {
+      // The PACS: N copies of the shared studies, with new UIDs, dated today.
+      const t = performance.now();
+      const uids = await orthanc.loadCopies(FILES, STUDIES, (i) => ({
+        StudyDate: today(),
+        StudyTime: `${String(6 + Math.floor(i / 60)).padStart(2, '0')}${String(i % 60).padStart(2, '0')}00`,
+        AccessionNumber: `BENCH${String(i).padStart(5, '0')}`,
+      }));
+      console.log(`orthanc: ${uids.length} studies loaded from ${FILES.length} files in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
-    // Events main sends: retrieve progress (timed here), queue changes; not kept (the harness would hold them all).
-    const retrieves = new Map<string, { start: number; end: number | null; bytes: number }>();
-    const finishedAt = new Map<string, number>();
-    let lastStatus: PredraftStatus | null = null;
-    harness.events.push = (...items) => {
-      const now = performance.now();
-      for (const { event, payload } of items) {
-        if (event === 'pacs:retrieveProgress') {
-          const p = payload as RetrieveProgress;
-          const r = retrieves.get(p.studyInstanceUid) ?? { start: now, end: null, bytes: 0 };
-          r.bytes = p.bytes;
-          if (p.state !== 'retrieving') r.end = now;
-          retrieves.set(p.studyInstanceUid, r);
-        } else if (event === 'predraft:changed') {
-          lastStatus = payload as PredraftStatus;
-          for (const j of lastStatus.jobs) if ((j.state === 'ready' || j.state === 'failed') && !finishedAt.has(j.studyInstanceUid)) finishedAt.set(j.studyInstanceUid, now);
+      // Events main sends: retrieve progress (timed here), queue changes; not kept (the harness would hold them all).
+      const retrieves = new Map<string, { start: number; end: number | null; bytes: number }>();
+      const finishedAt = new Map<string, number>();
+      let lastStatus: PredraftStatus | null = null;
+      harness.events.push = (...items) => {
+        const now = performance.now();
+        for (const { event, payload } of items) {
+          if (event === 'pacs:retrieveProgress') {
+            const p = payload as RetrieveProgress;
+            const r = retrieves.get(p.studyInstanceUid) ?? { start: now, end: null, bytes: 0 };
+            r.bytes = p.bytes;
+            if (p.state !== 'retrieving') r.end = now;
+            retrieves.set(p.studyInstanceUid, r);
+          } else if (event === 'predraft:changed') {
+            lastStatus = payload as PredraftStatus;
+            for (const j of lastStatus.jobs) if ((j.state === 'ready' || j.state === 'failed') && !finishedAt.has(j.studyInstanceUid)) finishedAt.set(j.studyInstanceUid, now);
+          }
         }
+        return 0;
+      };
+
+      // The model: the demo, or the given folder.
+      if (modelId) await harness.services.handlers['models:setActive']({ modelId });
+      const [active] = (await harness.services.handlers['models:list']({})).filter((m) => m.active);
+      if (!active) throw new Error('No active model.');
+      console.log(`model: ${active.name} (${active.dtype}, ${active.imageSize} px)${active.problem ? ` — problem: ${active.problem}` : ''}`);
+
+      // The node, as PACS settings would save it.
+      await harness.services.handlers['pacs:saveNode']({
+        node: {
+          name: 'Bench PACS',
+          aeTitle: orthanc.aeTitle,
+          host: '127.0.0.1',
+          port: orthanc.dicomPort,
+          dicomWebUrl: orthanc.dicomWebUrl,
+          auth: { kind: 'basic', username: 'radraft' },
+          tls: { dimse: false, caPem: null },
+          query: 'dimse',
+          retrieve: values.retrieve === 'wado-rs' ? 'wado-rs' : 'c-get',
+        },
+        secret: PASSWORD,
+        allowPlainSecret: false,
+      });
+
+      // The window reads the settings again (the worklist reads them when it starts).
+      await page.reload();
+      // The clinician's open study (a local file): the report they type into.
+      await openFile(harness, page, FILES[0]);
+      await page.getByTestId('section-findings').waitFor({ timeout: 120_000 });
+      await page.evaluate(INSTALL);
+      const eld = monitorEventLoopDelay({ resolution: 10 });
+
+      // Idle: nothing in the background.
+      await page.getByTestId('section-findings').click();
+      await takeLatencies(page);
+      eld.enable();
+      await typeUntil(page, (n) => n >= Number(values['idle-keystrokes']));
+      eld.disable();
+      await new Promise((r) => setTimeout(r, 300));
+      const idle = await takeLatencies(page);
+      const idleEld = { p99: eld.percentile(99) / 1e6, max: eld.max / 1e6 };
+      eld.reset();
+
+      // Pre-drafting on, then the worklist queried in the UI: the query queues every listed study.
+      const threads = values.threads ? Number(values.threads) : null;
+      await harness.services.handlers['pacs:savePredraft']({ enabled: true, threads });
+      await page.getByTestId('tab-worklist').click();
+      const start = performance.now();
+      await page.getByTestId('worklist-refresh').click();
+      await page.getByTestId('worklist-entry').nth(STUDIES - 1).waitFor({ timeout: 300_000 });
+      const queryS = (performance.now() - start) / 1000;
+      const listed = await page.getByTestId('worklist-entry').count();
+      console.log(`worklist: ${listed} studies listed in ${queryS.toFixed(2)} s (C-FIND study level + one image-level C-FIND per study for views)`);
+      await page.getByTestId('section-findings').click();
+      await takeLatencies(page);
+      eld.enable();
+      let lastReport = start;
+      const finished = (): boolean => {
+        const now = performance.now();
+        if (now - lastReport > 30_000) {
+          lastReport = now;
+          console.log(`  … ${finishedAt.size}/${STUDIES} finished after ${((now - start) / 1000).toFixed(0)} s, load ${loadavg()[0].toFixed(2)}, RSS ${rss().nowMiB.toFixed(0)} MiB`);
+        }
+        return finishedAt.size >= STUDIES;
+      };
+      await typeUntil(page, finished);
+      const elapsedMin = (performance.now() - start) / 60_000;
+      eld.disable();
+      await new Promise((r) => setTimeout(r, 300));
+      const busy = await takeLatencies(page);
+      const busyEld = { p99: eld.percentile(99) / 1e6, max: eld.max / 1e6 };
+
+      const status = await harness.services.handlers['predraft:status']({});
+      const failed = status.jobs.filter((j) => j.state === 'failed');
+      const notes = status.jobs.filter((j) => j.state === 'ready' && j.reason);
+      let bytes = 0;
+      let seconds = 0;
+      for (const r of retrieves.values()) {
+        if (r.end === null) continue;
+        bytes += r.bytes;
+        seconds += (r.end - r.start) / 1000;
       }
-      return 0;
-    };
+      const drafted = uids.filter((u) => finishedAt.has(u)).length;
+      const record = await harness.services.handlers['report:get']({ studyInstanceUid: uids[0] });
 
-    // The model: the demo, or the given folder.
-    if (modelId) await harness.services.handlers['models:setActive']({ modelId });
-    const [active] = (await harness.services.handlers['models:list']({})).filter((m) => m.active);
-    if (!active) throw new Error('No active model.');
-    console.log(`model: ${active.name} (${active.dtype}, ${active.imageSize} px)${active.problem ? ` — problem: ${active.problem}` : ''}`);
-
-    // The node, as PACS settings would save it.
-    await harness.services.handlers['pacs:saveNode']({
-      node: {
-        name: 'Bench PACS',
-        aeTitle: orthanc.aeTitle,
-        host: '127.0.0.1',
-        port: orthanc.dicomPort,
-        dicomWebUrl: orthanc.dicomWebUrl,
-        auth: { kind: 'basic', username: 'radraft' },
-        tls: { dimse: false, caPem: null },
-        query: 'dimse',
-        retrieve: values.retrieve === 'wado-rs' ? 'wado-rs' : 'c-get',
-      },
-      secret: PASSWORD,
-      allowPlainSecret: false,
+      console.log('');
+      console.log(`studies: ${STUDIES} (${FILES.length} source files), retrieve: ${values.retrieve}, background threads: ${threads ?? 'auto'}, model: ${active.name}`);
+      console.log(`pre-drafted: ${drafted - failed.length} ready, ${failed.length} failed${failed[0] ? ` (first: ${failed[0].reason})` : ''}, ${notes.length} with a note${notes[0] ? ` (first: ${notes[0].reason})` : ''}`);
+      console.log(`first study's draft: ${record?.provenance ? `by ${record.provenance.modelName}, findings ${record.sections.findings.length} chars` : 'none'}`);
+      console.log(`throughput: ${(STUDIES / elapsedMin).toFixed(1)} studies/minute (${(elapsedMin * 60).toFixed(1)} s for ${STUDIES}, retrieve + open + draft, one at a time)`);
+      console.log(`retrieval: ${(bytes / 1024 / 1024).toFixed(1)} MiB in ${seconds.toFixed(1)} s of retrieves → ${(bytes / 1024 / 1024 / Math.max(seconds, 1e-3)).toFixed(1)} MiB/s`);
+      console.log(`peak RSS (services + workers process): ${rss().peakMiB.toFixed(0)} MiB`);
+      console.log(`responsiveness, input-to-paint in Chromium:`);
+      console.log(`  idle:          ${fmt(summarise(idle.samples))}; long tasks ${idle.longTasks}; main event-loop delay p99 ${idleEld.p99.toFixed(1)} ms, max ${idleEld.max.toFixed(1)} ms`);
+      console.log(`  pre-drafting:  ${fmt(summarise(busy.samples))}; long tasks ${busy.longTasks}; main event-loop delay p99 ${busyEld.p99.toFixed(1)} ms, max ${busyEld.max.toFixed(1)} ms`);
+      console.log(`load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
     });
-
-    // The window, opened once the node is there (the worklist reads the settings when it starts).
-    app = await openApp(harness.url);
-    const { page } = app;
-    // The clinician's open study (a local file): the report they type into.
-    harness.nextOpenFiles = [FILES[0]];
-    await page.getByTestId('open-files').click();
-    await page.getByTestId('section-findings').waitFor({ timeout: 120_000 });
-    await page.evaluate(INSTALL);
-    const eld = monitorEventLoopDelay({ resolution: 10 });
-
-    // Idle: nothing in the background.
-    await page.getByTestId('section-findings').click();
-    await takeLatencies(page);
-    eld.enable();
-    await typeUntil(page, (n) => n >= Number(values['idle-keystrokes']));
-    eld.disable();
-    await new Promise((r) => setTimeout(r, 300));
-    const idle = await takeLatencies(page);
-    const idleEld = { p99: eld.percentile(99) / 1e6, max: eld.max / 1e6 };
-    eld.reset();
-
-    // Pre-drafting on, then the worklist queried in the UI: the query queues every listed study.
-    const threads = values.threads ? Number(values.threads) : null;
-    await harness.services.handlers['pacs:savePredraft']({ enabled: true, threads });
-    await page.getByTestId('tab-worklist').click();
-    const start = performance.now();
-    await page.getByTestId('worklist-refresh').click();
-    await page.getByTestId('worklist-entry').nth(STUDIES - 1).waitFor({ timeout: 300_000 });
-    const queryS = (performance.now() - start) / 1000;
-    const listed = await page.getByTestId('worklist-entry').count();
-    console.log(`worklist: ${listed} studies listed in ${queryS.toFixed(2)} s (C-FIND study level + one image-level C-FIND per study for views)`);
-    await page.getByTestId('section-findings').click();
-    await takeLatencies(page);
-    eld.enable();
-    let lastReport = start;
-    const finished = (): boolean => {
-      const now = performance.now();
-      if (now - lastReport > 30_000) {
-        lastReport = now;
-        console.log(`  … ${finishedAt.size}/${STUDIES} finished after ${((now - start) / 1000).toFixed(0)} s, load ${loadavg()[0].toFixed(2)}, RSS ${rss().nowMiB.toFixed(0)} MiB`);
-      }
-      return finishedAt.size >= STUDIES;
-    };
-    await typeUntil(page, finished);
-    const elapsedMin = (performance.now() - start) / 60_000;
-    eld.disable();
-    await new Promise((r) => setTimeout(r, 300));
-    const busy = await takeLatencies(page);
-    const busyEld = { p99: eld.percentile(99) / 1e6, max: eld.max / 1e6 };
-
-    const status = await harness.services.handlers['predraft:status']({});
-    const failed = status.jobs.filter((j) => j.state === 'failed');
-    const notes = status.jobs.filter((j) => j.state === 'ready' && j.reason);
-    let bytes = 0;
-    let seconds = 0;
-    for (const r of retrieves.values()) {
-      if (r.end === null) continue;
-      bytes += r.bytes;
-      seconds += (r.end - r.start) / 1000;
-    }
-    const drafted = uids.filter((u) => finishedAt.has(u)).length;
-    const record = await harness.services.handlers['report:get']({ studyInstanceUid: uids[0] });
-
-    console.log('');
-    console.log(`studies: ${STUDIES} (${FILES.length} source files), retrieve: ${values.retrieve}, background threads: ${threads ?? 'auto'}, model: ${active.name}`);
-    console.log(`pre-drafted: ${drafted - failed.length} ready, ${failed.length} failed${failed[0] ? ` (first: ${failed[0].reason})` : ''}, ${notes.length} with a note${notes[0] ? ` (first: ${notes[0].reason})` : ''}`);
-    console.log(`first study's draft: ${record?.provenance ? `by ${record.provenance.modelName}, findings ${record.sections.findings.length} chars` : 'none'}`);
-    console.log(`throughput: ${(STUDIES / elapsedMin).toFixed(1)} studies/minute (${(elapsedMin * 60).toFixed(1)} s for ${STUDIES}, retrieve + open + draft, one at a time)`);
-    console.log(`retrieval: ${(bytes / 1024 / 1024).toFixed(1)} MiB in ${seconds.toFixed(1)} s of retrieves → ${(bytes / 1024 / 1024 / Math.max(seconds, 1e-3)).toFixed(1)} MiB/s`);
-    console.log(`peak RSS (services + workers process): ${rss().peakMiB.toFixed(0)} MiB`);
-    console.log(`responsiveness, input-to-paint in Chromium:`);
-    console.log(`  idle:          ${fmt(summarise(idle.samples))}; long tasks ${idle.longTasks}; main event-loop delay p99 ${idleEld.p99.toFixed(1)} ms, max ${idleEld.max.toFixed(1)} ms`);
-    console.log(`  pre-drafting:  ${fmt(summarise(busy.samples))}; long tasks ${busy.longTasks}; main event-loop delay p99 ${busyEld.p99.toFixed(1)} ms, max ${busyEld.max.toFixed(1)} ms`);
-    console.log(`load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   } finally {
-    await app?.close();
-    await harness.close();
     await orthanc.stop();
     rmSync(modelsDir, { recursive: true, force: true });
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
-  process.exit(1);
-});
+runBench(main);

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { ROOT } from './harness/server';
 import { appSuite, SHOTS } from './harness/suite';
+import { signAs } from './sign';
 import { startOrthanc, type Orthanc } from '../support/orthanc';
 
 const CXR = join(ROOT, 'test/fixtures/dicom/cxr');
@@ -89,15 +90,12 @@ describe('hospital integration', () => {
     expect(record?.ai.findings?.accepted).toBe(false);
     await page.screenshot({ path: join(SHOTS, '75-opened-with-predraft.png') });
 
-    // Edit, sign (accepting the sections still as the model wrote them), send to the PACS.
+    // Edit, sign, send to the PACS.
     const findings = (await page.getByTestId('section-findings').inputValue()) + EDIT;
     await page.getByTestId('section-findings').fill(findings);
     await expect.poll(() => page.getByTestId('save-indicator').getAttribute('data-state')).toBe('saved');
-    await page.getByTestId('sign-report').click();
-    await page.getByTestId('sign-name').fill('Dr Marie Curie');
-    for (const box of await page.locator('[data-testid^="sign-accept-"]').all()) await box.check();
-    await page.getByTestId('sign-confirm').click();
-    await expect.poll(() => page.getByTestId('signed-by').innerText()).toContain('Dr Marie Curie');
+    // Findings was edited; Impression is still as the model wrote it and is accepted in the dialog.
+    await signAs(page, 'Dr Marie Curie', ['impression']);
     await page.screenshot({ path: join(SHOTS, '76-signed.png') });
 
     await page.getByTestId('export-report').click();
