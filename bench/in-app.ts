@@ -1,6 +1,6 @@
 // What the benches that drive the real renderer share (bench/draft-latency.ts, bench/viewer-wl-drag.ts,
-// bench/pacs-scale.ts): the app in headless Chromium against the real main services (the e2e harness), a file opened as the Open files button does,
-// and a run that reports its failure in one line.
+// bench/pacs-scale.ts): the app in headless Chromium against the real main services (the e2e harness), a file opened
+// as the Open files button does, and a run that reports its failure in one line.
 import type { Page } from 'playwright-core';
 import { startHarness, type Harness, type HarnessOptions } from '../test/e2e/harness/server';
 import { openApp } from '../test/e2e/harness/browser';
