@@ -12,6 +12,7 @@
 //
 // Usage: npm run build && npx tsx bench/pacs-scale.ts [--studies 200] [--model-dir DIR] [--threads N]
 //          [--retrieve c-get|wado-rs] [--files A.dcm,B.dcm | --shared DIR] [--keystroke-ms 100] [--idle-keystrokes 150]
+//          [--max-minutes M]  (stop waiting after M minutes of pre-drafting and report what finished)
 //   demo model, 200 studies:       npx tsx bench/pacs-scale.ts
 //   full-size int4 3B, 5 studies:  npx tsx bench/pacs-scale.ts --studies 5 --model-dir /tmp/pg3b-int4
 // Default files: every ../shared/data/cxr/*.dcm (--shared: where the shared folder is, from a worktree elsewhere). The machine's load average is printed with the figures.
@@ -36,6 +37,7 @@ const { values } = parseArgs({
     'keystroke-ms': { type: 'string', default: '100' },
     'idle-keystrokes': { type: 'string', default: '150' },
     shared: { type: 'string', default: join(ROOT, '../shared') },
+    'max-minutes': { type: 'string' },
   },
 });
 const STUDIES = Number(values.studies);
@@ -43,6 +45,7 @@ const KEYSTROKE_MS = Number(values['keystroke-ms']);
 const SHARED_CXR = join(values.shared, 'data/cxr');
 const FILES = values.files ? values.files.split(',').map((f) => resolve(f)) : readdirSync(SHARED_CXR).filter((f) => f.endsWith('.dcm')).map((f) => join(SHARED_CXR, f));
 const PASSWORD = 'bench-secret';
+const MAX_MS = values['max-minutes'] ? Number(values['max-minutes']) * 60_000 : null;
 
 const today = (): string => {
   const d = new Date();
@@ -209,7 +212,7 @@ async function main(): Promise<void> {
           lastReport = now;
           console.log(`  … ${finishedAt.size}/${STUDIES} finished after ${((now - start) / 1000).toFixed(0)} s, load ${loadavg()[0].toFixed(2)}, RSS ${rss().nowMiB.toFixed(0)} MiB`);
         }
-        return finishedAt.size >= STUDIES;
+        return finishedAt.size >= STUDIES || (MAX_MS !== null && now - start > MAX_MS);
       };
       await typeUntil(page, finished);
       const elapsedMin = (performance.now() - start) / 60_000;
@@ -235,7 +238,10 @@ async function main(): Promise<void> {
       console.log(`studies: ${STUDIES} (${FILES.length} source files), retrieve: ${values.retrieve}, background threads: ${threads ?? 'auto'}, model: ${active.name}`);
       console.log(`pre-drafted: ${drafted - failed.length} ready, ${failed.length} failed${failed[0] ? ` (first: ${failed[0].reason})` : ''}, ${notes.length} with a note${notes[0] ? ` (first: ${notes[0].reason})` : ''}`);
       console.log(`first study's draft: ${record?.provenance ? `by ${record.provenance.modelName}, findings ${record.sections.findings.length} chars` : 'none'}`);
-      console.log(`throughput: ${(STUDIES / elapsedMin).toFixed(1)} studies/minute (${(elapsedMin * 60).toFixed(1)} s for ${STUDIES}, retrieve + open + draft, one at a time)`);
+      console.log(
+        `throughput: ${(drafted / elapsedMin).toFixed(2)} studies/minute (${drafted} of ${STUDIES} finished in ${(elapsedMin * 60).toFixed(1)} s, retrieve + open + draft, one at a time)` +
+          (drafted < STUDIES ? ` — stopped by --max-minutes; ${finishedAt.size > 0 ? `first finished after ${((Math.min(...finishedAt.values()) - start) / 1000).toFixed(0)} s` : 'none finished'}` : ''),
+      );
       console.log(`retrieval: ${(bytes / 1024 / 1024).toFixed(1)} MiB in ${seconds.toFixed(1)} s of retrieves → ${(bytes / 1024 / 1024 / Math.max(seconds, 1e-3)).toFixed(1)} MiB/s`);
       console.log(`peak RSS (services + workers process): ${rss().peakMiB.toFixed(0)} MiB`);
       console.log(`responsiveness, input-to-paint in Chromium:`);

@@ -280,10 +280,11 @@ export class PacsService {
 
   private enqueueStudies(studies: readonly StudySummary[], source: PredraftSource): void {
     if (!this.settings.get().predraft.enabled) return;
-    for (const s of studies) {
-      if (this.deps.reportStatus(s.studyInstanceUid) === 'signed') continue;
-      this.queue.enqueue({ studyInstanceUid: s.studyInstanceUid, source, patientName: s.patientName, accessionNumber: s.accessionNumber });
-    }
+    this.queue.enqueueAll(
+      studies
+        .filter((s) => this.deps.reportStatus(s.studyInstanceUid) !== 'signed')
+        .map((s) => ({ studyInstanceUid: s.studyInstanceUid, source, patientName: s.patientName, accessionNumber: s.accessionNumber })),
+    );
   }
 
   handlers(): Pick<Handlers, PacsChannels> {
@@ -352,12 +353,9 @@ export class PacsService {
         entries.sort(worklistOrder);
         // With pre-drafting on, every unreported worklist study is queued (in worklist order).
         if (this.settings.get().predraft.enabled) {
-          for (const e of entries) {
-            if (e.report !== 'signed' && !jobs.has(e.studyInstanceUid)) {
-              this.queue.enqueue({ studyInstanceUid: e.studyInstanceUid, source: { kind: 'pacs', nodeId }, patientName: e.patientName, accessionNumber: e.accessionNumber });
-              e.predraft = 'waiting';
-            }
-          }
+          const queued = entries.filter((e) => e.report !== 'signed' && !jobs.has(e.studyInstanceUid));
+          this.queue.enqueueAll(queued.map((e) => ({ studyInstanceUid: e.studyInstanceUid, source: { kind: 'pacs' as const, nodeId }, patientName: e.patientName, accessionNumber: e.accessionNumber })));
+          for (const e of queued) e.predraft = 'waiting';
         }
         return entries;
       },

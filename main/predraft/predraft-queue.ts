@@ -26,6 +26,13 @@ export interface PredraftQueueDeps {
   idleAfterMs?: number;
 }
 
+export interface QueuedStudy {
+  studyInstanceUid: string;
+  source: PredraftSource;
+  patientName: string;
+  accessionNumber: string;
+}
+
 /** Jobs listed to the renderer: the running and waiting ones all, then the latest finished ones. */
 const LISTED_FINISHED = 500;
 
@@ -57,8 +64,15 @@ export class PredraftQueue {
     return this.deps.pausedSetting.get();
   }
 
-  enqueue(job: { studyInstanceUid: string; source: PredraftSource; patientName: string; accessionNumber: string }): void {
-    if (this.deps.store.enqueue(job)) {
+  enqueue(job: QueuedStudy): void {
+    this.enqueueAll([job]);
+  }
+
+  /** Queues several studies in this order, announcing the queue once (a worklist of hundreds is one change). */
+  enqueueAll(jobs: readonly QueuedStudy[]): void {
+    let added = false;
+    for (const job of jobs) if (this.deps.store.enqueue(job)) added = true;
+    if (added) {
       this.changed();
       this.wake();
     }
