@@ -70,6 +70,8 @@ const fake = vi.hoisted(() => {
     Menu: { buildFromTemplate: (t: MenuItemConstructorOptions[]) => t, setApplicationMenu: (t: MenuItemConstructorOptions[]) => (state.menu = t) },
     dialog: { showErrorBox: (title: string, message: string) => state.appEvents.set('fatal', [() => `${title}: ${message}`]) },
     clipboard: { writeText: () => undefined },
+    // No key store on this fake computer: PACS secrets would be stored only on request.
+    safeStorage: { isEncryptionAvailable: () => false, encryptString: () => Buffer.alloc(0), decryptString: () => '' },
   };
   function tmpdirPath(): string {
     return state.userData;
