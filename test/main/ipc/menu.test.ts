@@ -31,7 +31,7 @@ describe('application menu', () => {
       'Open Files…': 'open-files',
       'Open Folder…': 'open-folder',
       'Open Sample Studies': 'open-samples',
-      Worklist: 'show-worklist',
+      'PACS Worklist': 'show-worklist',
       'PACS Settings…': 'show-pacs',
       'Export Report…': 'export-report',
       'Copy Report to Clipboard': 'copy-report',
