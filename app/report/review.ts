@@ -147,3 +147,16 @@ export function reportProgress(record: Pick<ReportRecord, 'sections' | 'ai' | 's
 export function isUnreported(progress: ReportProgress): boolean {
   return progress !== 'final' && progress !== 'addendum';
 }
+
+/**
+ * Technique may be written from the images when no clinician has written anything yet: no report, or one that holds
+ * only a background AI draft nobody has touched (pre-drafting stores that before the study is ever opened).
+ */
+export function mayPrefillTechnique(record: Pick<ReportRecord, 'sections' | 'ai' | 'status'> | null): boolean {
+  if (!record) return true;
+  if (record.status !== 'draft' || record.sections.technique.trim() !== '') return false;
+  return SECTION_NAMES.every((k) => {
+    const origin = sectionOrigin(record.sections[k], record.ai[k]);
+    return origin === 'empty' || origin === 'ai-unreviewed';
+  });
+}

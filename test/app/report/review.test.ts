@@ -8,6 +8,7 @@ import {
   draftInsertion,
   draftWouldReplaceClinicianText,
   hasAiText,
+  mayPrefillTechnique,
   sectionList,
   sectionOrigin,
   unreviewedAiSections,
@@ -83,5 +84,22 @@ describe('which report text is unreviewed AI text', () => {
     expect(describeOrigin('empty', true)).toBe('');
     expect(sectionList(['findings'])).toBe('Findings');
     expect(sectionList(['technique', 'findings', 'impression'])).toBe('Technique, Findings and Impression');
+  });
+});
+
+describe('mayPrefillTechnique', () => {
+  const drafted = (text: string, accepted = false) => ({ text, draftedAt: at, accepted });
+  it('prefills a study with no report, or with only an untouched background draft', () => {
+    expect(mayPrefillTechnique(null)).toBe(true);
+    const sections = report({ findings: 'Lungs clear.', impression: 'Normal.' });
+    expect(mayPrefillTechnique({ sections, status: 'draft', ai: { findings: drafted('Lungs clear.'), impression: drafted('Normal.') } })).toBe(true);
+  });
+  it('leaves alone a report a clinician has written in, accepted, signed, or whose Technique is filled', () => {
+    const ai: SectionsAi = { findings: drafted('Lungs clear.'), impression: drafted('Normal.') };
+    expect(mayPrefillTechnique({ sections: report({ findings: 'Lungs clear.', impression: 'Normal.', indication: 'Cough.' }), status: 'draft', ai })).toBe(false);
+    expect(mayPrefillTechnique({ sections: report({ findings: 'Lungs clear!', impression: 'Normal.' }), status: 'draft', ai })).toBe(false);
+    expect(mayPrefillTechnique({ sections: report({ findings: 'Lungs clear.', impression: 'Normal.' }), status: 'draft', ai: { ...ai, findings: drafted('Lungs clear.', true) } })).toBe(false);
+    expect(mayPrefillTechnique({ sections: report({ findings: 'Lungs clear.', impression: 'Normal.' }), status: 'final', ai })).toBe(false);
+    expect(mayPrefillTechnique({ sections: report({ technique: 'AP portable.', findings: 'Lungs clear.' }), status: 'draft', ai: { findings: drafted('Lungs clear.'), technique: drafted('AP portable.') } })).toBe(false);
   });
 });

@@ -43,8 +43,11 @@ describe.skipIf(process.platform !== 'linux')('background inference priority', (
   });
 
   it('lowers the background worker and its onnxruntime threads, and nothing else', async () => {
+    // The test run's own priority (0, or higher when started under `nice`): the app's threads must keep it.
     const before = threadNices();
-    expect([...before.values()].every((n) => n === 0)).toBe(true);
+    const base = before.get(process.pid) ?? 0;
+    expect(base, 'run the tests below nice 10 so the background can be lower').toBeLessThan(BACKGROUND_NICE);
+    expect([...before.values()].every((n) => n === base)).toBe(true);
     await foreground.load(imported.dir, { threads: 2 });
     // The background worker's thread starts only now, so every thread it brings is new after this snapshot.
     const afterForeground = threadNices();
@@ -56,8 +59,8 @@ describe.skipIf(process.platform !== 'linux')('background inference priority', (
     const lowered = newBackground.filter(([, nice]) => nice === BACKGROUND_NICE);
     // The worker thread itself and onnxruntime's intra-op thread (a budget of 2: the caller plus one more).
     expect(lowered.length).toBeGreaterThanOrEqual(2);
-    expect(after.get(process.pid)).toBe(0);
-    for (const [tid] of afterForeground) if (after.has(tid)) expect(after.get(tid), `thread ${tid}`).toBe(0);
+    expect(after.get(process.pid)).toBe(base);
+    for (const [tid] of afterForeground) if (after.has(tid)) expect(after.get(tid), `thread ${tid}`).toBe(base);
 
     // The lowered worker still drafts, the same as the foreground one.
     const dev00 = cxrCases()[0];

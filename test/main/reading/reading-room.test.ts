@@ -172,11 +172,11 @@ describe('reading room services', () => {
     expect((await call<ReportingAids>('aids:list', {})).snippets.map((s) => s.trigger)).toEqual(['.cm', '.norm']);
   });
 
-  it('upgrades a schema-4 database: measurements and aids tables appear, the reports stay', async () => {
+  it('upgrades a schema-5 database (the last before the reading room's): measurements and aids tables appear, the reports stay', async () => {
     await services.handlers['report:save']({ studyInstanceUid: '1.2.3', sections: { ...emptySections(), impression: 'Kept.' }, baseRevision: 0 });
     await services.dispose();
     const db = new Database(join(dir, DATABASE_FILE));
-    db.exec('DROP TABLE measurements; DROP TABLE report_templates; DROP TABLE report_snippets; DELETE FROM schema_migrations WHERE version > 4;');
+    db.exec('DROP TABLE measurements; DROP TABLE report_templates; DROP TABLE report_snippets; DELETE FROM schema_migrations WHERE version > 5;');
     db.close();
     await start();
     expect((await services.handlers['report:get']({ studyInstanceUid: '1.2.3' }))?.sections.impression).toBe('Kept.');

@@ -5,7 +5,7 @@
 // patients is cleared by identity.svelte.ts first (startDraft, requestSign).
 import { isEmptyReport, type SectionName } from '../../../../app/domain/report';
 import { EXPORT_FORMAT_INFO, type ExportFormat, type ExportOptions } from '../../../../app/domain/export';
-import { draftWouldReplaceClinicianText } from '../../../../app/report/review';
+import { draftWouldReplaceClinicianText, mayPrefillTechnique } from '../../../../app/report/review';
 import { techniqueText } from '../../../../app/report/technique';
 import { api } from '../api';
 import { NotSavedError, ReportSession } from './autosave.svelte';
@@ -78,8 +78,8 @@ class Reporting {
         saveAddendum: (r) => api.saveAddendum(r),
         signAddendum: (r) => api.signAddendum(r),
       });
-      // A study without a report yet starts with Technique as its images describe it; the clinician edits it freely.
-      const technique = record ? '' : techniqueText(library.studies.find((st) => st.studyInstanceUid === uid)?.images ?? []);
+      // A study nobody has written in yet starts with Technique as its images describe it; the clinician edits it freely.
+      const technique = !mayPrefillTechnique(record) ? '' : techniqueText(library.studies.find((st) => st.studyInstanceUid === uid)?.images ?? []);
       if (technique) this.session.edit('technique', technique);
       if (models.autoDraft && (!record || isEmptyReport(record.sections)) && !record?.provenance) {
         if (!models.loaded) await models.refresh();
