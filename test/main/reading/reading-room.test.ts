@@ -172,7 +172,7 @@ describe('reading room services', () => {
     expect((await call<ReportingAids>('aids:list', {})).snippets.map((s) => s.trigger)).toEqual(['.cm', '.norm']);
   });
 
-  it('upgrades a schema-5 database (the last before the reading room's): measurements and aids tables appear, the reports stay', async () => {
+  it('upgrades a schema-5 database (the last before the reading-room tables): measurements and aids tables appear, the reports stay', async () => {
     await services.handlers['report:save']({ studyInstanceUid: '1.2.3', sections: { ...emptySections(), impression: 'Kept.' }, baseRevision: 0 });
     await services.dispose();
     const db = new Database(join(dir, DATABASE_FILE));
