@@ -9,6 +9,8 @@ import { floatsToHalf, halfToFloats } from '../onnx/quantize';
 import { TextTokenizer } from '../tokenizer/tokenizer';
 import { buildPrompt } from '../tokenizer/prompt';
 import { InvalidInputError, ModelFileCorruptError, ModelLoadError, PromptTooLongError } from './errors';
+import { AppendCache, ConcatCache, type CacheShape, type FloatType, type KvCache } from './kv-cache';
+import { APPEND_CACHE } from '../onnx/paligemma';
 
 export interface LoadOptions {
   /**
@@ -104,22 +106,20 @@ function softmaxAt(logits: Float32Array, max: number, value: number): number {
   return Math.exp(value - max) / sum;
 }
 
-type FloatType = 'float32' | 'float16';
-
 /** What the decoder graph expects; radraft graphs and onnx-community exports differ here. */
 interface DecoderIO {
+  /** KV cache layout (models/onnx/paligemma.ts): 'append' (radraft graphs) or 'concat' (exports, older radraft graphs). */
+  layout: 'append' | 'concat';
   attentionMask: boolean;
   positionIds: boolean;
   useCacheBranch: boolean;
   embedsType: FloatType;
   kvType: FloatType;
-  numLayers: number;
-  kvHeads: number;
-  headDim: number;
+  cache: CacheShape;
   /** The graph computes top5_logits / top5_ids / logsumexp (radraft graphs); else the engine scans `logits`. */
   tokenChoice: boolean;
-  /** Outputs to fetch each step. */
-  fetches: string[];
+  /** Token-choice outputs to fetch each step. */
+  choiceFetches: string[];
 }
 
 function floatTypeOf(session: ort.InferenceSession, name: string): FloatType {
@@ -130,23 +130,24 @@ function floatTypeOf(session: ort.InferenceSession, name: string): FloatType {
 function decoderIO(session: ort.InferenceSession, manifest: Manifest): DecoderIO {
   const names = new Set(session.inputNames);
   if (!names.has('inputs_embeds')) throw new ModelLoadError('the decoder graph has no inputs_embeds input: not a PaliGemma decoder');
+  const layout = names.has(APPEND_CACHE.past(0, 'key')) ? 'append' : 'concat';
+  const pastName = (i: number): string => (layout === 'append' ? APPEND_CACHE.past(i, 'key') : `past_key_values.${i}.key`);
   let numLayers = 0;
-  while (names.has(`past_key_values.${numLayers}.key`)) numLayers++;
+  while (names.has(pastName(numLayers))) numLayers++;
   if (numLayers === 0) throw new ModelLoadError('the decoder graph has no past_key_values inputs: a decoder with KV cache is required');
   const outputs = new Set(session.outputNames);
   const tokenChoice = ['top5_logits', 'top5_ids', 'logsumexp'].every((n) => outputs.has(n));
-  const presents = Array.from({ length: numLayers }, (_, i) => [`present.${i}.key`, `present.${i}.value`]).flat();
+  const d = manifest.decoder;
   return {
+    layout,
     tokenChoice,
-    fetches: [...(tokenChoice ? ['top5_logits', 'top5_ids', 'logsumexp'] : ['logits']), ...presents],
+    choiceFetches: tokenChoice ? ['top5_logits', 'top5_ids', 'logsumexp'] : ['logits'],
     attentionMask: names.has('attention_mask'),
     positionIds: names.has('position_ids'),
     useCacheBranch: names.has('use_cache_branch'),
     embedsType: floatTypeOf(session, 'inputs_embeds'),
-    kvType: floatTypeOf(session, 'past_key_values.0.key'),
-    numLayers,
-    kvHeads: manifest.decoder.numKvHeads,
-    headDim: manifest.decoder.headDim,
+    kvType: floatTypeOf(session, pastName(0)),
+    cache: { numLayers, kvHeads: d.numKvHeads, headDim: d.headDim, slidingLayers: d.slidingLayers, slidingWindow: d.slidingWindow },
   };
 }
 
@@ -257,11 +258,8 @@ export class PaliGemmaModel {
     const io = this.io;
     const embeds = await this.embedIds(ids);
     imagePositions.forEach((pos, k) => embeds.set(features.subarray(k * H, (k + 1) * H), pos * H));
+    const cache: KvCache = io.layout === 'append' ? new AppendCache(io.cache, ids.length + maxTokens, io.choiceFetches) : new ConcatCache(io.cache, io.kvType, io.choiceFetches);
     const feeds: Record<string, ort.Tensor> = {};
-    const empty = io.kvType === 'float16' ? new Uint16Array(0) : new Float32Array(0);
-    for (let i = 0; i < io.numLayers; i++) {
-      for (const kv of ['key', 'value']) feeds[`past_key_values.${i}.${kv}`] = new ort.Tensor(io.kvType, empty, [1, io.kvHeads, 0, io.headDim]);
-    }
     this.stepFeeds(feeds, embeds, ids.length, 0);
 
     const generated: number[] = [];
@@ -270,7 +268,6 @@ export class PaliGemmaModel {
     let stopReason: GenerateResult['stopReason'] = 'max_tokens';
     let lastInfo: TokenInfo | null = null;
     let prefillMs = 0;
-    let past = 0;
     let length = ids.length;
     const t2 = now();
     for (let step = 0; step < maxTokens; step++) {
@@ -278,7 +275,9 @@ export class PaliGemmaModel {
         stopReason = 'aborted';
         break;
       }
-      const out = await this.decoder.run(feeds, io.fetches);
+      const fetches = cache.feeds(feeds, length);
+      const out = await this.decoder.run(feeds, fetches);
+      cache.commit(out, length);
       if (step === 0) prefillMs = now() - t2;
       const { top, probability } = this.choose(out);
       const id = top.ids[0];
@@ -292,13 +291,8 @@ export class PaliGemmaModel {
         break;
       }
       if (step + 1 >= maxTokens) break;
-      for (let i = 0; i < io.numLayers; i++) {
-        feeds[`past_key_values.${i}.key`] = out[`present.${i}.key`];
-        feeds[`past_key_values.${i}.value`] = out[`present.${i}.value`];
-      }
-      past += length;
       length = 1;
-      this.stepFeeds(feeds, await this.embedIds([id]), 1, past);
+      this.stepFeeds(feeds, await this.embedIds([id]), 1, cache.past);
     }
     const tail = stream.flush();
     // Bytes held back for an incomplete UTF-8 character are flushed with the last token's info.

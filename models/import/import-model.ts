@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { parsePaliGemmaConfig, type PaliGemmaConfig } from '../config/paligemma';
 import { DEFAULT_PROMPT_TEMPLATES, MANIFEST_FILE, describeFile, type Manifest } from '../manifest';
 import { InitializerSink, type GraphBuilder } from '../onnx/graph';
-import { PaliGemmaGraphBuilder, type NBitsQuantizer, type WeightDtype } from '../onnx/paligemma';
+import { PaliGemmaGraphBuilder, type KvCacheLayout, type NBitsQuantizer, type WeightDtype } from '../onnx/paligemma';
 import { linearNBitsQuantizer } from '../onnx/quantize';
 import { CheckpointWeightSource, checkWeights, expectedWeights, type WeightSource } from './weights';
 import { TextTokenizer } from '../tokenizer/tokenizer';
@@ -37,6 +37,11 @@ export interface WriteModelOptions {
   onProgress?: (fraction: number, message: string) => void;
   /** Graphs whose weights exceed this many bytes get an external data file (default 1 GiB; protobuf's hard limit is 2 GiB). */
   externalDataAboveBytes?: number;
+  /**
+   * Decoder KV cache layout (models/onnx/paligemma.ts). Default 'append'; 'concat' is the layout of onnx-community
+   * exports and older radraft models, built only to test the engine's support for them.
+   */
+  kvCache?: KvCacheLayout;
 }
 
 export interface ModelExtras {
@@ -90,6 +95,7 @@ export function writeModelFolder(rawConfig: Record<string, unknown>, source: Wei
   let done = 0;
   const builder = new PaliGemmaGraphBuilder(cfg, source, {
     dtype: opts.dtype,
+    kvCache: opts.kvCache,
     quantizer: opts.quantizer ?? linearNBitsQuantizer(NBITS_BLOCK_SIZE),
     onWeight: (name) => {
       done++;

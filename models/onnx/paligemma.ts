@@ -7,11 +7,24 @@
 //  - decoder: Gemma 2 layers; RMSNorm x·rsqrt(mean(x²)+eps)·(1+w) in float32; pre/post attention and feed-forward
 //    norms; grouped-query attention; scores × query_pre_attn_scalar^-0.5, then tanh soft-cap; half-split RoPE;
 //    lm_head tied to the embedding; no final-logit soft-cap; logits for the last position only.
-//    Attention has no mask: every query sees every key of (past ++ new). That is exactly transformers' behaviour for
-//    the two calls generation makes: the prefill (empty past, the whole prompt is one bidirectional prefix) and
-//    one-token decode steps (causal by construction). Sliding-window layers keep only the last window−1 keys in
-//    their `present` output, as transformers' DynamicSlidingWindowLayer does, so a decode step sees the last
-//    `sliding_window` keys including its own.
+//    Attention has no causal mask: every query sees every key of (past ++ new). That is exactly transformers'
+//    behaviour for the two calls generation makes: the prefill (no past, the whole prompt is one bidirectional
+//    prefix) and one-token decode steps (causal by construction). A decode step of a sliding-window layer sees the
+//    last `sliding_window` keys including its own, as transformers' DynamicSlidingWindowLayer keeps them.
+//
+// The decoder's KV cache comes in two layouts (BuildOptions.kvCache):
+//  - 'append' (default): the engine owns the cache. Inputs `past.{i}.key|value` [1, P, kv_heads, head_dim] are the
+//    rotated keys / values of the tokens before this call that layer i attends to (oldest first; for a sliding layer
+//    the last window−1 of them), passed as views of the engine's buffers (onnxruntime-node reads inputs in place);
+//    outputs `new.{i}.key|value` [1, S, kv_heads, head_dim] are the rows of this call only, which the engine appends.
+//    Attention reads the past where it lies: scores against past and new keys are two products concatenated in
+//    score space, so no step copies the cache (the earlier layout copied it twice per step: Concat in the graph,
+//    and onnxruntime-node copying every `present` output into a new buffer). `attention_bias.{full|sliding}`
+//    [1, P + S] is added to the soft-capped scores (0 attends, −inf masks); the prefill passes one masked zero row as
+//    its past, because onnxruntime's strided MatMul cannot take an empty past. Batch size 1.
+//  - 'concat': `past_key_values.{i}.key|value` [B, kv, P, D] in, `present.{i}.key|value` = past ++ new out (sliding
+//    layers trimmed to the last window−1), the layout of onnx-community exports and of radraft models built before
+//    the 'append' layout; kept so the engine's support for that layout stays tested.
 import type { PaliGemmaConfig } from '../config/paligemma';
 import type { WeightSource } from '../import/weights';
 import { DataType, GraphBuilder, type InitializerSink } from './graph';
@@ -35,8 +48,12 @@ export interface NBitsWeight {
 /** Packs a float32 row-major [N, K] weight (out × in, as nn.Linear stores it). */
 export type NBitsQuantizer = (weight: Float32Array, n: number, k: number, bits: 4 | 8) => NBitsWeight;
 
+export type KvCacheLayout = 'append' | 'concat';
+
 export interface BuildOptions {
   dtype: WeightDtype;
+  /** Decoder KV cache interface (see the header); default 'append'. */
+  kvCache?: KvCacheLayout;
   /** MatMulNBits accuracy_level: 4 (default) lets MLAS compute with int8 activations (fastest on CPU); 0 keeps float. */
   accuracyLevel?: 0 | 1 | 4;
   /** Required for int8/int4. */
@@ -46,6 +63,22 @@ export interface BuildOptions {
 }
 
 const BIG = Number.MAX_SAFE_INTEGER;
+
+/** Names of the RoPE cos/sin cache initializers. */
+interface Rope {
+  cos: string;
+  sin: string;
+}
+
+/** The attention kinds of Gemma 2 layers, each with its own past length and attention bias in the 'append' layout. */
+export type AttentionKind = 'full' | 'sliding';
+
+/** Decoder I/O names of the 'append' layout (models/engine reads them from here). */
+export const APPEND_CACHE = {
+  past: (i: number, kv: 'key' | 'value'): string => `past.${i}.${kv}`,
+  added: (i: number, kv: 'key' | 'value'): string => `new.${i}.${kv}`,
+  bias: (kind: AttentionKind): string => `attention_bias.${kind}`,
+};
 
 function f32(x: number): number {
   return Math.fround(x);
@@ -145,16 +178,28 @@ export class PaliGemmaGraphBuilder {
     return this.g.node('Split', `${basename}/Split`, [x, this.g.constI64(widths)], { axis: -1 }, { outputs: widths.length });
   }
 
+  /** Gemma's RMSNorm scale (1 + w), computed once here in float32 (transformers computes it on every call). */
+  private rmsNormScale(basename: string, weightName: string): string {
+    const w = this.read(weightName);
+    const onePlus = new Float32Array(w.length);
+    for (let i = 0; i < w.length; i++) onePlus[i] = f32(1 + w[i]);
+    return this.g.floatTensor(basename.slice(1).replaceAll('/', '.') + '.weight', [w.length], onePlus);
+  }
+
   /**
    * Gemma RMSNorm in float32: x · rsqrt(mean(x²) + eps) · (1 + w), as onnxruntime's fused SimplifiedLayerNormalization
    * with the scale (1 + w) computed once here in float32 (what transformers computes on every call).
    */
   makeRmsNorm(basename: string, x: string, weightName: string): string {
-    const w = this.read(weightName);
-    const onePlus = new Float32Array(w.length);
-    for (let i = 0; i < w.length; i++) onePlus[i] = f32(1 + w[i]);
-    const scale = this.g.floatTensor(basename.slice(1).replaceAll('/', '.') + '.weight', [w.length], onePlus);
+    const scale = this.rmsNormScale(basename, weightName);
     return this.g.op('SimplifiedLayerNormalization', `${basename}/SimplifiedLayerNorm`, [x, scale], { axis: -1, epsilon: { float: f32(this.cfg.text.rmsNormEps) }, stash_type: 1 });
+  }
+
+  /** RMSNorm of x + skip, fused with the add: returns [norm(x + skip), x + skip]. */
+  makeSkipRmsNorm(basename: string, x: string, skip: string, weightName: string): [string, string] {
+    const scale = this.rmsNormScale(basename, weightName);
+    const outs = this.g.node('SkipSimplifiedLayerNormalization', `${basename}/SkipSimplifiedLayerNorm`, [x, skip, scale], { epsilon: { float: f32(this.cfg.text.rmsNormEps) } }, { domain: 'com.microsoft', outputs: [`${basename}/SkipSimplifiedLayerNorm/output_0`, '', '', `${basename}/SkipSimplifiedLayerNorm/output_3`] });
+    return [outs[0], outs[3]];
   }
 
   makeLayerNorm(basename: string, x: string, prefix: string, eps: number): string {
@@ -301,7 +346,7 @@ export class PaliGemmaGraphBuilder {
    * cos/sin caches [max_position + 1, head_dim / 2] for com.microsoft RotaryEmbedding (half-split layout), computed
    * as transformers does in float32: inv_freq = 1 / θ^(2i/d), angle = position · inv_freq rounded to float32.
    */
-  makeRotaryCaches(): { cos: string; sin: string } {
+  makeRotaryCaches(): Rope {
     const t = this.cfg.text;
     const half = t.headDim / 2;
     const rows = t.maxPositionEmbeddings + 1;
@@ -319,25 +364,93 @@ export class PaliGemmaGraphBuilder {
     return { cos: this.g.floatTensor('model.rotary_emb.cos_cache', [rows, half], cos), sin: this.g.floatTensor('model.rotary_emb.sin_cache', [rows, half], sin) };
   }
 
-  /** RoPE on [B, heads, S, head_dim] (rotate_half layout, not interleaved). */
-  makeApplyRope(basename: string, x: string, positionIds: string, rope: { cos: string; sin: string }): string {
-    return this.g.op('RotaryEmbedding', `${basename}/RotaryEmbedding`, [x, positionIds, rope.cos, rope.sin], { interleaved: 0 }, { domain: 'com.microsoft' });
+  /** RoPE on [B, S, heads · head_dim] (rotate_half layout, not interleaved). */
+  makeApplyRope(basename: string, x: string, positionIds: string, rope: Rope, numHeads: number): string {
+    return this.g.op('RotaryEmbedding', `${basename}/RotaryEmbedding`, [x, positionIds, rope.cos, rope.sin], { interleaved: 0, num_heads: numHeads }, { domain: 'com.microsoft' });
   }
 
-  makeAttention(i: number, x: string, positionIds: string, rope: { cos: string; sin: string }): string {
+  /** q, k, v of layer i: the fused projection split, RoPE on q and k (as [B, S, heads·head_dim]). */
+  private makeQkv(i: number, x: string, positionIds: string, rope: Rope): { q: string; k: string; v: string } {
     const t = this.cfg.text;
     const base = `/model/layers.${i}/attn`;
     const p = `text.layers.${i}.self_attn`;
     const qDim = t.numHeads * t.headDim;
     const kvDim = t.numKvHeads * t.headDim;
     const qkv = this.makeMatMul(`${base}/qkv_proj`, x, ['q_proj', 'k_proj', 'v_proj'].map((n) => `${p}.${n}.weight`), qDim + 2 * kvDim, t.hiddenSize);
-    const [qf, kf, vf] = this.makeSplit(`${base}/qkv_proj`, qkv, [qDim, kvDim, kvDim]);
+    const [qf, kf, v] = this.makeSplit(`${base}/qkv_proj`, qkv, [qDim, kvDim, kvDim]);
+    const q = this.makeApplyRope(`${base}/q_rotary`, qf, positionIds, rope, t.numHeads);
+    const k = this.makeApplyRope(`${base}/k_rotary`, kf, positionIds, rope, t.numKvHeads);
+    return { q, k, v };
+  }
+
+  /**
+   * Scores → soft-capped scores: s × query_pre_attn_scalar^-½, then cap · tanh(s / cap), as transformers computes
+   * them. When the scale is a power of two, s × scale is exact and one division by cap / scale rounds the same.
+   */
+  private makeSoftcap(base: string, scores: string): string {
+    const t = this.cfg.text;
+    const scale = f32(t.queryPreAttnScalar ** -0.5);
+    const exactScale = Number.isInteger(Math.log2(scale));
+    if (t.attnLogitSoftcap === null) return this.g.op('Mul', `${base}/Mul`, [scores, this.g.constF32([scale])]);
+    const cap = f32(t.attnLogitSoftcap);
+    const d = exactScale
+      ? this.g.op('Div', `${base}/softcap/Div`, [scores, this.g.constF32([f32(cap / scale)])])
+      : this.g.op('Div', `${base}/softcap/Div`, [this.g.op('Mul', `${base}/Mul`, [scores, this.g.constF32([scale])]), this.g.constF32([cap])]);
+    const th = this.g.op('Tanh', `${base}/softcap/Tanh`, [d]);
+    return this.g.op('Mul', `${base}/softcap/Mul`, [th, this.g.constF32([cap])]);
+  }
+
+  /**
+   * 'append' layout attention (see the header), batch 1. Query heads h = kv·groups + j share key head kv, so with
+   * q as [S, kv, groups, D] and keys as [P, kv, 1, D], FusedMatMul's transBatch flags address both where they lie
+   * (strided GEMMs, no transposed copies) and broadcast the key head over its groups; at S = 1 each product is a
+   * matrix-vector one that MLAS runs without packing the cache.
+   */
+  private makeAppendAttention(i: number, x: string, positionIds: string, rope: Rope, lengths: Record<AttentionKind, string>): string {
+    const t = this.cfg.text;
+    const base = `/model/layers.${i}/attn`;
+    const p = `text.layers.${i}.self_attn`;
+    const kind: AttentionKind = t.slidingLayers[i] ? 'sliding' : 'full';
+    const groups = t.numHeads / t.numKvHeads;
+    const { q, k, v } = this.makeQkv(i, x, positionIds, rope);
+    this.g.op('Reshape', `${base}/k_new/Reshape`, [k, this.g.constI64([1, -1, t.numKvHeads, t.headDim])], {}, { output: APPEND_CACHE.added(i, 'key') });
+    this.g.op('Reshape', `${base}/v_new/Reshape`, [v, this.g.constI64([1, -1, t.numKvHeads, t.headDim])], {}, { output: APPEND_CACHE.added(i, 'value') });
+    const perHead = this.g.constI64([-1, t.numKvHeads, 1, t.headDim]);
+    const q4 = this.g.op('Reshape', `${base}/q_group/Reshape`, [q, this.g.constI64([-1, t.numKvHeads, groups, t.headDim])]);
+    const kNew = this.g.op('Reshape', `${base}/k_new/Reshape_1`, [k, perHead]);
+    const vNew = this.g.op('Reshape', `${base}/v_new/Reshape_1`, [v, perHead]);
+    const kPast = this.g.op('Reshape', `${base}/k_past/Reshape`, [APPEND_CACHE.past(i, 'key'), perHead]);
+    const vPast = this.g.op('Reshape', `${base}/v_past/Reshape`, [APPEND_CACHE.past(i, 'value'), perHead]);
+    const qk = { transA: 0, transB: 1, transBatchA: 1, transBatchB: 1, alpha: { float: 1 } };
+    const ms = { domain: 'com.microsoft' };
+    const sPast = this.g.op('FusedMatMul', `${base}/qk_past/FusedMatMul`, [q4, kPast], qk, ms);
+    const sNew = this.g.op('FusedMatMul', `${base}/qk_new/FusedMatMul`, [q4, kNew], qk, ms);
+    const scores = this.g.op('Concat', `${base}/scores/Concat`, [sPast, sNew], { axis: -1 });
+    const capped = this.makeSoftcap(base, scores);
+    const biased = this.g.op('Add', `${base}/bias/Add`, [capped, APPEND_CACHE.bias(kind)]);
+    const probs = this.g.op('Softmax', `${base}/Softmax`, [biased], { axis: -1 });
+    const [pPast, pNew] = this.g.node('Split', `${base}/probs/Split`, [probs, lengths[kind]], { axis: -1 }, { outputs: 2 });
+    const pv = { transA: 0, transB: 0, transBatchA: 0, transBatchB: 1, alpha: { float: 1 } };
+    const cPast = this.g.op('FusedMatMul', `${base}/pv_past/FusedMatMul`, [pPast, vPast], pv, ms);
+    const cNew = this.g.op('FusedMatMul', `${base}/pv_new/FusedMatMul`, [pNew, vNew], pv, ms);
+    const ctx = this.g.op('Add', `${base}/ctx/Add`, [cPast, cNew]);
+    const tr = this.g.op('Transpose', `${base}/ctx/Transpose`, [ctx], { perm: [2, 0, 1, 3] });
+    const merged = this.g.op('Reshape', `${base}/ctx/Reshape`, [tr, this.g.constI64([1, -1, t.numHeads * t.headDim])]);
+    return this.makeMatMul(`${base}/o_proj`, merged, `${p}.o_proj.weight`, t.hiddenSize, t.numHeads * t.headDim);
+  }
+
+  /** 'concat' layout attention (see the header): past ++ new concatenated in the graph and returned as `present`. */
+  private makeConcatAttention(i: number, x: string, positionIds: string, rope: Rope): string {
+    const t = this.cfg.text;
+    const base = `/model/layers.${i}/attn`;
+    const p = `text.layers.${i}.self_attn`;
+    const { q: qr, k: kr, v: vf } = this.makeQkv(i, x, positionIds, rope);
     const heads = (name: string, y: string, nHeads: number): string => {
       const r = this.g.op('Reshape', `${base}/${name}/Reshape`, [y, this.g.constI64([0, 0, nHeads, t.headDim])]);
       return this.g.op('Transpose', `${base}/${name}/Transpose`, [r], { perm: [0, 2, 1, 3] });
     };
-    const q = this.makeApplyRope(`${base}/q_rotary`, heads('q_proj', qf, t.numHeads), positionIds, rope);
-    const k = this.makeApplyRope(`${base}/k_rotary`, heads('k_proj', kf, t.numKvHeads), positionIds, rope);
+    const q = heads('q_proj', qr, t.numHeads);
+    const k = heads('k_proj', kr, t.numKvHeads);
     const v = heads('v_proj', vf, t.numKvHeads);
     // Full-attention layers output the concatenation itself as `present` (no copy); sliding layers trim it.
     const sliding = t.slidingLayers[i];
@@ -353,13 +466,7 @@ export class PaliGemmaGraphBuilder {
     const qg = this.g.op('Reshape', `${base}/q_group/Reshape`, [q, this.g.constI64([0, t.numKvHeads, -1, t.headDim])]);
     const kt = this.g.op('Transpose', `${base}/k_cache/Transpose`, [kAll], { perm: [0, 1, 3, 2] });
     const scores = this.g.op('MatMul', `${base}/MatMul`, [qg, kt]);
-    let s = this.g.op('Mul', `${base}/Mul`, [scores, this.g.constF32([f32(t.queryPreAttnScalar ** -0.5)])]);
-    if (t.attnLogitSoftcap !== null) {
-      const cap = this.g.constF32([f32(t.attnLogitSoftcap)]);
-      const d = this.g.op('Div', `${base}/softcap/Div`, [s, cap]);
-      const th = this.g.op('Tanh', `${base}/softcap/Tanh`, [d]);
-      s = this.g.op('Mul', `${base}/softcap/Mul`, [th, cap]);
-    }
+    const s = this.makeSoftcap(base, scores);
     const probs = this.g.op('Softmax', `${base}/Softmax`, [s], { axis: -1 });
     const ctx = this.g.op('MatMul', `${base}/MatMul_1`, [probs, vAll]);
     const ctxHeads = this.g.op('Reshape', `${base}/ctx/Reshape`, [ctx, this.g.constI64([0, t.numHeads, -1, t.headDim])]);
@@ -379,17 +486,24 @@ export class PaliGemmaGraphBuilder {
     return this.makeMatMul(`${base}/down_proj`, prod, `${p}.down_proj.weight`, t.hiddenSize, t.intermediateSize);
   }
 
-  makeLayer(i: number, x: string, positionIds: string, rope: { cos: string; sin: string }): string {
+  /**
+   * One Gemma 2 layer on the residual stream `resid` + `pending` (the previous layer's last output, not yet added):
+   * each residual add is fused with the norm that reads its sum (SkipSimplifiedLayerNormalization, which also
+   * returns the sum). Returns the new residual stream and this layer's pending output.
+   */
+  makeLayer(i: number, resid: string, pending: string | null, attend: (x: string) => string): { resid: string; pending: string } {
     const base = `/model/layers.${i}`;
     const p = `text.layers.${i}`;
-    const n1 = this.makeRmsNorm(`${base}/input_layernorm`, x, `${p}.input_layernorm.weight`);
-    const a = this.makeAttention(i, n1, positionIds, rope);
+    let n1: string;
+    let r0 = resid;
+    if (pending) [n1, r0] = this.makeSkipRmsNorm(`${base}/input_layernorm`, pending, resid, `${p}.input_layernorm.weight`);
+    else n1 = this.makeRmsNorm(`${base}/input_layernorm`, resid, `${p}.input_layernorm.weight`);
+    const a = attend(n1);
     const a2 = this.makeRmsNorm(`${base}/post_attention_layernorm`, a, `${p}.post_attention_layernorm.weight`);
-    const r1 = this.g.op('Add', `${base}/residual_add/Add`, [x, a2]);
-    const n2 = this.makeRmsNorm(`${base}/pre_feedforward_layernorm`, r1, `${p}.pre_feedforward_layernorm.weight`);
+    const [n2, r1] = this.makeSkipRmsNorm(`${base}/pre_feedforward_layernorm`, a2, r0, `${p}.pre_feedforward_layernorm.weight`);
     const m = this.makeMlp(i, n2);
     const m2 = this.makeRmsNorm(`${base}/post_feedforward_layernorm`, m, `${p}.post_feedforward_layernorm.weight`);
-    return this.g.op('Add', `${base}/residual_add/Add_1`, [r1, m2]);
+    return { resid: r1, pending: m2 };
   }
 
   /** Tied lm_head on the last position: logits [B, 1, vocab]. */
@@ -411,37 +525,63 @@ export class PaliGemmaGraphBuilder {
    * vocabulary: top5_logits / top5_ids (TopK breaks ties towards the lower index, as torch.argmax) and logsumexp
    * (the token's probability is exp(logit − logsumexp)).
    */
-  makeTokenChoice(logits: string): void {
+  makeTokenChoice(logits: string, batch: number | string = 'batch'): void {
     this.g.node('TopK', '/sampling/TopK', [logits, this.g.constI64([5])], { axis: -1, largest: 1, sorted: 1 }, { outputs: ['top5_logits', 'top5_ids'] });
     this.g.op('ReduceLogSumExp', '/sampling/ReduceLogSumExp', [logits], { axes: [-1], keepdims: 0 }, { output: 'logsumexp' });
-    this.g.output('top5_logits', DataType.FLOAT, ['batch', 1, 5]);
-    this.g.output('top5_ids', DataType.INT64, ['batch', 1, 5]);
-    this.g.output('logsumexp', DataType.FLOAT, ['batch', 1]);
+    this.g.output('top5_logits', DataType.FLOAT, [batch, 1, 5]);
+    this.g.output('top5_ids', DataType.INT64, [batch, 1, 5]);
+    this.g.output('logsumexp', DataType.FLOAT, [batch, 1]);
   }
 
   /**
-   * inputs_embeds [B, S, hidden], position_ids [B, S] (from 1), past_key_values.{i}.{key,value} [B, kv, P, D]
-   * → logits [B, 1, vocab] (last position), present.{i}.{key,value}.
+   * inputs_embeds [B, S, hidden], position_ids [B, S] (from 1), the KV cache inputs of the layout (see the header)
+   * → logits [B, 1, vocab] (last position), top5_logits / top5_ids / logsumexp, and the cache outputs.
    */
   buildDecoder(sink: InitializerSink): GraphBuilder {
     const t = this.cfg.text;
+    const layout = this.opts.kvCache ?? 'append';
     this.g = new GraphBuilder('paligemma2_decoder', sink);
-    const embeds = this.g.input('inputs_embeds', DataType.FLOAT, ['batch', 'sequence_length', t.hiddenSize]);
-    const pos = this.g.input('position_ids', DataType.INT64, ['batch', 'sequence_length']);
+    const append = layout === 'append';
+    const batch = append ? 1 : 'batch';
+    const embeds = this.g.input('inputs_embeds', DataType.FLOAT, [batch, 'sequence_length', t.hiddenSize]);
+    const pos = this.g.input('position_ids', DataType.INT64, [batch, 'sequence_length']);
+    const kinds = [...new Set(t.slidingLayers.map((s): AttentionKind => (s ? 'sliding' : 'full')))];
     for (let i = 0; i < t.numLayers; i++) {
-      for (const kv of ['key', 'value']) this.g.input(`past_key_values.${i}.${kv}`, DataType.FLOAT, ['batch', t.numKvHeads, `past_sequence_length_${i}`, t.headDim]);
+      for (const kv of ['key', 'value'] as const) {
+        if (append) this.g.input(APPEND_CACHE.past(i, kv), DataType.FLOAT, [1, `past_sequence_length_${i}`, t.numKvHeads, t.headDim]);
+        else this.g.input(`past_key_values.${i}.${kv}`, DataType.FLOAT, ['batch', t.numKvHeads, `past_sequence_length_${i}`, t.headDim]);
+      }
     }
+    if (append) for (const kind of kinds) this.g.input(APPEND_CACHE.bias(kind), DataType.FLOAT, [1, `attended_length_${kind}`]);
     const rope = this.makeRotaryCaches();
-    let h = embeds;
-    for (let i = 0; i < t.numLayers; i++) h = this.makeLayer(i, h, pos, rope);
-    const last = this.g.op('Slice', '/model/last_token/Slice', [h, this.g.constI64([-1]), this.g.constI64([BIG]), this.g.constI64([1])]);
-    const normed = this.makeRmsNorm('/model/norm', last, 'text.norm.weight');
+    let attend: (i: number) => (x: string) => string;
+    if (append) {
+      // Split sizes [P, S] of the probabilities, per attention kind: every layer of a kind gets the same past length.
+      const seq = this.g.op('Shape', '/model/lengths/sequence/Shape', [embeds], { start: 1, end: 2 });
+      const lengths = {} as Record<AttentionKind, string>;
+      for (const kind of kinds) {
+        const first = t.slidingLayers.findIndex((s) => s === (kind === 'sliding'));
+        const past = this.g.op('Shape', `/model/lengths/${kind}/Shape`, [APPEND_CACHE.past(first, 'key')], { start: 1, end: 2 });
+        lengths[kind] = this.g.op('Concat', `/model/lengths/${kind}/Concat`, [past, seq], { axis: 0 });
+      }
+      attend = (i) => (x) => this.makeAppendAttention(i, x, pos, rope, lengths);
+    } else {
+      attend = (i) => (x) => this.makeConcatAttention(i, x, pos, rope);
+    }
+    let state: { resid: string; pending: string | null } = { resid: embeds, pending: null };
+    for (let i = 0; i < t.numLayers; i++) state = this.makeLayer(i, state.resid, state.pending, attend(i));
+    const lastOf = (name: string, x: string): string => this.g.op('Slice', `/model/last_token/${name}/Slice`, [x, this.g.constI64([-1]), this.g.constI64([BIG]), this.g.constI64([1])]);
+    const residLast = lastOf('resid', state.resid);
+    const normed = state.pending ? this.makeSkipRmsNorm('/model/norm', lastOf('pending', state.pending), residLast, 'text.norm.weight')[0] : this.makeRmsNorm('/model/norm', residLast, 'text.norm.weight');
     const logits = this.makeLmHead(normed);
     this.g.op('Identity', '/lm_head/Identity', [logits], {}, { output: 'logits' });
-    this.g.output('logits', DataType.FLOAT, ['batch', 1, t.vocabSize]);
-    this.makeTokenChoice('logits');
+    this.g.output('logits', DataType.FLOAT, [batch, 1, t.vocabSize]);
+    this.makeTokenChoice('logits', batch);
     for (let i = 0; i < t.numLayers; i++) {
-      for (const kv of ['key', 'value']) this.g.output(`present.${i}.${kv}`, DataType.FLOAT, ['batch', t.numKvHeads, `present_sequence_length_${i}`, t.headDim]);
+      for (const kv of ['key', 'value'] as const) {
+        if (append) this.g.output(APPEND_CACHE.added(i, kv), DataType.FLOAT, [1, 'sequence_length', t.numKvHeads, t.headDim]);
+        else this.g.output(`present.${i}.${kv}`, DataType.FLOAT, ['batch', t.numKvHeads, `present_sequence_length_${i}`, t.headDim]);
+      }
     }
     return this.g;
   }

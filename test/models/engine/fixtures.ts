@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
-import { importCheckpoint, type WeightDtype } from '../../../models/engine/index';
+import { importCheckpoint, type WeightDtype, type WriteModelOptions } from '../../../models/engine/index';
 
 export const FIXTURES = join(__dirname, '../../fixtures/models');
 export const IMAGE_TOKEN = 2152;
@@ -69,9 +69,9 @@ export function tempDir(prefix: string): { dir: string; cleanup: () => void } {
 }
 
 /** Imports a fixture checkpoint into a fresh temp folder. */
-export function importFixture(name: string, dtype: WeightDtype = 'fp32'): { dir: string; cleanup: () => void } {
+export function importFixture(name: string, dtype: WeightDtype = 'fp32', opts: Partial<WriteModelOptions> = {}): { dir: string; cleanup: () => void } {
   const t = tempDir(`${name}-${dtype}`);
-  importCheckpoint(join(FIXTURES, name), t.dir, { dtype });
+  importCheckpoint(join(FIXTURES, name), t.dir, { ...opts, dtype });
   return t;
 }
 

@@ -1,7 +1,7 @@
 // An onnx-community (transformers.js) export folder as a model folder. No real export is available offline, so the
-// export is assembled from radraft's own graphs in the transformers.js file layout, with the extra decoder inputs
-// such exports have (attention_mask, use_cache_branch) added, which the engine must feed, and only `logits` to choose
-// tokens from.
+// export is assembled from radraft's own graphs in the transformers.js file layout: the decoder built with the KV
+// cache layout exports have ('concat': past_key_values in, present out), the extra decoder inputs such exports have
+// (attention_mask, use_cache_branch) added, which the engine must feed, and only `logits` to choose tokens from.
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { onnx } from 'onnx-proto';
@@ -11,7 +11,7 @@ import { isOnnxCommunityExport } from '../../../models/import/onnx-community';
 import { FIXTURES, casePixels, cxrCases, importFixture, inputIds, tempDir } from '../engine/fixtures';
 
 const tmp = tempDir('onnx-community');
-const built = importFixture('tiny-paligemma2-cxr');
+const built = importFixture('tiny-paligemma2-cxr', 'fp32', { kvCache: 'concat' });
 afterAll(() => {
   tmp.cleanup();
   built.cleanup();
@@ -43,6 +43,8 @@ describe('onnx-community export folders', () => {
       copyFileSync(join(built.dir, 'embed_tokens.onnx'), join(exp, 'onnx', `embed_tokens${suffix}.onnx`));
       withExportInputs(join(built.dir, 'decoder.onnx'), join(exp, 'onnx', `decoder_model_merged${suffix}.onnx`));
     }
+    const exported = onnx.ModelProto.decode(readFileSync(join(exp, 'onnx', 'decoder_model_merged_q4.onnx')));
+    expect(exported.graph!.input!.map((i) => i.name)).toContain('past_key_values.0.key');
     expect(isOnnxCommunityExport(exp)).toBe(true);
     expect(isOnnxCommunityExport(join(FIXTURES, 'tiny-paligemma2-cxr'))).toBe(false);
 
