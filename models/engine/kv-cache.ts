@@ -50,12 +50,12 @@ export class AppendCache implements KvCache {
       this.values.push(new Float32Array(capacity * this.rowSize));
     }
     this.kinds = [...new Set(shape.slidingLayers.map((s): AttentionKind => (s ? 'sliding' : 'full')))];
-    this.dummy = new ort.Tensor('float32', new Float32Array(this.rowSize), [1, 1, shape.kvHeads, shape.headDim]);
+    this.dummy = new ort.Tensor('float32', new Float32Array(this.rowSize), [1, shape.kvHeads, 1, shape.headDim]);
   }
 
-  /** Rows [start, end) of a layer's buffer as a [1, end − start, kv, D] tensor over the same memory. */
+  /** Rows [start, end) of a layer's buffer as an [end − start, kv, 1, D] tensor over the same memory. */
   private rows(buffer: Float32Array, start: number, end: number): ort.Tensor {
-    return new ort.Tensor('float32', buffer.subarray(start * this.rowSize, end * this.rowSize), [1, end - start, this.shape.kvHeads, this.shape.headDim]);
+    return new ort.Tensor('float32', buffer.subarray(start * this.rowSize, end * this.rowSize), [end - start, this.shape.kvHeads, 1, this.shape.headDim]);
   }
 
   /** First cached row a layer of this kind attends to: a sliding layer sees the last window − 1 before the new token. */

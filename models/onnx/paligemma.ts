@@ -13,10 +13,12 @@
 //    last `sliding_window` keys including its own, as transformers' DynamicSlidingWindowLayer keeps them.
 //
 // The decoder's KV cache comes in two layouts (BuildOptions.kvCache):
-//  - 'append' (default): the engine owns the cache. Inputs `past.{i}.key|value` [1, P, kv_heads, head_dim] are the
+//  - 'append' (default): the engine owns the cache. Inputs `past.{i}.key|value` [P, kv_heads, 1, head_dim] are the
 //    rotated keys / values of the tokens before this call that layer i attends to (oldest first; for a sliding layer
 //    the last window−1 of them), passed as views of the engine's buffers (onnxruntime-node reads inputs in place);
-//    outputs `new.{i}.key|value` [1, S, kv_heads, head_dim] are the rows of this call only, which the engine appends.
+//    outputs `new.{i}.key|value` [S, kv_heads, 1, head_dim] are the rows of this call only, which the engine appends.
+//    (Batch 1; the axis of 1 is the query-group axis the attention products broadcast over, so the cache needs no
+//    reshaping.)
 //    Attention reads the past where it lies: scores against past and new keys are two products concatenated in
 //    score space, so no step copies the cache (the earlier layout copied it twice per step: Concat in the graph,
 //    and onnxruntime-node copying every `present` output into a new buffer). `attention_bias.{full|sliding}`
@@ -147,7 +149,7 @@ export class PaliGemmaGraphBuilder {
    * x @ W^T for nn.Linear weights W [N, K]; `basename` like /model/layers.0/attn/q_proj. Several weights (and biases)
    * are stacked into one wider MatMul, so q/k/v or gate/up read x once and run as one kernel.
    */
-  makeMatMul(basename: string, x: string, weightNames: string | string[], n: number, k: number, biasNames?: string | string[]): string {
+  makeMatMul(basename: string, x: string, weightNames: string | string[], n: number, k: number, biasNames?: string | string[], output?: string): string {
     const names = Array.isArray(weightNames) ? weightNames : [weightNames];
     const initName = basename.slice(1).replaceAll('/', '.') + '.weight';
     let y: string;
@@ -158,17 +160,17 @@ export class PaliGemmaGraphBuilder {
       const s = this.g.floatTensor(`${initName}.scales`, [n * blocks], q.scales);
       const inputs = [x, b, s];
       if (q.zeroPoints) inputs.push(this.g.initializer(`${initName}.zp`, DataType.UINT8, [q.zeroPoints.length], q.zeroPoints));
-      y = this.g.op('MatMulNBits', `${basename}/MatMulNBits`, inputs, { K: k, N: n, bits: q.bits, block_size: q.blockSize, accuracy_level: this.opts.accuracyLevel ?? 4 }, { domain: 'com.microsoft' });
+      y = this.g.op('MatMulNBits', `${basename}/MatMulNBits`, inputs, { K: k, N: n, bits: q.bits, block_size: q.blockSize, accuracy_level: this.opts.accuracyLevel ?? 4 }, { domain: 'com.microsoft', output: biasNames ? undefined : output });
     } else {
       const w = this.readStacked(names, k);
       if (w.length !== n * k) throw new Error(`${basename}: weights hold ${w.length} values, expected ${n}×${k}`);
       const wt = this.makeFloatWeight(initName, [k, n], transpose2d(w, n, k));
-      y = this.g.op('MatMul', `${basename}/MatMul`, [x, wt]);
+      y = this.g.op('MatMul', `${basename}/MatMul`, [x, wt], {}, { output: biasNames ? undefined : output });
     }
     if (biasNames) {
       const bData = this.readStacked(Array.isArray(biasNames) ? biasNames : [biasNames], 1);
       const b = this.g.floatTensor(initName.replace(/\.weight$/, '.bias'), [n], bData);
-      y = this.g.op('Add', `${basename}/Add`, [y, b]);
+      y = this.g.op('Add', `${basename}/Add`, [y, b], {}, { output });
     }
     return y;
   }
@@ -413,14 +415,12 @@ export class PaliGemmaGraphBuilder {
     const kind: AttentionKind = t.slidingLayers[i] ? 'sliding' : 'full';
     const groups = t.numHeads / t.numKvHeads;
     const { q, k, v } = this.makeQkv(i, x, positionIds, rope);
-    this.g.op('Reshape', `${base}/k_new/Reshape`, [k, this.g.constI64([1, -1, t.numKvHeads, t.headDim])], {}, { output: APPEND_CACHE.added(i, 'key') });
-    this.g.op('Reshape', `${base}/v_new/Reshape`, [v, this.g.constI64([1, -1, t.numKvHeads, t.headDim])], {}, { output: APPEND_CACHE.added(i, 'value') });
     const perHead = this.g.constI64([-1, t.numKvHeads, 1, t.headDim]);
     const q4 = this.g.op('Reshape', `${base}/q_group/Reshape`, [q, this.g.constI64([-1, t.numKvHeads, groups, t.headDim])]);
-    const kNew = this.g.op('Reshape', `${base}/k_new/Reshape_1`, [k, perHead]);
-    const vNew = this.g.op('Reshape', `${base}/v_new/Reshape_1`, [v, perHead]);
-    const kPast = this.g.op('Reshape', `${base}/k_past/Reshape`, [APPEND_CACHE.past(i, 'key'), perHead]);
-    const vPast = this.g.op('Reshape', `${base}/v_past/Reshape`, [APPEND_CACHE.past(i, 'value'), perHead]);
+    const kNew = this.g.op('Reshape', `${base}/k_new/Reshape`, [k, perHead], {}, { output: APPEND_CACHE.added(i, 'key') });
+    const vNew = this.g.op('Reshape', `${base}/v_new/Reshape`, [v, perHead], {}, { output: APPEND_CACHE.added(i, 'value') });
+    const kPast = APPEND_CACHE.past(i, 'key');
+    const vPast = APPEND_CACHE.past(i, 'value');
     const qk = { transA: 0, transB: 1, transBatchA: 1, transBatchB: 1, alpha: { float: 1 } };
     const ms = { domain: 'com.microsoft' };
     const sPast = this.g.op('FusedMatMul', `${base}/qk_past/FusedMatMul`, [q4, kPast], qk, ms);
@@ -506,18 +506,18 @@ export class PaliGemmaGraphBuilder {
     return { resid: r1, pending: m2 };
   }
 
-  /** Tied lm_head on the last position: logits [B, 1, vocab]. */
-  makeLmHead(x: string): string {
+  /** Tied lm_head on the last position: `output` [B, 1, vocab]. */
+  makeLmHead(x: string, output: string): string {
     const t = this.cfg.text;
     const name = this.weights.shape('text.lm_head.weight') ? 'text.lm_head.weight' : 'text.embed_tokens.weight';
     if (this.opts.dtype === 'int8' || this.opts.dtype === 'int4') {
-      return this.makeMatMul('/lm_head', x, name, t.vocabSize, t.hiddenSize);
+      return this.makeMatMul('/lm_head', x, name, t.vocabSize, t.hiddenSize, undefined, output);
     }
     // Gemm with transB reads the [vocab, hidden] table as stored: no transposed copy of the largest weight.
     const w = this.makeFloatWeight('lm_head.weight', [t.vocabSize, t.hiddenSize], this.read(name));
     const flat = this.g.op('Reshape', '/lm_head/Reshape', [x, this.g.constI64([-1, t.hiddenSize])]);
     const y = this.g.op('Gemm', '/lm_head/Gemm', [flat, w], { transB: 1 });
-    return this.g.op('Reshape', '/lm_head/Reshape_1', [y, this.g.constI64([-1, 1, t.vocabSize])]);
+    return this.g.op('Reshape', '/lm_head/Reshape_1', [y, this.g.constI64([-1, 1, t.vocabSize])], {}, { output });
   }
 
   /**
@@ -527,7 +527,12 @@ export class PaliGemmaGraphBuilder {
    */
   makeTokenChoice(logits: string, batch: number | string = 'batch'): void {
     this.g.node('TopK', '/sampling/TopK', [logits, this.g.constI64([5])], { axis: -1, largest: 1, sorted: 1 }, { outputs: ['top5_logits', 'top5_ids'] });
-    this.g.op('ReduceLogSumExp', '/sampling/ReduceLogSumExp', [logits], { axes: [-1], keepdims: 0 }, { output: 'logsumexp' });
+    // In two stages over rows of the vocabulary, so that onnxruntime spreads the first (all the exps) over its
+    // threads: logsumexp(x) = logsumexp over rows of logsumexp(row), exact up to float rounding.
+    const vocab = this.cfg.text.vocabSize;
+    const rows = [64, 32, 16, 8].find((r) => vocab % r === 0 && vocab / r >= 256);
+    const perRow = rows ? this.g.op('ReduceLogSumExp', '/sampling/rows/ReduceLogSumExp', [this.g.op('Reshape', '/sampling/rows/Reshape', [logits, this.g.constI64([0, 0, rows, vocab / rows])])], { axes: [-1], keepdims: 0 }) : logits;
+    this.g.op('ReduceLogSumExp', '/sampling/ReduceLogSumExp', [perRow], { axes: [-1], keepdims: 0 }, { output: 'logsumexp' });
     this.g.output('top5_logits', DataType.FLOAT, [batch, 1, 5]);
     this.g.output('top5_ids', DataType.INT64, [batch, 1, 5]);
     this.g.output('logsumexp', DataType.FLOAT, [batch, 1]);
@@ -548,7 +553,7 @@ export class PaliGemmaGraphBuilder {
     const kinds = [...new Set(t.slidingLayers.map((s): AttentionKind => (s ? 'sliding' : 'full')))];
     for (let i = 0; i < t.numLayers; i++) {
       for (const kv of ['key', 'value'] as const) {
-        if (append) this.g.input(APPEND_CACHE.past(i, kv), DataType.FLOAT, [1, `past_sequence_length_${i}`, t.numKvHeads, t.headDim]);
+        if (append) this.g.input(APPEND_CACHE.past(i, kv), DataType.FLOAT, [`past_sequence_length_${i}`, t.numKvHeads, 1, t.headDim]);
         else this.g.input(`past_key_values.${i}.${kv}`, DataType.FLOAT, ['batch', t.numKvHeads, `past_sequence_length_${i}`, t.headDim]);
       }
     }
@@ -561,7 +566,7 @@ export class PaliGemmaGraphBuilder {
       const lengths = {} as Record<AttentionKind, string>;
       for (const kind of kinds) {
         const first = t.slidingLayers.findIndex((s) => s === (kind === 'sliding'));
-        const past = this.g.op('Shape', `/model/lengths/${kind}/Shape`, [APPEND_CACHE.past(first, 'key')], { start: 1, end: 2 });
+        const past = this.g.op('Shape', `/model/lengths/${kind}/Shape`, [APPEND_CACHE.past(first, 'key')], { start: 0, end: 1 });
         lengths[kind] = this.g.op('Concat', `/model/lengths/${kind}/Concat`, [past, seq], { axis: 0 });
       }
       attend = (i) => (x) => this.makeAppendAttention(i, x, pos, rope, lengths);
@@ -573,13 +578,12 @@ export class PaliGemmaGraphBuilder {
     const lastOf = (name: string, x: string): string => this.g.op('Slice', `/model/last_token/${name}/Slice`, [x, this.g.constI64([-1]), this.g.constI64([BIG]), this.g.constI64([1])]);
     const residLast = lastOf('resid', state.resid);
     const normed = state.pending ? this.makeSkipRmsNorm('/model/norm', lastOf('pending', state.pending), residLast, 'text.norm.weight')[0] : this.makeRmsNorm('/model/norm', residLast, 'text.norm.weight');
-    const logits = this.makeLmHead(normed);
-    this.g.op('Identity', '/lm_head/Identity', [logits], {}, { output: 'logits' });
+    this.makeLmHead(normed, 'logits');
     this.g.output('logits', DataType.FLOAT, [batch, 1, t.vocabSize]);
     this.makeTokenChoice('logits', batch);
     for (let i = 0; i < t.numLayers; i++) {
       for (const kv of ['key', 'value'] as const) {
-        if (append) this.g.output(APPEND_CACHE.added(i, kv), DataType.FLOAT, [1, 'sequence_length', t.numKvHeads, t.headDim]);
+        if (append) this.g.output(APPEND_CACHE.added(i, kv), DataType.FLOAT, ['sequence_length', t.numKvHeads, 1, t.headDim]);
         else this.g.output(`present.${i}.${kv}`, DataType.FLOAT, ['batch', t.numKvHeads, `present_sequence_length_${i}`, t.headDim]);
       }
     }
