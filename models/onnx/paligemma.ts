@@ -22,8 +22,9 @@
 //    Attention reads the past where it lies: scores against past and new keys are two products concatenated in
 //    score space, so no step copies the cache (the earlier layout copied it twice per step: Concat in the graph,
 //    and onnxruntime-node copying every `present` output into a new buffer). `attention_bias.{full|sliding}`
-//    [1, P + S] is added to the soft-capped scores (0 attends, −inf masks); the prefill passes one masked zero row as
-//    its past, because onnxruntime's strided MatMul cannot take an empty past. Batch size 1.
+//    [1 or S, P + S] is added to the soft-capped scores of every query (one row) or of each query (S rows); 0 attends,
+//    −inf masks. The prefill passes one masked zero row as its past, because onnxruntime's strided MatMul cannot take
+//    an empty past; a run over several generated tokens masks the later ones causally. Batch size 1.
 //  - 'concat': `past_key_values.{i}.key|value` [B, kv, P, D] in, `present.{i}.key|value` = past ++ new out (sliding
 //    layers trimmed to the last window−1), the layout of onnx-community exports and of radraft models built before
 //    the 'append' layout; kept so the engine's support for that layout stays tested.
@@ -557,7 +558,7 @@ export class PaliGemmaGraphBuilder {
         else this.g.input(`past_key_values.${i}.${kv}`, DataType.FLOAT, ['batch', t.numKvHeads, `past_sequence_length_${i}`, t.headDim]);
       }
     }
-    if (append) for (const kind of kinds) this.g.input(APPEND_CACHE.bias(kind), DataType.FLOAT, [1, `attended_length_${kind}`]);
+    if (append) for (const kind of kinds) this.g.input(APPEND_CACHE.bias(kind), DataType.FLOAT, [`bias_rows_${kind}`, `attended_length_${kind}`]);
     const rope = this.makeRotaryCaches();
     let attend: (i: number) => (x: string) => string;
     if (append) {
