@@ -21,6 +21,10 @@
 //     steps: [{ top5Ids, top5Logits }], stopReason, promptTokens, timing: { load_ms, vision_ms, prefill_ms,
 //     decode_ms, tokens_per_s } }. PromptTooLongError when the prompt does not fit max_position_embeddings;
 //     InvalidInputError for wrong pixel count or <image> count; PromptError when the prompt text contains <image>.
+//     req.draft: { lookup, maxDraft? } — lossless speculative decoding: tokens drafted by prompt lookup are verified
+//     k at a time in one decoder run; the result is greedy's, with result.speculation = { runs, drafted, accepted }.
+//     SpeculationUnsupportedError for decoders in the old past_key_values layout.
+//   model.promptLookup(texts, opts?): PromptLookup   an n-gram index over report templates / signed reports
 //   model.dispose(): Promise<void>
 //
 // Importing (CLI `radraft import-model`, app import):
@@ -35,7 +39,9 @@
 //
 // onnxruntime-node is loaded only through ./ort.ts, which switches its telemetry off first (./ort-telemetry.ts).
 export { PaliGemmaModel as Model, topK } from './model';
-export type { GenerateRequest, GenerateResult, GenerateTiming, LoadOptions, TokenInfo, TopK } from './model';
+export type { DraftOptions, GenerateRequest, GenerateResult, GenerateTiming, LoadOptions, SpeculationStats, TokenInfo, TopK } from './model';
+export { PromptLookup, type PromptLookupOptions, type PromptLookupSession } from './prompt-lookup';
+export { SpeculationUnsupportedError } from './kv-cache';
 export { InvalidInputError, ModelFileCorruptError, ModelFileMissingError, ModelFolderError, ModelLoadError, OrtTelemetryError, PromptTooLongError, UnsupportedArchitectureError } from './errors';
 export { ManifestError, MANIFEST_FILE, MANIFEST_VERSION, readManifest, type Manifest } from '../manifest';
 export { importCheckpoint, writeModelFolder, ImportError, type ModelExtras, type WriteModelOptions } from '../import/import-model';

@@ -19,14 +19,28 @@ export interface CacheShape {
   slidingWindow: number;
 }
 
+/** One decoder run over new tokens. */
+export interface DecoderRun {
+  /** New tokens in this run. */
+  length: number;
+  /** How many of the last positions get logits: 1, or every token of a run that verifies drafted tokens. */
+  logits: number;
+  /** The new tokens are generated ones, each seeing only those before it; else (the prompt) all see all. */
+  causal: boolean;
+}
+
 /** What one decoder run needs besides inputs_embeds / position_ids, and what it returns for the cache. */
 export interface KvCache {
   /** Tokens already in the cache (their positions are 1…past). */
   readonly past: number;
-  /** Adds the cache inputs for a run over `length` new tokens; returns that run's fetches. */
-  feeds(feeds: Record<string, ort.Tensor>, length: number): ort.InferenceSession.FetchesType;
-  /** Takes in the run's outputs for those `length` tokens. */
-  commit(out: ort.InferenceSession.OnnxValueMapType, length: number): void;
+  /** Adds the cache inputs for a run; returns that run's fetches. */
+  feeds(feeds: Record<string, ort.Tensor>, run: DecoderRun): ort.InferenceSession.FetchesType;
+  /** Keeps the first `kept` of the run's new tokens (all of them, or those a verification accepted). */
+  commit(out: ort.InferenceSession.OnnxValueMapType, kept: number): void;
+}
+
+export class SpeculationUnsupportedError extends Error {
+  override name = 'SpeculationUnsupportedError';
 }
 
 export class AppendCache implements KvCache {
@@ -63,15 +77,12 @@ export class AppendCache implements KvCache {
     return kind === 'sliding' ? Math.max(0, this.past - (this.shape.slidingWindow - 1)) : 0;
   }
 
-  feeds(feeds: Record<string, ort.Tensor>, length: number): ort.InferenceSession.FetchesType {
+  feeds(feeds: Record<string, ort.Tensor>, run: DecoderRun): ort.InferenceSession.FetchesType {
+    const { length } = run;
     if (this.past + length > this.capacity) throw new RangeError(`KV cache holds ${this.capacity} tokens; ${this.past + length} requested`);
     const prefill = this.past === 0;
-    for (const kind of this.kinds) {
-      const attended = prefill ? 1 : this.past - this.firstRow(kind);
-      const bias = new Float32Array(attended + length);
-      if (prefill) bias[0] = Number.NEGATIVE_INFINITY;
-      feeds[APPEND_CACHE.bias(kind)] = new ort.Tensor('float32', bias, [1, bias.length]);
-    }
+    for (const kind of this.kinds) feeds[APPEND_CACHE.bias(kind)] = this.bias(kind, run, prefill);
+    feeds.num_logits = new ort.Tensor('int64', BigInt64Array.of(BigInt(run.logits)), [1]);
     const fetches: Record<string, ort.Tensor | null> = {};
     for (const name of this.choiceFetches) fetches[name] = null;
     for (let i = 0; i < this.shape.numLayers; i++) {
@@ -84,9 +95,32 @@ export class AppendCache implements KvCache {
     return fetches;
   }
 
-  commit(_out: ort.InferenceSession.OnnxValueMapType, length: number): void {
-    // The run wrote its rows into the buffers (preallocated outputs); what it returned are copies.
-    this.past += length;
+  /**
+   * The attention bias of a run, per attention kind: [1, P + S] when every new token sees the same keys (the prefill:
+   * the dummy past row masked; a one-token step: nothing masked), else [S, P + S] (generated tokens: each masks the
+   * new tokens after it, and in a sliding layer the past keys that left its window).
+   */
+  private bias(kind: AttentionKind, run: DecoderRun, prefill: boolean): ort.Tensor {
+    const first = this.firstRow(kind);
+    const attended = prefill ? 1 : this.past - first;
+    const cols = attended + run.length;
+    const rows = run.causal && run.length > 1 ? run.length : 1;
+    const bias = new Float32Array(rows * cols);
+    for (let j = 0; j < rows; j++) {
+      const row = bias.subarray(j * cols, (j + 1) * cols);
+      if (prefill) row[0] = Number.NEGATIVE_INFINITY;
+      if (rows === 1) continue;
+      row.fill(Number.NEGATIVE_INFINITY, attended + j + 1);
+      // Query j sits at position past + j; a sliding layer sees the last `window` keys up to and including it.
+      if (kind === 'sliding' && !prefill) row.fill(Number.NEGATIVE_INFINITY, 0, Math.max(0, Math.min(attended, this.past + j - (this.shape.slidingWindow - 1) - first)));
+    }
+    return new ort.Tensor('float32', bias, [rows, cols]);
+  }
+
+  commit(_out: ort.InferenceSession.OnnxValueMapType, kept: number): void {
+    // The run wrote its rows into the buffers (preallocated outputs); what it returned are copies. Rows past `kept`
+    // (drafted tokens a verification rejected) are overwritten by the next run.
+    this.past += kept;
   }
 }
 
@@ -105,7 +139,8 @@ export class ConcatCache implements KvCache {
 
   private pending: ort.InferenceSession.OnnxValueMapType | null = null;
 
-  feeds(feeds: Record<string, ort.Tensor>): ort.InferenceSession.FetchesType {
+  feeds(feeds: Record<string, ort.Tensor>, run: DecoderRun): ort.InferenceSession.FetchesType {
+    if (run.logits !== 1 || (run.causal && run.length > 1)) throw new SpeculationUnsupportedError('this model\'s decoder (past_key_values layout) cannot verify drafted tokens: re-import it with this version of radraft');
     const { numLayers, kvHeads, headDim } = this.shape;
     for (let i = 0; i < numLayers; i++) {
       for (const kv of ['key', 'value']) {
@@ -116,8 +151,8 @@ export class ConcatCache implements KvCache {
     return this.fetches;
   }
 
-  commit(out: ort.InferenceSession.OnnxValueMapType, length: number): void {
+  commit(out: ort.InferenceSession.OnnxValueMapType, kept: number): void {
     this.pending = out;
-    this.past += length;
+    this.past += kept;
   }
 }

@@ -9,7 +9,8 @@ import { floatsToHalf, halfToFloats } from '../onnx/quantize';
 import { TextTokenizer } from '../tokenizer/tokenizer';
 import { buildPrompt } from '../tokenizer/prompt';
 import { InvalidInputError, ModelFileCorruptError, ModelLoadError, PromptTooLongError } from './errors';
-import { AppendCache, ConcatCache, type CacheShape, type FloatType, type KvCache } from './kv-cache';
+import { AppendCache, ConcatCache, type CacheShape, type DecoderRun, type FloatType, type KvCache } from './kv-cache';
+import { PromptLookup, type PromptLookupOptions } from './prompt-lookup';
 import { APPEND_CACHE } from '../onnx/paligemma';
 
 export interface LoadOptions {
@@ -47,6 +48,25 @@ export interface GenerateRequest {
   signal?: AbortSignal;
   /** Streams decoded text (UTF-8 safe: a piece may be empty while bytes of a character are pending). */
   onToken?: (piece: string, info: TokenInfo) => void;
+  /**
+   * Lossless speculative decoding: tokens drafted by prompt lookup (model.promptLookup) are verified in one decoder
+   * run each, and only those greedy decoding would have produced are kept, so the ids are greedy's.
+   */
+  draft?: DraftOptions;
+}
+
+export interface DraftOptions {
+  lookup: PromptLookup;
+  /** Most tokens drafted per run (default 8). */
+  maxDraft?: number;
+}
+
+export interface SpeculationStats {
+  /** Decoder runs after the prefill. */
+  runs: number;
+  /** Tokens drafted, and how many of them the model confirmed. */
+  drafted: number;
+  accepted: number;
 }
 
 export interface GenerateTiming {
@@ -67,6 +87,8 @@ export interface GenerateResult {
   stopReason: 'eos' | 'max_tokens' | 'aborted';
   promptTokens: number;
   timing: GenerateTiming;
+  /** With req.draft: how the drafts fared. */
+  speculation?: SpeculationStats;
 }
 
 const now = (): number => performance.now();
@@ -261,6 +283,9 @@ export class PaliGemmaModel {
     const cache: KvCache = io.layout === 'append' ? new AppendCache(io.cache, ids.length + maxTokens, io.choiceFetches) : new ConcatCache(io.cache, io.kvType, io.choiceFetches);
     const feeds: Record<string, ort.Tensor> = {};
     this.stepFeeds(feeds, embeds, ids.length, 0);
+    const drafting = req.draft ? req.draft.lookup.session() : null;
+    const maxDraft = Math.max(0, req.draft?.maxDraft ?? 8);
+    const speculation: SpeculationStats | undefined = req.draft ? { runs: 0, drafted: 0, accepted: 0 } : undefined;
 
     const generated: number[] = [];
     const steps: GenerateResult['steps'] = [];
@@ -268,31 +293,51 @@ export class PaliGemmaModel {
     let stopReason: GenerateResult['stopReason'] = 'max_tokens';
     let lastInfo: TokenInfo | null = null;
     let prefillMs = 0;
-    let length = ids.length;
     const t2 = now();
-    for (let step = 0; step < maxTokens; step++) {
+    /** Hands out one chosen token; false when generation ends with it. */
+    const emit = (out: ort.InferenceSession.OnnxValueMapType, row: number): boolean => {
+      const { top, probability } = this.choose(out, row);
+      const id = top.ids[0];
+      generated.push(id);
+      drafting?.push(id);
+      steps.push({ top5Ids: top.ids, top5Logits: top.logits });
+      lastInfo = { id, probability, top5: top };
+      req.onToken?.(stream.push(id), lastInfo);
+      if (m.tokens.eos.includes(id)) {
+        stopReason = 'eos';
+        return false;
+      }
+      return generated.length < maxTokens;
+    };
+    let run: DecoderRun = { length: ids.length, logits: 1, causal: false };
+    let drafts: number[] = [];
+    while (maxTokens > 0) {
       if (req.signal?.aborted) {
         stopReason = 'aborted';
         break;
       }
-      const fetches = cache.feeds(feeds, length);
-      const out = await this.decoder.run(feeds, fetches);
-      cache.commit(out, length);
-      if (step === 0) prefillMs = now() - t2;
-      const { top, probability } = this.choose(out);
-      const id = top.ids[0];
-      generated.push(id);
-      steps.push({ top5Ids: top.ids, top5Logits: top.logits });
-      const piece = stream.push(id);
-      lastInfo = { id, probability, top5: top };
-      req.onToken?.(piece, lastInfo);
-      if (m.tokens.eos.includes(id)) {
-        stopReason = 'eos';
-        break;
+      const out = await this.decoder.run(feeds, cache.feeds(feeds, run));
+      if (generated.length === 0) prefillMs = now() - t2;
+      // Row j chose the token after the run's j-th token; a draft is confirmed when it is that choice.
+      let kept = run.causal ? 0 : run.length;
+      let more = true;
+      for (let j = 0; j < run.logits && more; j++) {
+        if (run.causal) kept++;
+        more = emit(out, j);
+        if (j < drafts.length && drafts[j] !== generated[generated.length - 1]) break;
+        if (j < drafts.length && speculation) speculation.accepted++;
       }
-      if (step + 1 >= maxTokens) break;
-      length = 1;
-      this.stepFeeds(feeds, await this.embedIds([id]), 1, cache.past);
+      cache.commit(out, kept);
+      if (!more) break;
+      const last = generated[generated.length - 1];
+      drafts = drafting ? drafting.draft(Math.min(maxDraft, maxTokens - generated.length - 1)) : [];
+      if (speculation) {
+        speculation.runs++;
+        speculation.drafted += drafts.length;
+      }
+      const tokens = [last, ...drafts];
+      run = { length: tokens.length, logits: tokens.length, causal: true };
+      this.stepFeeds(feeds, await this.embedIds(tokens), tokens.length, cache.past);
     }
     const tail = stream.flush();
     // Bytes held back for an incomplete UTF-8 character are flushed with the last token's info.
@@ -306,6 +351,7 @@ export class PaliGemmaModel {
       steps,
       stopReason,
       promptTokens: ids.length,
+      ...(speculation ? { speculation } : {}),
       timing: {
         load_ms: this.loadMs,
         vision_ms: t1 - t0,
@@ -316,12 +362,12 @@ export class PaliGemmaModel {
     };
   }
 
-  /** Greedy choice: from the graph's TopK/logsumexp outputs, or by scanning the logits (exports). */
-  private choose(out: ort.InferenceSession.OnnxValueMapType): { top: TopK; probability: number } {
+  /** Greedy choice for logits row `row`: from the graph's TopK/logsumexp outputs, or by scanning the logits (exports). */
+  private choose(out: ort.InferenceSession.OnnxValueMapType, row = 0): { top: TopK; probability: number } {
     if (this.io.tokenChoice) {
-      const logits = Array.from(out.top5_logits.data as Float32Array);
-      const top = { ids: Array.from(out.top5_ids.data as BigInt64Array, Number), logits };
-      return { top, probability: Math.exp(logits[0] - (out.logsumexp.data as Float32Array)[0]) };
+      const logits = Array.from((out.top5_logits.data as Float32Array).subarray(5 * row, 5 * row + 5));
+      const top = { ids: Array.from((out.top5_ids.data as BigInt64Array).subarray(5 * row, 5 * row + 5), Number), logits };
+      return { top, probability: Math.exp(logits[0] - (out.logsumexp.data as Float32Array)[row]) };
     }
     // Exports may return logits for every position: the last row is the next token's.
     const vocab = this.manifest.decoder.vocabSize;
@@ -329,6 +375,14 @@ export class PaliGemmaModel {
     const logits = all.length === vocab ? all : all.subarray(all.length - vocab);
     const top = topK(logits);
     return { top, probability: softmaxAt(logits, top.logits[0], top.logits[0]) };
+  }
+
+  /**
+   * A prompt-lookup index over texts in this model's tokenizer (report templates, signed reports), for
+   * generate({ draft: { lookup } }). Build it once and reuse it: indexing 10 000 reports takes about a second.
+   */
+  promptLookup(texts: string[], opts?: PromptLookupOptions): PromptLookup {
+    return new PromptLookup(texts.map((t) => this.tokenizer.encode(t)), opts);
   }
 
   private emptyResult(promptTokens: number, stopReason: GenerateResult['stopReason']): GenerateResult {

@@ -20,10 +20,11 @@ export { ImportError };
 export const GRAPH_FILES = { vision: 'vision_encoder.onnx', embed: 'embed_tokens.onnx', decoder: 'decoder.onnx' } as const;
 
 /**
- * Protobuf messages cannot exceed 2 GiB; above 1 GiB of weights a graph gets an external data file (page-aligned
- * tensors, which onnxruntime can map instead of copying, and no multi-gigabyte protobuf to encode).
+ * Above 16 MiB of weights a graph gets an external data file: page-aligned tensors, which onnxruntime maps instead of
+ * parsing a protobuf copy of them (faster loads; the embedding table is only read where rows are gathered, so it
+ * costs almost no memory), and no multi-gigabyte protobuf to encode (protobuf messages cannot exceed 2 GiB).
  */
-const INLINE_LIMIT_BYTES = 2 ** 30;
+const INLINE_LIMIT_BYTES = 16 * 2 ** 20;
 
 /** MatMulNBits block size for int8/int4 imports (onnxruntime-genai's CPU default for int4). */
 export const NBITS_BLOCK_SIZE = 32;
@@ -35,7 +36,7 @@ export interface WriteModelOptions {
   /** Model name shown in the app (defaults to the folder name). */
   name?: string;
   onProgress?: (fraction: number, message: string) => void;
-  /** Graphs whose weights exceed this many bytes get an external data file (default 1 GiB; protobuf's hard limit is 2 GiB). */
+  /** Graphs whose weights exceed this many bytes get an external data file (default 16 MiB; protobuf's limit is 2 GiB). */
   externalDataAboveBytes?: number;
   /**
    * Decoder KV cache layout (models/onnx/paligemma.ts). Default 'append'; 'concat' is the layout of onnx-community

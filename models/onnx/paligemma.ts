@@ -518,7 +518,9 @@ export class PaliGemmaGraphBuilder {
     const w = this.makeFloatWeight('lm_head.weight', [t.vocabSize, t.hiddenSize], this.read(name));
     const flat = this.g.op('Reshape', '/lm_head/Reshape', [x, this.g.constI64([-1, t.hiddenSize])]);
     const y = this.g.op('Gemm', '/lm_head/Gemm', [flat, w], { transB: 1 });
-    return this.g.op('Reshape', '/lm_head/Reshape_1', [y, this.g.constI64([-1, 1, t.vocabSize])], {}, { output });
+    // [B, positions, vocab]: batch 1 with any number of positions ('append'), or one position per batch row.
+    const shape = (this.opts.kvCache ?? 'append') === 'append' ? [1, -1, t.vocabSize] : [-1, 1, t.vocabSize];
+    return this.g.op('Reshape', '/lm_head/Reshape_1', [y, this.g.constI64(shape)], {}, { output });
   }
 
   /**
@@ -526,7 +528,7 @@ export class PaliGemmaGraphBuilder {
    * vocabulary: top5_logits / top5_ids (TopK breaks ties towards the lower index, as torch.argmax) and logsumexp
    * (the token's probability is exp(logit − logsumexp)).
    */
-  makeTokenChoice(logits: string, batch: number | string = 'batch'): void {
+  makeTokenChoice(logits: string, batch: number | string = 'batch', positions: number | string = 1): void {
     this.g.node('TopK', '/sampling/TopK', [logits, this.g.constI64([5])], { axis: -1, largest: 1, sorted: 1 }, { outputs: ['top5_logits', 'top5_ids'] });
     // In two stages over rows of the vocabulary, so that onnxruntime spreads the first (all the exps) over its
     // threads: logsumexp(x) = logsumexp over rows of logsumexp(row), exact up to float rounding.
@@ -534,14 +536,15 @@ export class PaliGemmaGraphBuilder {
     const rows = [64, 32, 16, 8].find((r) => vocab % r === 0 && vocab / r >= 256);
     const perRow = rows ? this.g.op('ReduceLogSumExp', '/sampling/rows/ReduceLogSumExp', [this.g.op('Reshape', '/sampling/rows/Reshape', [logits, this.g.constI64([0, 0, rows, vocab / rows])])], { axes: [-1], keepdims: 0 }) : logits;
     this.g.op('ReduceLogSumExp', '/sampling/ReduceLogSumExp', [perRow], { axes: [-1], keepdims: 0 }, { output: 'logsumexp' });
-    this.g.output('top5_logits', DataType.FLOAT, [batch, 1, 5]);
-    this.g.output('top5_ids', DataType.INT64, [batch, 1, 5]);
-    this.g.output('logsumexp', DataType.FLOAT, [batch, 1]);
+    this.g.output('top5_logits', DataType.FLOAT, [batch, positions, 5]);
+    this.g.output('top5_ids', DataType.INT64, [batch, positions, 5]);
+    this.g.output('logsumexp', DataType.FLOAT, [batch, positions]);
   }
 
   /**
-   * inputs_embeds [B, S, hidden], position_ids [B, S] (from 1), the KV cache inputs of the layout (see the header)
-   * → logits [B, 1, vocab] (last position), top5_logits / top5_ids / logsumexp, and the cache outputs.
+   * inputs_embeds [B, S, hidden], position_ids [B, S] (from 1), the KV cache inputs of the layout (see the header),
+   * num_logits [1] ('append') → logits [B, n, vocab] of the last n positions (n = num_logits, or 1),
+   * top5_logits / top5_ids [B, n, 5], logsumexp [B, n], and the cache outputs.
    */
   buildDecoder(sink: InitializerSink): GraphBuilder {
     const t = this.cfg.text;
@@ -576,12 +579,16 @@ export class PaliGemmaGraphBuilder {
     }
     let state: { resid: string; pending: string | null } = { resid: embeds, pending: null };
     for (let i = 0; i < t.numLayers; i++) state = this.makeLayer(i, state.resid, state.pending, attend(i));
-    const lastOf = (name: string, x: string): string => this.g.op('Slice', `/model/last_token/${name}/Slice`, [x, this.g.constI64([-1]), this.g.constI64([BIG]), this.g.constI64([1])]);
+    // Logits for the last position, or ('append') for the last `num_logits` positions: a run that verifies k drafted
+    // tokens needs the next-token choice after each of them.
+    const starts = append ? this.g.op('Neg', '/model/last_tokens/Neg', [this.g.input('num_logits', DataType.INT64, [1])]) : this.g.constI64([-1]);
+    const lastOf = (name: string, x: string): string => this.g.op('Slice', `/model/last_tokens/${name}/Slice`, [x, starts, this.g.constI64([BIG]), this.g.constI64([1])]);
     const residLast = lastOf('resid', state.resid);
     const normed = state.pending ? this.makeSkipRmsNorm('/model/norm', lastOf('pending', state.pending), residLast, 'text.norm.weight')[0] : this.makeRmsNorm('/model/norm', residLast, 'text.norm.weight');
     this.makeLmHead(normed, 'logits');
-    this.g.output('logits', DataType.FLOAT, [batch, 1, t.vocabSize]);
-    this.makeTokenChoice('logits', batch);
+    const positions = append ? 'logit_positions' : 1;
+    this.g.output('logits', DataType.FLOAT, [batch, positions, t.vocabSize]);
+    this.makeTokenChoice('logits', batch, positions);
     for (let i = 0; i < t.numLayers; i++) {
       for (const kv of ['key', 'value'] as const) {
         if (append) this.g.output(APPEND_CACHE.added(i, kv), DataType.FLOAT, ['sequence_length', t.numKvHeads, 1, t.headDim]);
