@@ -15,6 +15,11 @@
 //   generates --runs times; the last run is the round's figure (the first warms allocators up). Rounds alternate
 //   Radraft and llama.cpp; the summary gives medians (min–max) over rounds, the 1-minute load average before each
 //   child, and Radraft ÷ llama.cpp per figure (time: < 1 is faster; tok/s: > 1 is faster).
+//   --duel (with --llama): decode only, both engines in one process taking turns every 8 tokens after their own
+//   prefill of the same prompt length, so that a burst of other load hits both alike; the ratio of their per-turn
+//   times is the steadiest decode figure a shared machine gives. Radraft's side is the engine's decode step on its
+//   own sessions (embedding run + decoder run with the engine's KV cache, models/engine/kv-cache.ts), without the
+//   vision tower (image features do not change decode speed).
 // Differences that remain: llama.cpp's prefill is causal, PaliGemma's is bidirectional over the prompt (the same
 // matmuls, up to twice the attention work); llama.cpp keeps its KV cache in float16 by default, Radraft in float32.
 import { spawnSync } from 'node:child_process';
@@ -26,6 +31,7 @@ import { parseArgs } from 'node:util';
 import { ort } from '../models/engine/ort';
 import { onnx } from 'onnx-proto';
 import { loadModel, parsePaliGemmaConfig, readManifest, type Manifest } from '../models/engine/index';
+import { AppendCache } from '../models/engine/kv-cache';
 import { writeGemma2Gguf, type GgufQuant } from './gguf-gemma2';
 
 const { values, positionals } = parseArgs({
@@ -38,6 +44,8 @@ const { values, positionals } = parseArgs({
     llama: { type: 'string' },
     'gguf-dir': { type: 'string', default: '/tmp' },
     'llama-f32-kv': { type: 'boolean', default: false },
+    duel: { type: 'boolean', default: false },
+    'duel-turns': { type: 'string', default: '8' },
     child: { type: 'string' },
     'no-bandwidth': { type: 'boolean', default: false },
   },
@@ -141,6 +149,60 @@ async function llamaChild(llamaDir: string, gguf: string, promptLength: number, 
   return { engine: `llama.cpp ${f32Kv ? 'f32 KV, no flash attention' : 'defaults'}`, load_ms: loadMs, runs, prompt_tokens: prompt.length, peak_rss_mib: process.resourceUsage().maxRSS / 1024 };
 }
 
+interface DuelResult {
+  radraft_ms: number[];
+  llama_ms: number[];
+  load_avg: number[];
+}
+
+/** Decode turns of 8 tokens, Radraft and llama.cpp alternating in this process (see --duel). */
+async function duelChild(dir: string, llamaDir: string, gguf: string): Promise<DuelResult> {
+  const TURN = 8;
+  const turns = Number(values['duel-turns']);
+  const m = readManifest(dir);
+  const so: ort.InferenceSession.SessionOptions = { executionProviders: ['cpu'], graphOptimizationLevel: 'all', intraOpNumThreads: THREADS };
+  const embed = await ort.InferenceSession.create(join(dir, m.graphs.embed), so);
+  const decoder = await ort.InferenceSession.create(join(dir, m.graphs.decoder), so);
+  const d = m.decoder;
+  const ids = promptIds(m);
+  const cache = new AppendCache({ numLayers: d.numLayers, kvHeads: d.numKvHeads, headDim: d.headDim, slidingLayers: d.slidingLayers, slidingWindow: d.slidingWindow }, ids.length + TURN * turns + 1, ['top5_ids']);
+  const embedIds = async (t: number[]): Promise<ort.Tensor> => (await embed.run({ input_ids: new ort.Tensor('int64', BigInt64Array.from(t, BigInt), [1, t.length]) })).inputs_embeds as ort.Tensor;
+  const feeds: Record<string, ort.Tensor> = { inputs_embeds: await embedIds(ids), position_ids: new ort.Tensor('int64', BigInt64Array.from(ids, (_, i) => BigInt(i + 1)), [1, ids.length]) };
+  let out = await decoder.run(feeds, cache.feeds(feeds, { length: ids.length, logits: 1, causal: false }));
+  cache.commit(out, ids.length);
+  let next = Number((out.top5_ids.data as BigInt64Array)[0]);
+
+  const api = (await import(pathToFileURL(join(llamaDir, 'node_modules', 'node-llama-cpp', 'dist', 'index.js')).href)) as LlamaApi;
+  const llama = await api.getLlama({ gpu: false, build: 'never', logLevel: 'error' });
+  const lm = await llama.loadModel({ modelPath: gguf, gpuLayers: 0 });
+  const context = await lm.createContext({ contextSize: ids.length + TURN * turns + 16, batchSize: 512, threads: { ideal: THREADS, min: THREADS } });
+  const prompt = ids.map((id) => Math.min(id, 257215));
+  const tokens = context.getSequence().evaluate(prompt, { temperature: 0, yieldEogToken: true });
+  await tokens.next(); // prefill
+
+  const res: DuelResult = { radraft_ms: [], llama_ms: [], load_avg: [] };
+  for (let turn = 0; turn < turns; turn++) {
+    res.load_avg.push(loadavg()[0]);
+    let t0 = performance.now();
+    for (let k = 0; k < TURN; k++) {
+      feeds.inputs_embeds = await embedIds([next]);
+      feeds.position_ids = new ort.Tensor('int64', BigInt64Array.of(BigInt(cache.past + 1)), [1, 1]);
+      out = await decoder.run(feeds, cache.feeds(feeds, { length: 1, logits: 1, causal: true }));
+      cache.commit(out, 1);
+      next = Number((out.top5_ids.data as BigInt64Array)[0]);
+    }
+    res.radraft_ms.push((performance.now() - t0) / TURN);
+    t0 = performance.now();
+    for (let k = 0; k < TURN; k++) await tokens.next();
+    res.llama_ms.push((performance.now() - t0) / TURN);
+  }
+  await tokens.return(undefined);
+  await context.dispose();
+  await lm.dispose();
+  await Promise.all([embed.release(), decoder.release()]);
+  return res;
+}
+
 /** Read bandwidth (GB/s): onnxruntime ReduceSum over a 1 GiB float32 input, best of 12 passes. */
 async function measureBandwidth(): Promise<number> {
   const n = 1 << 28;
@@ -208,7 +270,7 @@ function quantFor(dtype: string): GgufQuant | null {
 async function main(): Promise<void> {
   if (values.child) {
     const [kind, ...rest] = values.child.split('|');
-    const res = kind === 'radraft' ? await radraftChild(rest[0]) : await llamaChild(rest[0], rest[1], Number(rest[2]), Number(rest[3]), rest[4] === 'f32');
+    const res = kind === 'radraft' ? await radraftChild(rest[0]) : kind === 'duel' ? await duelChild(rest[0], rest[1], rest[2]) : await llamaChild(rest[0], rest[1], Number(rest[2]), Number(rest[3]), rest[4] === 'f32');
     process.stdout.write(`${JSON.stringify(res)}\n`);
     return;
   }
@@ -222,6 +284,7 @@ async function main(): Promise<void> {
   if (bandwidth) console.log(`memory read bandwidth (onnxruntime ReduceSum over 1 GiB, best of 12): ${bandwidth.toFixed(2)} GB/s`);
 
   const jobs: Job[] = [];
+  const duels: { dir: string; label: string; args: string[] }[] = [];
   for (const dir of positionals) {
     const m = readManifest(dir);
     jobs.push({ key: dir, label: `radraft ${m.dtype} ${m.imageSize}px (${dir})`, args: ['--child', `radraft|${dir}`] });
@@ -237,7 +300,22 @@ async function main(): Promise<void> {
     const promptLength = promptIds(m).length;
     const llamaArgs = (kv: string): string[] => ['--child', ['llama', values.llama, gguf, promptLength, m.tokens.image, kv].join('|')];
     jobs.push({ key: `${dir}#llama`, label: `llama.cpp ${quant}, defaults`, args: llamaArgs('default'), pair: dir });
+    if (values.duel) duels.push({ dir, label: `radraft ${m.dtype} vs llama.cpp ${quant}`, args: ['--child', ['duel', dir, values.llama, gguf].join('|')] });
     if (values['llama-f32-kv']) jobs.push({ key: `${dir}#llama-f32`, label: `llama.cpp ${quant}, f32 KV`, args: llamaArgs('f32'), pair: dir });
+  }
+
+  for (const duel of duels) {
+    const r = spawnSync(process.execPath, [...process.execArgv, __filename, ...duel.args, '--threads', String(THREADS), '--duel-turns', values['duel-turns']], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    if (r.status !== 0) {
+      console.error(`${duel.label}: ${r.stderr.trim().split('\n').slice(-5).join('\n') || `exit ${r.status}`}`);
+      continue;
+    }
+    const res = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as DuelResult;
+    const ratios = res.radraft_ms.map((x, i) => res.llama_ms[i] / x);
+    console.log(`duel ${duel.label}, turns of 8 tokens [load ${Math.min(...res.load_avg).toFixed(1)}–${Math.max(...res.load_avg).toFixed(1)}]:`);
+    console.log(`  radraft ms/token ${res.radraft_ms.map((x) => x.toFixed(0)).join(' ')} → median ${median(res.radraft_ms).toFixed(1)} (${(1000 / median(res.radraft_ms)).toFixed(2)} tok/s)`);
+    console.log(`  llama   ms/token ${res.llama_ms.map((x) => x.toFixed(0)).join(' ')} → median ${median(res.llama_ms).toFixed(1)} (${(1000 / median(res.llama_ms)).toFixed(2)} tok/s)`);
+    console.log(`  Radraft decode speed ÷ llama.cpp's, per turn: ${ratios.map((x) => x.toFixed(2)).join(' ')} → median ${median(ratios).toFixed(2)}`);
   }
 
   const samples = new Map<string, Sample[]>();
