@@ -7,8 +7,9 @@
 //   node bin/radraft.cjs synth-model --config 3b-224 --dtype int4 --out /tmp/pg3b-int4      (also int8, 3b-448, 3b-896)
 // llama.cpp (prebuilt CPU binaries from the npm registry), in a folder outside the repository:
 //   mkdir /tmp/llama && cd /tmp/llama && npm init -y && npm install node-llama-cpp@3.21.1
-// Usage: npx tsx bench/engine-3b.ts MODEL_DIR... [--tokens 32] [--rounds 3] [--runs 2] [--threads 2]
-//          [--llama DIR [--gguf-dir /tmp] [--llama-f32-kv]]
+// Usage: npx tsx bench/engine-3b.ts MODEL_DIR... [--tokens 32] [--rounds 3] [--runs 2] [--threads 2] [--no-arena]
+//          [--llama DIR [--gguf-dir /tmp] [--llama-f32-kv] [--duel [--duel-turns 8]]]
+//   --no-arena: Radraft loads with onnxruntime's CPU memory arena off (loadModel's memArena: false).
 //   For each int4 / int8 model folder a GGUF of the same shape is written (Q4_0 / Q8_0, random weights, tied head;
 //   bench/gguf-gemma2.ts) once into --gguf-dir and reused. The prompt is the model's image tokens + <bos> + 8 text
 //   tokens + "\n" (266 tokens at 224 px); llama.cpp gets the same number of tokens. Each child process loads once and
@@ -48,6 +49,7 @@ const { values, positionals } = parseArgs({
     'duel-turns': { type: 'string', default: '8' },
     child: { type: 'string' },
     'no-bandwidth': { type: 'boolean', default: false },
+    'no-arena': { type: 'boolean', default: false },
   },
 });
 const TOKENS = Number(values.tokens);
@@ -87,7 +89,7 @@ interface ChildResult {
 
 async function radraftChild(dir: string): Promise<ChildResult> {
   const t0 = performance.now();
-  const model = await loadModel(dir, { verify: 'size', threads: THREADS });
+  const model = await loadModel(dir, { verify: 'size', threads: THREADS, memArena: !values['no-arena'] });
   const loadMs = performance.now() - t0;
   const m = model.manifest;
   const ids = promptIds(m);
@@ -255,7 +257,7 @@ const median = (xs: number[]): number => {
 };
 
 function runChild(job: Job): ChildResult | null {
-  const r = spawnSync(process.execPath, [...process.execArgv, __filename, ...job.args, '--tokens', String(TOKENS), '--runs', String(RUNS), '--threads', String(THREADS)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const r = spawnSync(process.execPath, [...process.execArgv, __filename, ...job.args, '--tokens', String(TOKENS), '--runs', String(RUNS), '--threads', String(THREADS), ...(values['no-arena'] ? ['--no-arena'] : [])], { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) {
     console.error(`${job.label}: ${r.stderr.trim().split('\n').slice(-5).join('\n') || `exit ${r.status}`}`);
     return null;
@@ -275,7 +277,7 @@ async function main(): Promise<void> {
     return;
   }
   if (positionals.length === 0) {
-    console.error('usage: npx tsx bench/engine-3b.ts MODEL_DIR... [--tokens 32] [--rounds 3] [--runs 2] [--threads 2] [--llama DIR [--gguf-dir /tmp] [--llama-f32-kv]]');
+    console.error('usage: npx tsx bench/engine-3b.ts MODEL_DIR... [--tokens 32] [--rounds 3] [--runs 2] [--threads 2] [--no-arena] [--llama DIR [--gguf-dir /tmp] [--llama-f32-kv] [--duel]]');
     process.exitCode = 2;
     return;
   }
