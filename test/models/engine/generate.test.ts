@@ -94,6 +94,17 @@ describe('loadModel', () => {
     return dir;
   }
 
+  it('generates the same tokens and logits with onnxruntime\'s memory arena off', async () => {
+    const plain = await loadModel(imported.dir, { memArena: false });
+    try {
+      const r = await plain.generate({ pixelValues: casePixels(dev00, ''), prompt: dev00.prompt });
+      expect(r.ids).toEqual(dev00.generated_ids);
+      expect(r.steps.map((s) => s.top5Ids)).toEqual(dev00.steps_top5.map((s) => s.ids));
+    } finally {
+      await plain.dispose();
+    }
+  });
+
   it('names a missing model file', async () => {
     const dir = copy('missing');
     rmSync(join(dir, 'decoder.onnx'));
