@@ -9,7 +9,7 @@
 //   mkdir /tmp/llama && cd /tmp/llama && npm init -y && npm install node-llama-cpp@3.21.1
 // Usage: npx tsx bench/engine-3b.ts MODEL_DIR... [--tokens 32] [--rounds 3] [--runs 2] [--threads 2] [--no-arena]
 //          [--llama DIR [--gguf-dir /tmp] [--llama-f32-kv] [--duel [--duel-turns 8]]]
-//   --no-arena: Radraft loads with onnxruntime's CPU memory arena off (loadModel's memArena: false).
+//   --no-arena: Radraft loads with onnxruntime's CPU memory arena off (loadModel's memArena: false; default: the engine's choice).
 //   For each int4 / int8 model folder a GGUF of the same shape is written (Q4_0 / Q8_0, random weights, tied head;
 //   bench/gguf-gemma2.ts) once into --gguf-dir and reused. The prompt is the model's image tokens + <bos> + 8 text
 //   tokens + "\n" (266 tokens at 224 px); llama.cpp gets the same number of tokens. Each child process loads once and
@@ -89,7 +89,7 @@ interface ChildResult {
 
 async function radraftChild(dir: string): Promise<ChildResult> {
   const t0 = performance.now();
-  const model = await loadModel(dir, { verify: 'size', threads: THREADS, memArena: !values['no-arena'] });
+  const model = await loadModel(dir, { verify: 'size', threads: THREADS, memArena: values['no-arena'] ? false : undefined });
   const loadMs = performance.now() - t0;
   const m = model.manifest;
   const ids = promptIds(m);

@@ -10,8 +10,8 @@
 //     opts.verify: 'once' (default: full sha256 the first time this process loads a file, again when it changed) |
 //     'full' | 'size' (benchmarks: bytes not verified).
 //     opts.threads: onnxruntime intra-op threads.
-//     opts.memArena: false turns onnxruntime's CPU memory arena off (activations go back to the system allocator:
-//     a lower peak after long prompts).
+//     opts.memArena: onnxruntime's CPU memory arena; default on up to 256 image tokens (224 px), off above (after a
+//     448/896 px prefill the arena would keep gigabytes of activations).
 //   model.manifest: Manifest            image size, image_seq_length, special tokens, prompt templates, dtype…
 //   model.tokenizer: TextTokenizer      the model's tokenizer.json
 //   model.promptIds(prompt): number[]   tokens of the string <image>×N <bos> prompt "\n" (PaliGemmaProcessor)

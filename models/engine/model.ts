@@ -23,9 +23,9 @@ export interface LoadOptions {
   /** onnxruntime intra-op threads (default: onnxruntime's choice). */
   threads?: number;
   /**
-   * onnxruntime's CPU memory arena (default on). The arena keeps the largest activations a run ever needed (and rounds
-   * its growth up), so after a 4,096-token prefill at 896 px it holds gigabytes no decode step uses; off, each
-   * activation is returned to the system allocator when freed.
+   * onnxruntime's CPU memory arena. The arena keeps the largest activations a run ever needed (and rounds its growth
+   * up), so after a 4,096-token prefill at 896 px it holds gigabytes no decode step uses; off, each activation goes
+   * back to the system allocator when freed. Default: on for models of up to 256 image tokens (224 px), off above.
    */
   memArena?: boolean;
 }
@@ -207,7 +207,7 @@ export class PaliGemmaModel {
     const tokenizer = TextTokenizer.fromFile(join(dir, manifest.tokenizer));
     const so: ort.InferenceSession.SessionOptions = { executionProviders: ['cpu'], graphOptimizationLevel: 'all' };
     if (opts.threads) so.intraOpNumThreads = opts.threads;
-    if (opts.memArena === false) so.enableCpuMemArena = false;
+    if (!(opts.memArena ?? manifest.imageSeqLength <= 256)) so.enableCpuMemArena = false;
     const open = async (file: string): Promise<ort.InferenceSession> => {
       try {
         return await ort.InferenceSession.create(join(dir, file), so);
