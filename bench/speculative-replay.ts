@@ -3,11 +3,12 @@
 // generate({ draft }) drafts (models/engine/prompt-lookup.ts). A draft token is accepted while it equals the report's
 // next token; every verification run also yields one token of its own (the correction, or the one after the drafts).
 // No model runs here: the figures are acceptance and tokens per decoder run, which with the per-run cost measured by
-// bench/speculative-3b.ts give the speed-up: with --cost c (a run verifying d drafted tokens costs 1 + c·d plain
-// decode steps, c = (t(d+1)/t(1) − 1)/d from that bench) the projected speed-up over plain greedy is printed too.
+// bench/speculative-3b.ts give the speed-up: with --costs 1:1.10,2:1.73,4:1.82,8:1.86 (t(d+1)/t(1) from that bench:
+// what a run verifying d drafted tokens costs in plain decode steps, interpolated between the points given, 1 at
+// d = 0) the projected speed-up over plain greedy is printed too.
 //
 // Usage: npx tsx bench/speculative-replay.ts --reports ../shared/data/reports/iu_cxr_reports_sample.json
-//          --tokenizer MODEL_DIR/tokenizer.json [--k 8] [--min-n 2] [--max-n 3] [--cost 0.1]
+//          --tokenizer MODEL_DIR/tokenizer.json [--k 8] [--min-n 2] [--max-n 3] [--costs d:ratio,...]
 //   The tokenizer matters: a synth-model folder's tokenizer has no merges (one token per character); use a real
 //   Gemma tokenizer.json for figures that mean something.
 //   Reports: a JSON list (or { reports: [...] }) of { findings, impression } objects (Indiana University CXR), written
@@ -24,7 +25,7 @@ const { values } = parseArgs({
     k: { type: 'string', default: '8' },
     'min-n': { type: 'string', default: '2' },
     'max-n': { type: 'string', default: '3' },
-    cost: { type: 'string' },
+    costs: { type: 'string' },
   },
 });
 
@@ -72,6 +73,20 @@ function replay(target: number[], lookup: PromptLookup, k: number): Replay {
   return r;
 }
 
+/** Cost of a run verifying d drafted tokens, in plain decode steps, from "d:ratio,…" (linear between points). */
+function costCurve(spec: string | undefined): ((d: number) => number) | null {
+  if (!spec) return null;
+  const points = [[0, 1], ...spec.split(',').map((p) => p.split(':').map(Number))].sort((a, b) => a[0] - b[0]);
+  if (points.some((p) => p.length !== 2 || !p.every(Number.isFinite))) throw new Error(`--costs: expected d:ratio,… got ${spec}`);
+  return (d) => {
+    const i = points.findIndex((p) => p[0] >= d);
+    if (i === -1) return points[points.length - 1][1];
+    if (i === 0 || points[i][0] === d) return points[i][1];
+    const [[d0, c0], [d1, c1]] = [points[i - 1], points[i]];
+    return c0 + ((c1 - c0) * (d - d0)) / (d1 - d0);
+  };
+}
+
 function main(): void {
   if (!values.reports || !values.tokenizer) {
     console.error('usage: npx tsx bench/speculative-replay.ts --reports FILE --tokenizer tokenizer.json [--k 8] [--min-n 2] [--max-n 3]');
@@ -90,10 +105,10 @@ function main(): void {
     const runs = sum((r) => r.runs);
     const hist = new Array<number>(k + 1).fill(0);
     for (const r of all) for (const a of r.acceptedPerRun) hist[a]++;
-    const c = values.cost === undefined ? null : Number(values.cost);
-    // Plain greedy needs one step per token after the first; speculation one run of cost 1 + c·d per run.
-    const cost = c === null ? 0 : sum((r) => r.draftedPerRun.reduce((a, d) => a + 1 + c * d, 0));
-    const projected = c === null ? '' : `; projected speed-up at ${c} step per drafted token: ×${(sum((r) => r.tokens - 1) / cost).toFixed(2)}`;
+    // Plain greedy needs one step per token after the first; speculation one run of cost(d) steps per run.
+    const cost = costCurve(values.costs);
+    const steps = cost ? sum((r) => r.draftedPerRun.reduce((a, d) => a + cost(d), 0)) : 0;
+    const projected = cost ? `; projected speed-up with those run costs: ×${(sum((r) => r.tokens - 1) / steps).toFixed(2)}` : '';
     console.log(
       `k=${k}: ${sum((r) => r.accepted)} of ${sum((r) => r.drafted)} drafted tokens accepted (${((sum((r) => r.accepted) / Math.max(1, sum((r) => r.drafted))) * 100).toFixed(1)} %); ` +
         `${runs} decoder runs for ${sum((r) => r.tokens - 1)} tokens after the first = ${(sum((r) => r.tokens - 1) / runs).toFixed(2)} tokens per run; ` +
