@@ -10,7 +10,7 @@ import { splitReportText } from '../../app/report/sections';
 import type { GenerateResult } from '../../models/engine';
 import { draftImage } from '../../app/domain/views';
 import { AppError } from '../ipc/errors';
-import type { ModelsRegistry } from '../models-registry/registry';
+import type { ActiveModel, ModelsRegistry } from '../models-registry/registry';
 import type { ReportStore } from '../storage/report-store';
 import type { StudyIndex } from '../studies/study-index';
 import type { WorkerScript } from '../workers/bundled-worker';
@@ -182,19 +182,7 @@ export class DraftingService {
       const prompt = buildPrompt(model.manifest.promptTemplates, { task: 'report' });
       const result = await client.generate({ pixelValues, prompt, signal: controller.signal });
       if (result.stopReason === 'aborted' || controller.signal.aborted) return { kind: 'preempted' };
-      const provenance: DraftProvenance = {
-        draftId,
-        modelName: model.summary.name,
-        manifestSha256: model.summary.manifestSha256,
-        dtype: model.summary.dtype,
-        prompt,
-        sopInstanceUid: image.sopInstanceUid,
-        window: view.window,
-        generation: { maxTokens: model.manifest.maxNewTokens, greedy: true },
-        startedAt,
-        finishedAt: this.deps.now().toISOString(),
-        aiDraft: modelSections(splitReportText(result.text)),
-      };
+      const provenance = draftProvenance({ draftId, model, image, window: view.window, prompt, startedAt, finishedAt: this.deps.now().toISOString(), text: result.text });
       // Not while an interactive draft writes into this very report (the clinician opened it meanwhile).
       if (this.isDrafting(studyInstanceUid)) return { kind: 'preempted' };
       const stored = this.deps.store.recordBackgroundDraft(studyInstanceUid, provenance);
@@ -264,19 +252,7 @@ export class DraftingService {
 
       const boxes = req.task === 'detect' ? parseLocBoxes(result.text, { rows: view.height, columns: view.width }) : [];
       if (req.task === 'report') {
-        const provenance: DraftProvenance = {
-          draftId,
-          modelName: model.summary.name,
-          manifestSha256: model.summary.manifestSha256,
-          dtype: model.summary.dtype,
-          prompt,
-          sopInstanceUid: image.sopInstanceUid,
-          window: view.window,
-          generation: { maxTokens: model.manifest.maxNewTokens, greedy: true },
-          startedAt,
-          finishedAt: this.deps.now().toISOString(),
-          aiDraft: modelSections(splitReportText(result.text)),
-        };
+        const provenance = draftProvenance({ draftId, model, image, window: view.window, prompt, startedAt, finishedAt: this.deps.now().toISOString(), text: result.text });
         this.deps.store.recordProvenance(req.studyInstanceUid, provenance);
       }
       this.deps.emit({ type: 'done', draftId, text: result.text, boxes });
@@ -330,6 +306,23 @@ export class DraftingService {
     }
     return this.client;
   }
+}
+
+/** What the model saw and wrote for one report draft, interactive or background, as stored with the report. */
+function draftProvenance(d: { draftId: string; model: ActiveModel; image: ImageSummary; window: DraftProvenance['window']; prompt: string; startedAt: string; finishedAt: string; text: string }): DraftProvenance {
+  return {
+    draftId: d.draftId,
+    modelName: d.model.summary.name,
+    manifestSha256: d.model.summary.manifestSha256,
+    dtype: d.model.summary.dtype,
+    prompt: d.prompt,
+    sopInstanceUid: d.image.sopInstanceUid,
+    window: d.window,
+    generation: { maxTokens: d.model.manifest.maxNewTokens, greedy: true },
+    startedAt: d.startedAt,
+    finishedAt: d.finishedAt,
+    aiDraft: modelSections(splitReportText(d.text)),
+  };
 }
 
 /** What the model wrote for the sections a draft may fill (never Indication), leaving out empty ones. */
