@@ -2,8 +2,8 @@
 // each cached study was last used (the purge order), the pre-drafting queue, and the PACS nodes' secrets (encrypted by
 // the operating system, or plain only when the clinician asked). Its own connection to the same SQLite file (WAL).
 import { PredraftJob, PredraftSource, PredraftState } from '../../app/domain/pacs';
-import { AppError } from '../ipc/errors';
-import { openDatabase, storageError, type Db } from '../storage/database';
+import { openDatabase, type Db } from '../storage/database';
+import { guarded } from '../storage/guarded';
 
 export interface CachedInstance {
   sopInstanceUid: string;
@@ -53,7 +53,7 @@ export class PacsStore {
 
   /** Records (or replaces) where an instance is; answers the file it replaced, if it was another one. */
   recordInstance(instance: CachedInstance): string | null {
-    return this.guard('The image cache could not be updated', () =>
+    return guarded('The image cache could not be updated', () =>
       this.db.transaction(() => {
         const previous = this.db.prepare('SELECT file_path FROM pacs_instances WHERE sop_instance_uid = ?').get(instance.sopInstanceUid) as { file_path: string } | undefined;
         this.db
@@ -70,7 +70,7 @@ export class PacsStore {
   }
 
   instancesOfStudy(studyInstanceUid: string): CachedInstance[] {
-    return this.guard('The image cache could not be read', () =>
+    return guarded('The image cache could not be read', () =>
       (
         this.db.prepare('SELECT * FROM pacs_instances WHERE study_instance_uid = ? ORDER BY series_instance_uid, sop_instance_uid').all(studyInstanceUid) as {
           sop_instance_uid: string;
@@ -85,12 +85,12 @@ export class PacsStore {
 
   /** Studies with at least one cached instance. */
   cachedStudies(): Set<string> {
-    return this.guard('The image cache could not be read', () => new Set((this.db.prepare('SELECT DISTINCT study_instance_uid AS s FROM pacs_instances').all() as { s: string }[]).map((r) => r.s)));
+    return guarded('The image cache could not be read', () => new Set((this.db.prepare('SELECT DISTINCT study_instance_uid AS s FROM pacs_instances').all() as { s: string }[]).map((r) => r.s)));
   }
 
   /** The study was opened, retrieved or drafted now: it goes to the back of the purge order. */
   touchStudy(studyInstanceUid: string): void {
-    this.guard('The image cache could not be updated', () => this.touchStudyInTx(studyInstanceUid));
+    guarded('The image cache could not be updated', () => this.touchStudyInTx(studyInstanceUid));
   }
 
   private touchStudyInTx(studyInstanceUid: string): void {
@@ -100,12 +100,12 @@ export class PacsStore {
   }
 
   usedBytes(): number {
-    return this.guard('The image cache could not be read', () => (this.db.prepare('SELECT COALESCE(SUM(bytes), 0) AS n FROM pacs_instances').get() as { n: number }).n);
+    return guarded('The image cache could not be read', () => (this.db.prepare('SELECT COALESCE(SUM(bytes), 0) AS n FROM pacs_instances').get() as { n: number }).n);
   }
 
   /** Cached studies, least recently used first, with their size. */
   studiesByLastUse(): CachedStudyUse[] {
-    return this.guard('The image cache could not be read', () =>
+    return guarded('The image cache could not be read', () =>
       (
         this.db
           .prepare(
@@ -120,7 +120,7 @@ export class PacsStore {
 
   /** Forgets a study's cached instances; answers their files (the caller deletes them). */
   forgetStudy(studyInstanceUid: string): string[] {
-    return this.guard('The image cache could not be updated', () =>
+    return guarded('The image cache could not be updated', () =>
       this.db.transaction(() => {
         const files = (this.db.prepare('SELECT file_path FROM pacs_instances WHERE study_instance_uid = ?').all(studyInstanceUid) as { file_path: string }[]).map((r) => r.file_path);
         this.db.prepare('DELETE FROM pacs_instances WHERE study_instance_uid = ?').run(studyInstanceUid);
@@ -132,14 +132,14 @@ export class PacsStore {
 
   /** Every file the index names (the cache folder's other files are leftovers). */
   allFiles(): Set<string> {
-    return this.guard('The image cache could not be read', () => new Set((this.db.prepare('SELECT file_path FROM pacs_instances').all() as { file_path: string }[]).map((r) => r.file_path)));
+    return guarded('The image cache could not be read', () => new Set((this.db.prepare('SELECT file_path FROM pacs_instances').all() as { file_path: string }[]).map((r) => r.file_path)));
   }
 
   // ---------------------------------------------------------------- drafts already made
 
   /** A draft of this image with this model (by its manifest's sha256) is recorded: pre-drafting never repeats it. */
   hasDraft(sopInstanceUid: string, manifestSha256: string): boolean {
-    return this.guard('The AI draft history could not be read', () =>
+    return guarded('The AI draft history could not be read', () =>
       Boolean(
         this.db
           .prepare("SELECT 1 FROM draft_history WHERE json_extract(provenance_json, '$.sopInstanceUid') = ? AND json_extract(provenance_json, '$.manifestSha256') = ? LIMIT 1")
@@ -152,7 +152,7 @@ export class PacsStore {
 
   /** Adds a study to the queue (waiting, at the back); a study already queued keeps its place and state. */
   enqueue(job: { studyInstanceUid: string; source: PredraftSource; patientName: string; accessionNumber: string }): boolean {
-    return this.guard('The pre-drafting queue could not be updated', () => {
+    return guarded('The pre-drafting queue could not be updated', () => {
       const at = this.now().toISOString();
       const next = (this.db.prepare('SELECT COALESCE(MAX(priority), 0) + 1 AS p FROM predraft_jobs').get() as { p: number }).p;
       const result = this.db
@@ -166,7 +166,7 @@ export class PacsStore {
   }
 
   jobs(): StoredJob[] {
-    return this.guard('The pre-drafting queue could not be read', () => {
+    return guarded('The pre-drafting queue could not be read', () => {
       const rows = this.db.prepare('SELECT * FROM predraft_jobs ORDER BY priority, enqueued_at, study_instance_uid').all() as JobRow[];
       const jobs: StoredJob[] = [];
       for (const row of rows) {
@@ -195,14 +195,14 @@ export class PacsStore {
   }
 
   setJobState(studyInstanceUid: string, state: PredraftState, reason: string | null = null): void {
-    this.guard('The pre-drafting queue could not be updated', () =>
+    guarded('The pre-drafting queue could not be updated', () =>
       this.db.prepare('UPDATE predraft_jobs SET state = ?, reason = ?, updated_at = ? WHERE study_instance_uid = ?').run(state, reason, this.now().toISOString(), studyInstanceUid),
     );
   }
 
   /** Puts a study at the front of the queue (the one the clinician opened). */
   moveToFront(studyInstanceUid: string): void {
-    this.guard('The pre-drafting queue could not be updated', () => {
+    guarded('The pre-drafting queue could not be updated', () => {
       const first = (this.db.prepare('SELECT COALESCE(MIN(priority), 0) - 1 AS p FROM predraft_jobs').get() as { p: number }).p;
       this.db.prepare('UPDATE predraft_jobs SET priority = ? WHERE study_instance_uid = ?').run(first, studyInstanceUid);
     });
@@ -210,27 +210,27 @@ export class PacsStore {
 
   /** After a restart, work that was running goes back to waiting (it starts again from where the cache is). */
   requeueInterrupted(): void {
-    this.guard('The pre-drafting queue could not be updated', () =>
+    guarded('The pre-drafting queue could not be updated', () =>
       this.db.prepare("UPDATE predraft_jobs SET state = 'waiting', updated_at = ? WHERE state IN ('retrieving', 'drafting')").run(this.now().toISOString()),
     );
   }
 
   /** Failed ones back to waiting (the clinician's Retry). */
   retryFailed(): void {
-    this.guard('The pre-drafting queue could not be updated', () =>
+    guarded('The pre-drafting queue could not be updated', () =>
       this.db.prepare("UPDATE predraft_jobs SET state = 'waiting', reason = NULL, updated_at = ? WHERE state = 'failed'").run(this.now().toISOString()),
     );
   }
 
   /** Clears finished jobs (ready and failed) from the list. */
   clearFinished(): void {
-    this.guard('The pre-drafting queue could not be updated', () => this.db.prepare("DELETE FROM predraft_jobs WHERE state IN ('ready', 'failed')").run());
+    guarded('The pre-drafting queue could not be updated', () => this.db.prepare("DELETE FROM predraft_jobs WHERE state IN ('ready', 'failed')").run());
   }
 
   // ---------------------------------------------------------------- secrets
 
   putSecret(nodeId: string, scheme: SecretScheme, value: Buffer): void {
-    this.guard('The PACS password could not be saved', () =>
+    guarded('The PACS password could not be saved', () =>
       this.db
         .prepare('INSERT INTO pacs_secrets (node_id, scheme, value) VALUES (?, ?, ?) ON CONFLICT(node_id) DO UPDATE SET scheme = excluded.scheme, value = excluded.value')
         .run(nodeId, scheme, value),
@@ -238,21 +238,12 @@ export class PacsStore {
   }
 
   secret(nodeId: string): { scheme: SecretScheme; value: Buffer } | null {
-    const row = this.guard('The PACS password could not be read', () => this.db.prepare('SELECT scheme, value FROM pacs_secrets WHERE node_id = ?').get(nodeId) as { scheme: SecretScheme; value: Buffer } | undefined);
+    const row = guarded('The PACS password could not be read', () => this.db.prepare('SELECT scheme, value FROM pacs_secrets WHERE node_id = ?').get(nodeId) as { scheme: SecretScheme; value: Buffer } | undefined);
     return row ? { scheme: row.scheme, value: Buffer.from(row.value) } : null;
   }
 
   deleteSecret(nodeId: string): void {
-    this.guard('The PACS password could not be removed', () => this.db.prepare('DELETE FROM pacs_secrets WHERE node_id = ?').run(nodeId));
-  }
-
-  private guard<T>(what: string, body: () => T): T {
-    try {
-      return body();
-    } catch (error) {
-      if (error instanceof AppError) throw error;
-      throw storageError(what, error);
-    }
+    guarded('The PACS password could not be removed', () => this.db.prepare('DELETE FROM pacs_secrets WHERE node_id = ?').run(nodeId));
   }
 }
 

@@ -20,7 +20,8 @@ import {
 import { StudySummary } from '../../app/domain/study';
 import { aiAfterAcceptance, aiAfterInsertion, aiAfterSave, draftInsertion, draftWouldReplaceClinicianText, hasAiText, sectionList, unreviewedAiSections } from '../../app/report/review';
 import { AppError } from '../ipc/errors';
-import { openDatabase, storageError, type Db } from './database';
+import { openDatabase, type Db } from './database';
+import { guarded, transaction } from './guarded';
 import { appendRevision, readRevisions, recordFromRow, writeReportRow, type ReportRow } from './report-rows';
 
 export class ReportConflictError extends AppError {
@@ -101,7 +102,7 @@ export class ReportStore {
    * with a DamagedReportError; after that the study has no report and a new one can be written.
    */
   get(studyInstanceUid: string): ReportRecord | null {
-    const current = this.write('The report could not be read', () => this.current(studyInstanceUid));
+    const current = transaction(this.db, 'The report could not be read', () => this.current(studyInstanceUid));
     if (current.damaged) throw current.damaged;
     return current.record;
   }
@@ -113,7 +114,7 @@ export class ReportStore {
    */
   save(studyInstanceUid: string, sections: ReportSections, baseRevision: number, accept: readonly SectionName[] = []): ReportRecord {
     checkLengths(sections);
-    return this.write('The report could not be saved', () => {
+    return transaction(this.db, 'The report could not be saved', () => {
       const { record: current, damaged } = this.current(studyInstanceUid);
       this.checkEditable(current);
       // A damaged stored row has no revision to conflict with: the text on screen is saved in its place.
@@ -145,7 +146,7 @@ export class ReportStore {
    * filled sections as unreviewed AI text. What they held before is kept so discardDraft can restore it.
    */
   insertDraft(studyInstanceUid: string, draftId: string, baseRevision: number): ReportRecord {
-    return this.write('The AI draft could not be put into the report', () => {
+    return transaction(this.db, 'The AI draft could not be put into the report', () => {
       const { record: current } = this.current(studyInstanceUid);
       const provenance = current?.provenance;
       if (!current || !provenance || provenance.draftId !== draftId) {
@@ -172,7 +173,7 @@ export class ReportStore {
 
   /** Takes the last inserted draft out again: the sections it filled get back the text (and AI marks) they had. */
   discardDraft(studyInstanceUid: string, baseRevision: number): ReportRecord {
-    return this.write('The AI draft could not be discarded', () => {
+    return transaction(this.db, 'The AI draft could not be discarded', () => {
       const { record: current } = this.current(studyInstanceUid);
       if (!current) throw new ReportNotFoundError('There is no report for this study yet.');
       this.checkEditable(current);
@@ -203,7 +204,7 @@ export class ReportStore {
    * empty report and any AI text still unreviewed after the sign dialog's acceptances.
    */
   sign(studyInstanceUid: string, request: SignRequest): ReportRecord {
-    return this.write('The report could not be signed', () => {
+    return transaction(this.db, 'The report could not be signed', () => {
       const { record: current } = this.current(studyInstanceUid);
       if (!current) throw new ReportNotFoundError('There is no report to sign for this study yet; write and save it first.');
       if (current.status === 'final') throw new ReportSignedError(`This report is already signed by ${current.signedBy ?? 'a clinician'}.`);
@@ -233,7 +234,7 @@ export class ReportStore {
   /** Writes the text of the signed report's addendum in progress (a new one when none is); '' removes it. */
   saveAddendum(studyInstanceUid: string, text: string, baseRevision: number): ReportRecord {
     if (text.length > SECTION_MAX_CHARS) throw new ReportValidationError(sectionTooLongMessage('The addendum', text.length));
-    return this.write('The addendum could not be saved', () => {
+    return transaction(this.db, 'The addendum could not be saved', () => {
       const current = this.signedReport(studyInstanceUid, 'An addendum is added to a signed report; this report is not signed yet, so edit it directly.');
       this.checkRevision(current, baseRevision);
       const at = this.now().toISOString();
@@ -255,7 +256,7 @@ export class ReportStore {
 
   /** Signs the addendum in progress, exactly as the clinician sees it, with its own time. */
   signAddendum(studyInstanceUid: string, request: SignAddendumRequest): ReportRecord {
-    return this.write('The addendum could not be signed', () => {
+    return transaction(this.db, 'The addendum could not be signed', () => {
       const current = this.signedReport(studyInstanceUid, 'This report is not signed yet: sign the report itself.');
       const addenda = [...current.addenda];
       const last: Addendum | undefined = addenda[addenda.length - 1];
@@ -277,7 +278,7 @@ export class ReportStore {
    * editor's next save must not conflict with this bookkeeping. The text goes into the report with insertDraft.
    */
   recordProvenance(studyInstanceUid: string, provenance: DraftProvenance): ReportRecord {
-    return this.write('The AI draft provenance could not be saved', () => {
+    return transaction(this.db, 'The AI draft provenance could not be saved', () => {
       const { record: current } = this.current(studyInstanceUid);
       if (current?.status === 'final') throw new ReportSignedError('This report is signed; a new draft cannot be attached to it.');
       const at = this.now().toISOString();
@@ -314,7 +315,7 @@ export class ReportStore {
    * (null is answered), so a background draft never replaces anything.
    */
   recordBackgroundDraft(studyInstanceUid: string, provenance: DraftProvenance): ReportRecord | null {
-    return this.write('The AI draft could not be stored', () => {
+    return transaction(this.db, 'The AI draft could not be stored', () => {
       const { record: current } = this.current(studyInstanceUid);
       if (current && (current.status === 'final' || current.provenance !== null || draftWouldReplaceClinicianText(current.sections, current.ai) || hasAiText(current.sections, current.ai))) {
         return null;
@@ -326,7 +327,7 @@ export class ReportStore {
 
   /** Every AI draft recorded for the study, oldest first: a new draft replaces the report's provenance, not this. */
   draftHistory(studyInstanceUid: string): DraftProvenance[] {
-    return this.guard('The AI draft history could not be read', () => {
+    return guarded('The AI draft history could not be read', () => {
       const rows = this.db.prepare('SELECT provenance_json FROM draft_history WHERE study_instance_uid = ? ORDER BY id').all(studyInstanceUid) as { provenance_json: string }[];
       return rows.map((r) => DraftProvenance.parse(JSON.parse(r.provenance_json)));
     });
@@ -334,12 +335,12 @@ export class ReportStore {
 
   /** Every stored state of the report, oldest first (audit trail), rebuilt from the stored changes. */
   history(studyInstanceUid: string): ReportRecord[] {
-    return this.guard('The report history could not be read', () => readRevisions(this.db, studyInstanceUid));
+    return guarded('The report history could not be read', () => readRevisions(this.db, studyInstanceUid));
   }
 
   /** Every signed report, oldest signature first; `since` (ISO date or timestamp) keeps those signed on or after it. */
   signedReports(since?: string): ReportRecord[] {
-    return this.write('The signed reports could not be read', () => {
+    return transaction(this.db, 'The signed reports could not be read', () => {
       const rows = this.db
         .prepare("SELECT study_instance_uid FROM reports WHERE status = 'final' AND (@since IS NULL OR signed_at >= @since) ORDER BY signed_at, study_instance_uid")
         .all({ since: since ?? null }) as { study_instance_uid: string }[];
@@ -353,7 +354,7 @@ export class ReportStore {
    * `radraft export`) without reopening the study: the DICOM SR references the images and reads their headers.
    */
   rememberStudy(summary: StudySummary): void {
-    this.write('The study could not be remembered', () => {
+    transaction(this.db, 'The study could not be remembered', () => {
       this.db
         .prepare('INSERT INTO studies (study_instance_uid, summary_json, updated_at) VALUES (?, ?, ?) ON CONFLICT(study_instance_uid) DO UPDATE SET summary_json = excluded.summary_json, updated_at = excluded.updated_at')
         .run(summary.studyInstanceUid, JSON.stringify(summary), this.now().toISOString());
@@ -362,7 +363,7 @@ export class ReportStore {
 
   /** The remembered identifiers, or null when none are stored or the stored ones cannot be read. */
   rememberedStudy(studyInstanceUid: string): StudySummary | null {
-    const row = this.guard('The study could not be read', () =>
+    const row = guarded('The study could not be read', () =>
       this.db.prepare('SELECT summary_json FROM studies WHERE study_instance_uid = ?').get(studyInstanceUid) as { summary_json: string } | undefined,
     );
     if (!row) return null;
@@ -377,7 +378,7 @@ export class ReportStore {
   /** Every remembered study whose files name this Patient ID (candidates for its priors: app/domain/priors.ts). */
   rememberedStudiesOf(patientId: string): StudySummary[] {
     if (patientId.trim() === '') return [];
-    const rows = this.guard('The remembered studies could not be read', () =>
+    const rows = guarded('The remembered studies could not be read', () =>
       this.db.prepare("SELECT summary_json FROM studies WHERE json_extract(summary_json, '$.patientId') = ?").all(patientId) as { summary_json: string }[],
     );
     return rows.flatMap((row) => {
@@ -390,7 +391,7 @@ export class ReportStore {
   reportsOf(studyInstanceUids: readonly string[]): Map<string, ReportRecord> {
     const out = new Map<string, ReportRecord>();
     if (studyInstanceUids.length === 0) return out;
-    const rows = this.guard('The reports could not be read', () => {
+    const rows = guarded('The reports could not be read', () => {
       const select = this.db.prepare('SELECT * FROM reports WHERE study_instance_uid = ?');
       return studyInstanceUids.map((uid) => select.get(uid) as ReportRow | undefined);
     });
@@ -411,14 +412,14 @@ export class ReportStore {
   }
 
   getSetting(key: string): unknown {
-    const row = this.guard('A setting could not be read', () =>
+    const row = guarded('A setting could not be read', () =>
       this.db.prepare('SELECT value_json FROM settings WHERE key = ?').get(key) as { value_json: string } | undefined,
     );
     return row ? (JSON.parse(row.value_json) as unknown) : undefined;
   }
 
   setSetting(key: string, value: unknown): void {
-    this.write('A setting could not be saved', () => {
+    transaction(this.db, 'A setting could not be saved', () => {
       this.db
         .prepare('INSERT INTO settings (key, value_json) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value_json = excluded.value_json')
         .run(key, JSON.stringify(value));
@@ -475,20 +476,6 @@ export class ReportStore {
   private put(previous: ReportRecord | null, record: ReportRecord): void {
     writeReportRow(this.db, record);
     appendRevision(this.db, previous, record);
-  }
-
-  /** One immediate transaction: the read-check-write of a save cannot interleave with another writer. */
-  private write<T>(what: string, body: () => T): T {
-    return this.guard(what, () => this.db.transaction(body).immediate());
-  }
-
-  private guard<T>(what: string, body: () => T): T {
-    try {
-      return body();
-    } catch (error) {
-      if (error instanceof AppError) throw error;
-      throw storageError(what, error);
-    }
   }
 }
 
