@@ -211,19 +211,25 @@ export function associate(target: DimseTarget, requests: DimseRequest[], options
         pendingStores.set(request, { stream, info });
         return stream;
       };
-      // The data set stays in the file: an empty Dataset goes on to the cStoreRequest handler above.
-      network.createDatasetFromStoreWritableStream = (writable, context, callback) => {
-        let called = false;
-        const done = (): void => {
-          if (called) return;
-          called = true;
-          callback(new Dataset({}, context.getAcceptedTransferSyntaxUid()));
-        };
-        writable.once('close', done);
-        writable.once('error', done);
-      };
+      network.createDatasetFromStoreWritableStream = datasetLeftInFile;
     }
   });
+}
+
+/**
+ * For dcmjs-dimse's createDatasetFromStoreWritableStream, on the C-GET client and on the storage SCP alike: the
+ * received data set stays in the file its stream wrote, and the C-STORE handler gets an empty Dataset once the
+ * stream has closed or failed (the handler reads the file in a worker).
+ */
+export function datasetLeftInFile(writable: Writable, context: PresentationContextT, callback: (dataset: DatasetT) => void): void {
+  let called = false;
+  const done = (): void => {
+    if (called) return;
+    called = true;
+    callback(new Dataset({}, context.getAcceptedTransferSyntaxUid()));
+  };
+  writable.once('close', done);
+  writable.once('error', done);
 }
 
 /** Verification (PS3.4 A, PS3.7 9.1.5): the node answers and accepts Radraft's AE title. */

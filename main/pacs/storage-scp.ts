@@ -14,10 +14,11 @@ import { findTransferSyntax } from '../dicom/transfer-syntax';
 import type { ImageCache, IngestResult } from './image-cache';
 import { STORE_STATUS } from './image-cache';
 import type { IncomingFile } from './incoming-file';
+import { datasetLeftInFile } from './dimse';
 import { PacsError } from './errors';
 import { isRadiographStorageClass } from './sop-classes';
 
-const { Scp, Dataset } = dcmjsDimse;
+const { Scp } = dcmjsDimse;
 const { CEchoResponse, CStoreResponse } = dcmjsDimse.responses;
 const { Status, PresentationContextResult, RejectResult, RejectSource, RejectReason, SopClass } = dcmjsDimse.constants;
 
@@ -25,7 +26,7 @@ type AssociationT = InstanceType<typeof dcmjsDimse.association.Association>;
 type PresentationContextT = InstanceType<typeof dcmjsDimse.association.PresentationContext>;
 type CStoreRequestT = InstanceType<typeof dcmjsDimse.requests.CStoreRequest>;
 type CEchoRequestT = InstanceType<typeof dcmjsDimse.requests.CEchoRequest>;
-type DatasetT = InstanceType<typeof Dataset>;
+type DatasetT = InstanceType<typeof dcmjsDimse.Dataset>;
 
 dcmjsDimse.log.setLevel('silent');
 
@@ -120,16 +121,8 @@ class RadraftScp extends Scp {
     return file.stream;
   }
 
-  /** The data set stays in its file: the handler gets an empty Dataset and reads the file in a worker. */
   override createDatasetFromStoreWritableStream(writable: Writable, context: PresentationContextT, callback: (dataset: DatasetT) => void): void {
-    let called = false;
-    const done = (): void => {
-      if (called) return;
-      called = true;
-      callback(new Dataset({}, context.getAcceptedTransferSyntaxUid()));
-    };
-    writable.once('close', done);
-    writable.once('error', done);
+    datasetLeftInFile(writable, context, callback);
   }
 
   override cStoreRequest(request: CStoreRequestT, callback: (response: InstanceType<typeof CStoreResponse>) => void): void {
