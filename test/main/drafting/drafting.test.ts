@@ -202,10 +202,8 @@ describe.shuffle('drafting services', () => {
       // The demo model writes a whole draft in a fraction of a second, so what must happen while it writes happens in
       // the event of its first token: the worker's result is queued behind that token, so the draft is still running.
       let during: { refusals: Promise<unknown[]>; cancel: Promise<{ cancelled: boolean }>; tokensAtCancel: number } | undefined;
-      const push = boundary.events.push.bind(boundary.events);
-      boundary.events.push = (...items) => {
-        const n = push(...items);
-        const token = items.filter((i) => i.event === 'draft:event').map((i) => i.payload as DraftEvent).find((e) => e.type === 'token');
+      boundary.onEvent = ({ event, payload }) => {
+        const token = event === 'draft:event' && (payload as DraftEvent).type === 'token' ? (payload as DraftEvent) : null;
         if (token && !during) {
           // While the model writes into this report nothing leaves: not a signature, not an export, not a copy.
           const refusals = Promise.all([
@@ -215,7 +213,6 @@ describe.shuffle('drafting services', () => {
           ]);
           during = { refusals, cancel: services.handlers['draft:cancel']({ draftId: token.draftId }), tokensAtCancel: draftEvents(token.draftId).filter((e) => e.type === 'token').length };
         }
-        return n;
       };
       const { draftId } = await services.handlers['draft:start']({ studyInstanceUid: other, imageId: 'x', task: 'report' });
       await until(draftId, (events) => events.some((e) => e.type === 'token'));

@@ -34,6 +34,8 @@ export interface FakeBoundary {
   deps: ServiceDeps;
   clipboard: string[];
   events: { event: EventChannel; payload: unknown }[];
+  /** Called with each event as it is recorded, inside the emitting call: a test can act at that exact moment. */
+  onEvent: ((recorded: { event: EventChannel; payload: unknown }) => void) | null;
   next: { files: string[]; folder: string | null; save: string | null; modelFolder: string | null };
   saveRequests: string[];
 }
@@ -57,11 +59,15 @@ export function fakeDeps(userDataDir: string, overrides: Partial<ServiceDeps> = 
       openModelFolder: async () => next.modelFolder,
     },
     clipboard: { writeText: (text) => clipboard.push(text) },
-    emit: <E extends EventChannel>(event: E, payload: EventOf<E>) => events.push({ event, payload }),
+    emit: <E extends EventChannel>(event: E, payload: EventOf<E>) => {
+      events.push({ event, payload });
+      boundary.onEvent?.({ event, payload });
+    },
     now: () => new Date('2026-11-27T09:30:00.000Z'),
     workers: bundleWorkers(),
     osEncryption: fakeOsEncryption(),
     ...overrides,
   };
-  return { deps, clipboard, events, next, saveRequests };
+  const boundary: FakeBoundary = { deps, clipboard, events, onEvent: null, next, saveRequests };
+  return boundary;
 }
