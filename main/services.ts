@@ -9,11 +9,13 @@ import type { OpenResult, StudySummary } from '../app/domain/study';
 import { EXPORT_FORMAT_INFO, notSignedMessage, type ExportFormat } from '../app/domain/export';
 import { defaultExportFileName, formatReportText, type StudyIdentity } from '../app/report/export-text';
 import { ReportNotFoundError, ReportStore } from './storage/report-store';
+import { ReportingAidsStore } from './storage/reporting-aids-store';
 import { StudyIndex } from './studies/study-index';
 import { createPixelSource } from './studies/pixel-source';
 import { ExportError, removeLeftoverTempFiles, writeFileAtomic, writeFolderAtomic } from './export/atomic-write';
 import { defaultExportName, type ExportJobInput, type ExportJobResult } from './export/export-job';
 import { ModelsRegistry } from './models-registry/registry';
+import { draftCorpus } from './drafting/draft-corpus';
 import { DraftInProgressError, DraftingService } from './drafting/drafting-service';
 import { bundledWorker, type WorkerName, type WorkerScript } from './workers/bundled-worker';
 import { runWorkerTask } from './workers/task';
@@ -106,6 +108,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     importWorker: worker('model-import.worker'),
     emitProgress: (progress) => deps.emit('models:importProgress', progress),
   });
+  const reportingAids = new ReportingAidsStore(store.database, now);
   const drafting = new DraftingService({
     registry,
     index,
@@ -114,6 +117,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     modelView: (imageId, frame) => pixels.modelView(index.source(imageId), frame),
     inputWorker: worker('model-input.worker'),
     inferenceWorker: worker('inference.worker'),
+    corpus: () => draftCorpus(store, reportingAids),
     now,
   });
 

@@ -16,6 +16,7 @@ import type { StudyIndex } from '../studies/study-index';
 import type { WorkerScript } from '../workers/bundled-worker';
 import { TaskWorker } from '../workers/task';
 import { WorkerExitedError } from '../workers/wire-error';
+import type { DraftCorpus } from './draft-corpus';
 import { InferenceClient } from './inference-client';
 import type { ModelInputRequest } from './model-input.worker';
 import type { ModelView } from '../dicom';
@@ -64,6 +65,8 @@ export interface DraftingDeps {
   modelView(imageId: string, frame: number): Promise<ModelView>;
   inputWorker: WorkerScript;
   inferenceWorker: WorkerScript;
+  /** Signed reports and templates drafts are guessed ahead from (./draft-corpus.ts). */
+  corpus(): DraftCorpus;
   now: () => Date;
 }
 
@@ -92,6 +95,8 @@ export class DraftingService {
    */
   private background: { client: InferenceClient; dir: string | null; threads: number } | null = null;
   private backgroundRun: AbortController | null = null;
+  /** The corpus key each worker was last given (a new worker is not in here, and is given the corpus). */
+  private readonly corpusKeys = new WeakMap<InferenceClient, string>();
 
   constructor(private readonly deps: DraftingDeps) {
     this.inputs = new TaskWorker(deps.inputWorker);
@@ -180,6 +185,7 @@ export class DraftingService {
       const pixelValues = await this.inputs.run({ width: view.width, height: view.height, data: view.data, size: model.manifest.imageSize });
       if (controller.signal.aborted) return { kind: 'preempted' };
       const prompt = buildPrompt(model.manifest.promptTemplates, { task: 'report' });
+      await this.giveCorpus(client);
       const result = await client.generate({ pixelValues, prompt, signal: controller.signal });
       if (result.stopReason === 'aborted' || controller.signal.aborted) return { kind: 'preempted' };
       const provenance = draftProvenance({ draftId, model, image, window: view.window, prompt, startedAt, finishedAt: this.deps.now().toISOString(), text: result.text });
@@ -231,6 +237,7 @@ export class DraftingService {
       if (signal.aborted) return stage('cancelled');
 
       const prompt = buildPrompt(model.manifest.promptTemplates, req);
+      await this.giveCorpus(client);
       stage('reading-prompt');
       let firstTokenAt = 0;
       let tokens = 0;
@@ -267,6 +274,22 @@ export class DraftingService {
       const message = error instanceof Error ? error.message : String(error);
       this.deps.emit({ type: 'error', draftId, message: `Drafting failed: ${message}` });
       stage('error');
+    }
+  }
+
+  /**
+   * Gives the worker the signed reports and templates to guess ahead from, when they changed since it was last given
+   * them. Guesses only make drafts faster, so a corpus that cannot be read is logged and the draft goes on without.
+   */
+  private async giveCorpus(client: InferenceClient): Promise<void> {
+    try {
+      const corpus = this.deps.corpus();
+      if (this.corpusKeys.get(client) === corpus.key) return;
+      await client.setCorpus(corpus.texts());
+      this.corpusKeys.set(client, corpus.key);
+    } catch (error) {
+      if (error instanceof WorkerExitedError) throw error;
+      console.warn(`radraft: drafts are written without guessing ahead from signed reports (${error instanceof Error ? error.name : 'error'})`);
     }
   }
 

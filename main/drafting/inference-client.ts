@@ -53,6 +53,7 @@ export class InferenceClient {
         p.resolve(msg.result);
         return;
       case 'unloaded':
+      case 'corpusSet':
         this.pending.delete(msg.id);
         p.resolve(undefined);
         return;
@@ -90,6 +91,14 @@ export class InferenceClient {
       req.onToken,
     );
     return done.finally(() => req.signal?.removeEventListener('abort', abort));
+  }
+
+  /**
+   * The texts later drafts guess ahead from (lossless speculative decoding: the tokens written are greedy's either
+   * way, only faster where the model writes what these texts say). Kept across model loads; [] turns it off.
+   */
+  async setCorpus(texts: string[]): Promise<void> {
+    await this.call<void>({ type: 'corpus', id: this.nextId++, texts });
   }
 
   async unload(): Promise<void> {

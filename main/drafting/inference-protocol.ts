@@ -15,6 +15,8 @@ export type ToWorker =
   /** `background`: this worker drafts in the background: its thread (and the model's threads) run at low priority. */
   | { type: 'load'; id: number; modelDir: string; opts: LoadOptions; background?: boolean }
   | { type: 'generate'; id: number; req: WireGenerateRequest }
+  /** Texts drafts are guessed from (prompt lookup; models/engine/prompt-lookup.ts); none: no speculative decoding. */
+  | { type: 'corpus'; id: number; texts: string[] }
   | { type: 'unload'; id: number };
 
 export interface ModelInfo {
@@ -28,4 +30,5 @@ export type FromWorker =
   | { type: 'token'; id: number; piece: string; info: TokenInfo }
   | { type: 'result'; id: number; result: GenerateResult }
   | { type: 'unloaded'; id: number }
+  | { type: 'corpusSet'; id: number }
   | { type: 'error'; id: number; error: WireError };

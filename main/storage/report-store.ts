@@ -338,14 +338,30 @@ export class ReportStore {
     return guarded('The report history could not be read', () => readRevisions(this.db, studyInstanceUid));
   }
 
-  /** Every signed report, oldest signature first; `since` (ISO date or timestamp) keeps those signed on or after it. */
-  signedReports(since?: string): ReportRecord[] {
+  /**
+   * Every signed report, oldest signature first; `since` (ISO date or timestamp) keeps those signed on or after it,
+   * `latest` only the most recently signed that many.
+   */
+  signedReports(since?: string, latest?: number): ReportRecord[] {
     return transaction(this.db, 'The signed reports could not be read', () => {
       const rows = this.db
-        .prepare("SELECT study_instance_uid FROM reports WHERE status = 'final' AND (@since IS NULL OR signed_at >= @since) ORDER BY signed_at, study_instance_uid")
-        .all({ since: since ?? null }) as { study_instance_uid: string }[];
+        .prepare(
+          "SELECT study_instance_uid FROM reports WHERE status = 'final' AND (@since IS NULL OR signed_at >= @since) ORDER BY signed_at DESC, study_instance_uid DESC LIMIT @limit",
+        )
+        .all({ since: since ?? null, limit: latest ?? -1 }) as { study_instance_uid: string }[];
       // A row that cannot be read is set aside as get() does; the others are still listed.
-      return rows.map((r) => this.current(r.study_instance_uid).record).filter((r): r is ReportRecord => r !== null);
+      return rows
+        .reverse()
+        .map((r) => this.current(r.study_instance_uid).record)
+        .filter((r): r is ReportRecord => r !== null);
+    });
+  }
+
+  /** Changes whenever a report is signed (signed reports are never edited: addenda are written beside them). */
+  signedReportsStamp(): string {
+    return guarded('The signed reports could not be read', () => {
+      const row = this.db.prepare("SELECT count(*) AS n, max(signed_at) AS last FROM reports WHERE status = 'final'").get() as { n: number; last: string | null };
+      return `${row.n}@${row.last ?? ''}`;
     });
   }
 

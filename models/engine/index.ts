@@ -25,7 +25,7 @@
 //     InvalidInputError for wrong pixel count or <image> count; PromptError when the prompt text contains <image>.
 //     req.draft: { lookup, maxDraft? } — lossless speculative decoding: tokens drafted by prompt lookup are verified
 //     k at a time in one decoder run; the result is greedy's, with result.speculation = { runs, drafted, accepted }.
-//     SpeculationUnsupportedError for decoders in the old past_key_values layout.
+//     SpeculationUnsupportedError for decoders in the old past_key_values layout (model.canSpeculate is false).
 //   model.promptLookup(texts, opts?): PromptLookup   an n-gram index over report templates / signed reports
 //   model.dispose(): Promise<void>
 //

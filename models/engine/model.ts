@@ -227,6 +227,11 @@ export class PaliGemmaModel {
     }
   }
 
+  /** Whether generate accepts req.draft: decoders in the old past_key_values layout cannot verify drafted tokens. */
+  get canSpeculate(): boolean {
+    return this.io.layout === 'append';
+  }
+
   /** Full input ids for a prompt: the string <image>×N <bos> prompt \n tokenized whole (transformers' PaliGemmaProcessor). */
   promptIds(prompt: string): number[] {
     const m = this.manifest;

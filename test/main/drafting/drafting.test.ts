@@ -165,6 +165,15 @@ describe.shuffle('drafting services', () => {
       expect(record?.ai).toEqual({});
     });
 
+    it('guessing ahead from a template that says what the model writes changes nothing in the draft', async () => {
+      const [findings, impression] = DEV09.replace('FINDINGS: ', '').split('\nIMPRESSION: ');
+      await services.handlers['aids:saveTemplate']({ template: { name: 'Right pneumothorax', sections: { findings, impression } } });
+      const events = await draftReport(uid);
+      const tokens = events.filter((e): e is Extract<DraftEvent, { type: 'token' }> => e.type === 'token');
+      expect(tokens.map((t) => t.text).join('')).toBe(DEV09);
+      expect(events.find((e) => e.type === 'done')).toMatchObject({ text: DEV09 });
+    });
+
     it('the export of an edited, signed AI draft carries the AI statement and the model identity', async () => {
       await draftReport(uid);
       const record = (await services.handlers['report:get']({ studyInstanceUid: uid }))!;

@@ -52,6 +52,28 @@ describe('InferenceClient', () => {
     expect(r.ids).toEqual(dev00.generated_ids.slice(0, r.ids.length));
   });
 
+  it('guesses ahead from the corpus it is given, and writes greedy\'s tokens all the same', async () => {
+    const longest = cxrCases().reduce((a, b) => (b.generated_ids.length > a.generated_ids.length ? b : a));
+    const plain = await client.generate({ pixelValues: casePixels(longest, ''), prompt: longest.prompt });
+    expect(plain.ids).toEqual(longest.generated_ids);
+    expect(plain.speculation).toBeUndefined();
+
+    // A signed report saying what the model writes: most tokens are confirmed several to a decoder run.
+    await client.setCorpus([longest.generated_text ?? '']);
+    const guessed = await client.generate({ pixelValues: casePixels(longest, ''), prompt: longest.prompt });
+    expect(guessed.ids).toEqual(longest.generated_ids);
+    expect(guessed.text).toBe(plain.text);
+    expect(guessed.speculation!.accepted).toBeGreaterThan(0);
+    expect(guessed.speculation!.runs).toBeLessThan(guessed.ids.length / 2);
+
+    // Reports that say something else: guesses are refused, the text is still greedy's.
+    await client.setCorpus(cxrCases().filter((c) => c.id !== longest.id).map((c) => c.generated_text ?? ''));
+    expect((await client.generate({ pixelValues: casePixels(longest, ''), prompt: longest.prompt })).ids).toEqual(longest.generated_ids);
+
+    await client.setCorpus([]);
+    expect((await client.generate({ pixelValues: casePixels(longest, ''), prompt: longest.prompt })).speculation).toBeUndefined();
+  });
+
   it('rebuilds typed errors from the worker', async () => {
     await expect(client.load(join(imported.dir, 'nope'))).rejects.toThrow(/radraft-model\.json is missing/);
     const broken = imported.dir;
