@@ -54,12 +54,15 @@ function clip(a: Box, b: Box): Box | null {
 
 /** Every toast on screen is clear of what is visible of these elements. */
 async function toastsClearOf(page: Page, testIds: string[]): Promise<void> {
-  const toasts = await page.getByTestId('toast').all();
+  // All toasts' boxes in one read: a toast that times out between listing the toasts and asking for its box would
+  // leave the test waiting for an element that is gone (and a gone toast covers nothing).
+  const toasts = await page.getByTestId('toast').evaluateAll((els) =>
+    els.map((el) => el.getBoundingClientRect()).map((r) => ({ x: r.x, y: r.y, width: r.width, height: r.height })),
+  );
   expect(toasts.length).toBeGreaterThan(0);
   const list = await page.getByTestId('study-list').boundingBox();
-  for (const t of toasts) {
-    const box = await t.boundingBox();
-    if (!box) throw new Error('toast has no box');
+  for (const box of toasts) {
+    if (box.width === 0 || box.height === 0) throw new Error('toast has no box');
     for (const id of testIds) {
       for (const el of await page.getByTestId(id).all()) {
         const whole = await el.boundingBox();
